@@ -1,0 +1,91 @@
+import { createServer } from 'node:http';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { AppError } from './lib/app-error.js';
+import { newId } from './lib/ids.js';
+import { createValidatorCompiler } from './lib/validation.js';
+import authPlugin from './plugins/auth.js';
+import configPlugin from './plugins/config.js';
+import dbPlugin from './plugins/db.js';
+import errorsPlugin from './plugins/errors.js';
+import jsonBodyPlugin from './plugins/json-body.js';
+import lifecyclePlugin from './plugins/lifecycle.js';
+import openapiPlugin from './plugins/openapi.js';
+import servicesPlugin from './plugins/services.js';
+import healthRoutes from './routes/health.js';
+import v1Routes from './routes/v1/index.js';
+
+export type BuildOptions = {
+  /** Clock for services (tests pin time with it). */
+  now?: () => number;
+  /** Pino destination stream (tests capture logs with it). */
+  logStream?: NodeJS.WritableStream;
+};
+
+/** Node checks request timeouts only every connectionsCheckingInterval (30 s by default). */
+const CONNECTION_CHECK_MS = 1000;
+
+/** The one composition root: plugins in dependency order, then routes. */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.key', '*.adminKey'], censor: '[redacted]' },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : newId();
+    },
+    requestIdHeader: false,
+    bodyLimit: config.bodyLimit,
+    requestTimeout: config.requestTimeoutMs,
+    serverFactory: (handler) =>
+      createServer(
+        {
+          requestTimeout: config.requestTimeoutMs,
+          headersTimeout: Math.min(config.requestTimeoutMs, 60_000),
+          connectionsCheckingInterval: CONNECTION_CHECK_MS,
+          keepAliveTimeout: 5000,
+        },
+        handler,
+      ),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(createValidatorCompiler());
+
+  await app.register(configPlugin, { config });
+  await app.register(errorsPlugin);
+  await app.register(jsonBodyPlugin);
+  await app.register(dbPlugin);
+  await app.register(lifecyclePlugin);
+  await app.register(servicesPlugin, { now: options.now });
+  await app.register(authPlugin);
+  await app.register(helmet, {
+    // Swagger UI sets its own CSP on /docs (staticCSP); the API answers JSON only.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'validator.swagger.io'] } },
+  });
+  if (config.corsOrigins.length > 0) await app.register(cors, { origin: config.corsOrigins });
+  if (config.rateLimitMax > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimitMax,
+      timeWindow: config.rateLimitWindowMs,
+      keyGenerator: (req) => req.principal?.id ?? req.ip,
+      errorResponseBuilder: (_req, ctx) =>
+        new AppError(429, 'RATE_LIMITED', `rate limit of ${ctx.max} requests per ${ctx.after} exceeded`, undefined, {
+          'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))),
+        }),
+    });
+  }
+  await app.register(openapiPlugin);
+  await app.register(healthRoutes);
+  await app.register(v1Routes, { prefix: '/v1' });
+  return app;
+}

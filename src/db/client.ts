@@ -1,0 +1,87 @@
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export type Sqlite = Database.Database;
+
+export type OpenOptions = {
+  path: string;
+  busyTimeoutMs?: number;
+  cacheSizeMiB?: number;
+  readonly?: boolean;
+};
+
+const PRIVATE_FILE = 0o600;
+
+/**
+ * Opens the database with every pragma the service relies on. This is the only place that
+ * knows them. auto_vacuum must be set before the first table exists, so it comes first.
+ */
+export function openDatabase(options: OpenOptions): Db {
+  const { path } = options;
+  const inMemory = path === ':memory:';
+  if (!inMemory) {
+    const dir = dirname(path);
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+  const sqlite = new Database(path, { readonly: options.readonly ?? false });
+  sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+  if (!options.readonly) {
+    sqlite.pragma('auto_vacuum = INCREMENTAL');
+    sqlite.pragma('journal_mode = WAL');
+  }
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma(`cache_size = ${-1024 * Math.trunc(options.cacheSizeMiB ?? 64)}`);
+  sqlite.pragma('temp_store = MEMORY');
+  // Keep the WAL from growing without bound between checkpoints under sustained ingest.
+  sqlite.pragma('journal_size_limit = 67108864');
+  if (!inMemory) restrictFileModes(path);
+  return drizzle({ client: sqlite, schema }) as Db;
+}
+
+/** Telemetry is private: the database and its WAL/SHM files are readable by the owner only. */
+export function restrictFileModes(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, PRIVATE_FILE);
+  }
+}
+
+/** Refreshes planner statistics cheaply (SQLite decides what needs analysing). */
+export function optimize(db: Db): void {
+  db.$client.pragma('optimize');
+}
+
+/** Checkpoints the WAL into the main file and truncates it, then closes. */
+export function closeDatabase(db: Db): void {
+  const sqlite = db.$client;
+  if (!sqlite.open) return;
+  try {
+    sqlite.pragma('optimize');
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** Runs fn in a BEGIN IMMEDIATE transaction: it takes the write lock up front, so a
+ * read-then-write never fails with SQLITE_BUSY_SNAPSHOT when another process wrote. */
+export function writeTransaction<T>(db: Db, fn: (tx: Db) => T): T {
+  return db.transaction((tx) => fn(tx as unknown as Db), { behavior: 'immediate' });
+}
+
+export function databaseSizes(db: Db, path: string): { databaseBytes: number; walBytes: number; freePages: number; pageSize: number } {
+  const sqlite = db.$client;
+  const pageSize = Number(sqlite.pragma('page_size', { simple: true }));
+  const pageCount = Number(sqlite.pragma('page_count', { simple: true }));
+  const freePages = Number(sqlite.pragma('freelist_count', { simple: true }));
+  const walBytes = path === ':memory:' ? 0 : statSize(`${path}-wal`);
+  return { databaseBytes: pageSize * pageCount, walBytes, freePages, pageSize };
+}
+
+function statSize(file: string): number {
+  return existsSync(file) ? statSync(file).size : 0;
+}

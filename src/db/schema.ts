@@ -1,0 +1,264 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, real, sqliteTable, sqliteView, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The whole schema. Times are INTEGER epoch milliseconds (UTC); ids made by the server are
+ * UUID v7 (time-ordered, so inserts append to the primary-key B-tree).
+ */
+
+export const SESSION_TYPES = ['repl', 'profile', 'test', 'watch', 'lint', 'typecheck', 'mcp', 'agent'] as const;
+export const SESSION_STATUSES = ['active', 'completed', 'failed', 'cancelled'] as const;
+export const TOOL_CALL_STATUSES = ['success', 'error', 'timeout'] as const;
+export const ROLES = ['read', 'ingest', 'admin'] as const;
+export const AUDIT_ACTIONS = ['create', 'update', 'delete'] as const;
+
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+
+export const profiles = sqliteTable(
+  'profiles',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    description: text('description'),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    autoSave: integer('auto_save', { mode: 'boolean' }).notNull().default(false),
+    debugMode: integer('debug_mode', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('profiles_name_uq').on(t.name),
+    index('profiles_enabled_name_idx').on(t.enabled, t.name),
+    check('profiles_name_ck', sql`length(${t.name}) between 1 and 64`),
+    check('profiles_flags_ck', sql`${t.enabled} in (0, 1) and ${t.autoSave} in (0, 1) and ${t.debugMode} in (0, 1)`),
+  ],
+);
+
+/** Audit rows outlive the profile they describe, so profile_id carries no foreign key. */
+export const profileAudit = sqliteTable(
+  'profile_audit',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    profileId: integer('profile_id').notNull(),
+    profileName: text('profile_name').notNull(),
+    action: text('action', { enum: AUDIT_ACTIONS }).notNull(),
+    changes: text('changes', { mode: 'json' }).notNull(),
+    actor: text('actor').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    index('profile_audit_profile_idx').on(t.profileId, t.id),
+    check('profile_audit_action_ck', inList('action', AUDIT_ACTIONS)),
+  ],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    profileId: integer('profile_id').references(() => profiles.id),
+    type: text('type', { enum: SESSION_TYPES }).notNull(),
+    status: text('status', { enum: SESSION_STATUSES }).notNull().default('active'),
+    project: text('project'),
+    startedAt: integer('started_at').notNull(),
+    endedAt: integer('ended_at'),
+    exitCode: integer('exit_code'),
+    outputLines: integer('output_lines').notNull().default(0),
+    errorCount: integer('error_count').notNull().default(0),
+    toolCallCount: integer('tool_call_count').notNull().default(0),
+    updatedAt: integer('updated_at').notNull(),
+    /** Latest of startedAt, updatedAt and the times of everything recorded under it. */
+    lastActivityAt: integer('last_activity_at').notNull(),
+  },
+  (t) => [
+    index('sessions_started_idx').on(t.startedAt, t.id),
+    index('sessions_profile_status_idx').on(t.profileId, t.status, t.startedAt),
+    index('sessions_type_started_idx').on(t.type, t.startedAt),
+    index('sessions_status_activity_idx').on(t.status, t.lastActivityAt),
+    index('sessions_project_started_idx').on(t.project, t.startedAt),
+    index('sessions_ended_idx').on(t.endedAt),
+    check('sessions_type_ck', inList('type', SESSION_TYPES)),
+    check('sessions_status_ck', inList('status', SESSION_STATUSES)),
+    check('sessions_counts_ck', sql`${t.outputLines} >= 0 and ${t.errorCount} >= 0 and ${t.toolCallCount} >= 0`),
+    check('sessions_ended_ck', sql`${t.endedAt} is null or ${t.endedAt} >= ${t.startedAt}`),
+  ],
+);
+
+export const toolCalls = sqliteTable(
+  'tool_calls',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    toolName: text('tool_name').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    status: text('status', { enum: TOOL_CALL_STATUSES }).notNull(),
+    errorType: text('error_type'),
+    timestamp: integer('timestamp').notNull(),
+  },
+  (t) => [
+    // Covering index for the per-tool reports: time range first, then everything they read.
+    index('tool_calls_ts_tool_idx').on(t.timestamp, t.toolName, t.status, t.durationMs),
+    index('tool_calls_session_ts_idx').on(t.sessionId, t.timestamp),
+    index('tool_calls_tool_ts_idx').on(t.toolName, t.timestamp),
+    check('tool_calls_status_ck', inList('status', TOOL_CALL_STATUSES)),
+    check('tool_calls_duration_ck', sql`${t.durationMs} >= 0`),
+  ],
+);
+
+export const productivityEvents = sqliteTable(
+  'productivity_events',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    eventType: text('event_type').notNull(),
+    traditionalTimeEstimate: real('traditional_time_estimate').notNull(),
+    actualTimeTaken: real('actual_time_taken').notNull(),
+    timeSaved: real('time_saved').notNull(),
+    improvementPercentage: real('improvement_percentage'),
+    contextData: text('context_data'),
+    userSatisfaction: integer('user_satisfaction'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('productivity_events_created_idx').on(t.createdAt, t.eventType),
+    index('productivity_events_session_idx').on(t.sessionId, t.createdAt),
+    index('productivity_events_type_idx').on(t.eventType, t.createdAt),
+    check('productivity_events_times_ck', sql`${t.traditionalTimeEstimate} >= 0 and ${t.actualTimeTaken} >= 0`),
+    check('productivity_events_satisfaction_ck', sql`${t.userSatisfaction} is null or ${t.userSatisfaction} between 1 and 5`),
+  ],
+);
+
+export const featureUsage = sqliteTable(
+  'feature_usage',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    featureName: text('feature_name').notNull(),
+    featureCategory: text('feature_category').notNull(),
+    startedAt: integer('started_at').notNull(),
+    completedAt: integer('completed_at'),
+    success: integer('success', { mode: 'boolean' }),
+    errorMessage: text('error_message'),
+  },
+  (t) => [
+    index('feature_usage_started_idx').on(t.startedAt, t.featureName),
+    index('feature_usage_session_idx').on(t.sessionId, t.startedAt),
+    index('feature_usage_feature_idx').on(t.featureName, t.startedAt),
+    check('feature_usage_success_ck', sql`${t.success} is null or ${t.success} in (0, 1)`),
+    check('feature_usage_completed_ck', sql`${t.completedAt} is null or ${t.completedAt} >= ${t.startedAt}`),
+  ],
+);
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    prefix: text('prefix').notNull(),
+    /** SHA-256 of the key: keys are 32 random bytes, so a slow hash adds nothing. */
+    hash: text('hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    expiresAt: integer('expires_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('api_keys_hash_uq').on(t.hash),
+    index('api_keys_created_idx').on(t.createdAt, t.id),
+    check('api_keys_role_ck', inList('role', ROLES)),
+  ],
+);
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Cross-process mutual exclusion (one retention run per database file). */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+export const retentionRuns = sqliteTable(
+  'retention_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    trigger: text('trigger', { enum: ['manual', 'scheduled', 'cli'] }).notNull(),
+    dryRun: integer('dry_run', { mode: 'boolean' }).notNull(),
+    status: text('status', { enum: ['running', 'succeeded', 'failed'] }).notNull(),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at'),
+    deletedToolCalls: integer('deleted_tool_calls').notNull().default(0),
+    deletedSessions: integer('deleted_sessions').notNull().default(0),
+    deletedProductivityEvents: integer('deleted_productivity_events').notNull().default(0),
+    deletedFeatureUsage: integer('deleted_feature_usage').notNull().default(0),
+    staleSessionsClosed: integer('stale_sessions_closed').notNull().default(0),
+    vacuumMode: text('vacuum_mode', { enum: ['incremental', 'full', 'off'] }).notNull(),
+    vacuumNote: text('vacuum_note'),
+    bytesBefore: integer('bytes_before'),
+    bytesAfter: integer('bytes_after'),
+    error: text('error'),
+  },
+  (t) => [
+    index('retention_runs_started_idx').on(t.startedAt),
+    check('retention_runs_trigger_ck', sql`${t.trigger} in ('manual', 'scheduled', 'cli')`),
+    check('retention_runs_status_ck', sql`${t.status} in ('running', 'succeeded', 'failed')`),
+    check('retention_runs_vacuum_ck', sql`${t.vacuumMode} in ('incremental', 'full', 'off')`),
+  ],
+);
+
+/** Per UTC day and event type; the API's tz-aware grouping lives in the reports service. */
+export const productivitySummary = sqliteView('productivity_summary', {
+  day: text('day').notNull(),
+  eventType: text('event_type').notNull(),
+  eventCount: integer('event_count').notNull(),
+  avgTimeSaved: real('avg_time_saved'),
+  avgImprovement: real('avg_improvement'),
+  totalTimeSaved: real('total_time_saved'),
+}).as(sql`select strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') as day, event_type,
+  count(*) as event_count, avg(time_saved) as avg_time_saved,
+  avg(improvement_percentage) as avg_improvement, sum(time_saved) as total_time_saved
+  from productivity_events group by day, event_type`);
+
+export const featureAdoption = sqliteView('feature_adoption', {
+  featureCategory: text('feature_category').notNull(),
+  featureName: text('feature_name').notNull(),
+  usageCount: integer('usage_count').notNull(),
+  uniqueSessions: integer('unique_sessions').notNull(),
+  successRate: real('success_rate'),
+  avgDurationSeconds: real('avg_duration_seconds'),
+}).as(sql`select feature_category, feature_name, count(*) as usage_count,
+  count(distinct session_id) as unique_sessions,
+  avg(case when success is null then null when success then 1.0 else 0.0 end) as success_rate,
+  avg(case when completed_at is null then null else (completed_at - started_at) / 1000.0 end) as avg_duration_seconds
+  from feature_usage group by feature_category, feature_name`);
+
+export const sessionStats = sqliteView('session_stats', {
+  type: text('type').notNull(),
+  total: integer('total').notNull(),
+  active: integer('active').notNull(),
+  completed: integer('completed').notNull(),
+  failed: integer('failed').notNull(),
+  cancelled: integer('cancelled').notNull(),
+  successRate: real('success_rate'),
+  avgDurationMinutes: real('avg_duration_minutes'),
+  errorCount: integer('error_count').notNull(),
+  outputLines: integer('output_lines').notNull(),
+}).as(sql`select type, count(*) as total,
+  sum(status = 'active') as active, sum(status = 'completed') as completed,
+  sum(status = 'failed') as failed, sum(status = 'cancelled') as cancelled,
+  1.0 * sum(status = 'completed') / nullif(sum(status <> 'active'), 0) as success_rate,
+  avg((ended_at - started_at) / 60000.0) as avg_duration_minutes,
+  sum(error_count) as error_count, sum(output_lines) as output_lines
+  from sessions group by type`);

@@ -1,0 +1,37 @@
+import { Ajv, type Options } from 'ajv';
+import formatsPlugin from 'ajv-formats';
+import type { FastifySchemaCompiler } from 'fastify';
+import { isValidEpochMs, isValidQueryTime, isValidTimeString } from './time.js';
+import { UUID_PATTERN } from './ids.js';
+
+const uuidRe = new RegExp(UUID_PATTERN);
+
+function makeAjv(options: Options): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    useDefaults: true,
+    removeAdditional: false,
+    ...options,
+  });
+  // ajv-formats is CommonJS: under NodeNext its default import is the module object.
+  const addFormats = (formatsPlugin as unknown as { default: (a: Ajv) => void }).default ?? formatsPlugin;
+  addFormats(ajv);
+  // Canonical UUIDs only (no urn:uuid: prefix, no braces); case is normalised by the services.
+  ajv.addFormat('uuid', { type: 'string', validate: (s: string) => uuidRe.test(s) });
+  ajv.addFormat('devflow-time', { type: 'string', validate: (s: string) => isValidTimeString(s) });
+  ajv.addFormat('devflow-query-time', { type: 'string', validate: (s: string) => isValidQueryTime(s) });
+  ajv.addFormat('devflow-epoch-ms', { type: 'number', validate: (n: number) => isValidEpochMs(n) });
+  ajv.addKeyword({ keyword: 'example' });
+  return ajv;
+}
+
+/**
+ * Bodies are validated strictly: no coercion ("5" is not 5) and no silent removal of unknown
+ * fields. Only querystring, params and headers are coerced from their string form.
+ */
+export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
+  const bodyAjv = makeAjv({ coerceTypes: false });
+  const textAjv = makeAjv({ coerceTypes: 'array' });
+  return ({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
+}

@@ -1,0 +1,92 @@
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { timingSafeEqual } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../lib/app-error.js';
+import { hashKey, type Principal, type Role } from '../services/api-keys.js';
+
+/** What a route needs: a role, or 'public' for the few routes the contract leaves open. */
+export type Access = Role | 'public';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+/** `read` and `ingest` are separate capabilities; `admin` holds both. */
+export function roleAllows(have: Role, need: Role): boolean {
+  return have === 'admin' || have === need;
+}
+
+export const ENV_ADMIN: Principal = { id: 'env', name: 'env:DEVFLOW_ADMIN_KEY', role: 'admin' };
+
+const unauthorized = (detail: string) => new AppError(401, 'UNAUTHORIZED', detail);
+
+export function bearerKey(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const m = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+  return m ? (m[1] ?? null) : null;
+}
+
+/**
+ * Every route declares its access in `config.access`; a /v1 route that declares none fails
+ * at registration, so nothing is reachable by accident. The key is checked in onRequest,
+ * before the body is read or validated.
+ */
+export default fp(
+  async function auth(app: FastifyInstance) {
+    app.decorateRequest('principal', null);
+    const envKeyHash = app.config.adminKey ? Buffer.from(hashKey(app.config.adminKey), 'hex') : null;
+    const isEnvAdminKey = (key: string) => envKeyHash !== null && timingSafeEqual(Buffer.from(hashKey(key), 'hex'), envKeyHash);
+
+    app.addHook('onRoute', function requireDeclaredAccess(route) {
+      const access = (route.config as { access?: Access } | undefined)?.access;
+      if (!access && route.url.startsWith('/v1') && route.method !== 'HEAD') {
+        throw new Error(`route ${String(route.method)} ${route.url} declares no access role`);
+      }
+    });
+
+    app.addHook('onRequest', async function authenticate(request) {
+      const access = request.routeOptions.config?.access;
+      const underV1 = request.url === '/v1' || request.url.startsWith('/v1/') || request.url.startsWith('/v1?');
+      if (access === 'public' || (!access && !underV1)) return;
+      const key = bearerKey(request);
+      if (!key) throw unauthorized('an API key is required: Authorization: Bearer <key>');
+      const principal = isEnvAdminKey(key) ? ENV_ADMIN : app.services.apiKeys.authenticate(key);
+      if (!principal) throw unauthorized('the API key is unknown, revoked or expired');
+      request.principal = principal;
+      if (!access) return; // unknown route under /v1: the 404 handler answers
+      if (!roleAllows(principal.role, access)) {
+        throw new AppError(403, 'FORBIDDEN', `this route needs the ${access} role; the key has ${principal.role}`);
+      }
+    });
+
+    bootstrapAdminKey(app);
+  },
+  { name: 'auth', dependencies: ['services', 'config'] },
+);
+
+/**
+ * DEVFLOW_ADMIN_KEY is checked in memory (never stored, so unsetting it retires it). Otherwise, with no keys at all, generate one
+ * into <data dir>/admin.key (0600) and log where it is, never what it is.
+ */
+function bootstrapAdminKey(app: FastifyInstance): void {
+  const { config, services } = app;
+  if (config.adminKey || services.apiKeys.count() > 0) return;
+  const created = services.apiKeys.create({ name: 'bootstrap-admin', role: 'admin' });
+  if (config.dbPath === ':memory:') {
+    app.log.warn('in-memory database: the bootstrap admin key is not written anywhere; set DEVFLOW_ADMIN_KEY');
+    return;
+  }
+  const file = join(dirname(config.dbPath), 'admin.key');
+  if (existsSync(file)) chmodSync(file, 0o600);
+  writeFileSync(file, `${created.key}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  app.log.info({ file }, 'created the first admin API key; read it from this file');
+}

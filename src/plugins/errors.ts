@@ -1,0 +1,88 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError, PROBLEM_CONTENT_TYPE, problem, type FieldError } from '../lib/app-error.js';
+
+type AjvError = { instancePath?: string; message?: string; keyword: string; params?: Record<string, unknown> };
+
+/** Turns Ajv errors into one `{ path, message }` per JSON pointer. */
+export function validationErrors(validation: AjvError[]): FieldError[] {
+  const byPath = new Map<string, string[]>();
+  for (const e of validation) {
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    let path = e.instancePath ?? '';
+    if (e.keyword === 'required' && e.params?.missingProperty) path += `/${String(e.params.missingProperty)}`;
+    if (e.keyword === 'additionalProperties' && e.params?.additionalProperty) path += `/${String(e.params.additionalProperty)}`;
+    let message = e.message ?? 'is invalid';
+    if (e.keyword === 'additionalProperties') message = 'is not a known property';
+    if (e.keyword === 'format' && String(e.params?.format).startsWith('devflow-')) {
+      message = 'must be an RFC 3339 time with offset or integer epoch ms from 2001 on, at most 24 h ahead';
+    }
+    const messages = byPath.get(path) ?? [];
+    if (!messages.includes(message)) messages.push(message);
+    byPath.set(path, messages);
+  }
+  return [...byPath].map(([path, messages]) => ({ path: path || '/', message: messages.join('; ') }));
+}
+
+const FASTIFY_CODES: Record<string, [number, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'BAD_REQUEST'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'MALFORMED_JSON'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'MALFORMED_JSON'],
+  FST_ERR_BAD_URL: [400, 'BAD_REQUEST'],
+  FST_ERR_ASYNC_CONSTRAINT: [400, 'BAD_REQUEST'],
+};
+
+const SQLITE_CODES: Record<string, [number, string, string]> = {
+  SQLITE_BUSY: [503, 'DATABASE_BUSY', 'the database is busy; retry shortly'],
+  SQLITE_LOCKED: [503, 'DATABASE_BUSY', 'the database is busy; retry shortly'],
+  SQLITE_FULL: [507, 'STORAGE_FULL', 'the database disk is full; nothing was written'],
+};
+
+function toProblem(error: FastifyError | AppError | Error): { status: number; code: string; detail: string; errors?: FieldError[]; headers?: Record<string, string> } {
+  if (error instanceof AppError) {
+    return { status: error.status, code: error.code, detail: error.message, errors: error.errors, headers: error.headers };
+  }
+  const fe = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
+  if (fe.validation) {
+    const errors = validationErrors(fe.validation);
+    const where = fe.validationContext ?? 'request';
+    const first = errors[0];
+    return { status: 400, code: 'VALIDATION_FAILED', detail: `${where}${first ? `${first.path === '/' ? '' : first.path} ${first.message}` : ' is invalid'}`, errors };
+  }
+  const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (mapped) return { status: mapped[0], code: mapped[1], detail: fe.message };
+  // better-sqlite3 codes are SQLITE_<PRIMARY>[_<EXTENDED>]: map on the primary code.
+  const sqlite = typeof fe.code === 'string' ? SQLITE_CODES[fe.code.split('_').slice(0, 2).join('_')] : undefined;
+  if (sqlite) {
+    return { status: sqlite[0], code: sqlite[1], detail: sqlite[2], headers: sqlite[0] === 503 ? { 'retry-after': '1' } : undefined };
+  }
+  if (error instanceof SyntaxError && fe.statusCode === 400) return { status: 400, code: 'MALFORMED_JSON', detail: error.message };
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, code: fe.statusCode === 429 ? 'RATE_LIMITED' : 'BAD_REQUEST', detail: fe.message };
+  }
+  return { status: 500, code: 'INTERNAL', detail: 'an unexpected error occurred; it has been logged with the request id' };
+}
+
+export function sendProblem(reply: FastifyReply, p: ReturnType<typeof toProblem>): FastifyReply {
+  if (p.headers) reply.headers(p.headers);
+  if (p.status === 401) reply.header('www-authenticate', 'Bearer');
+  return reply.code(p.status).type(PROBLEM_CONTENT_TYPE).send(problem(p.status, p.code, p.detail, p.errors));
+}
+
+/** One error mapper, one wire format: every failure is application/problem+json. */
+export default fp(
+  async function errors(app) {
+    app.setErrorHandler(function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+      const p = toProblem(error);
+      if (p.status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
+      else request.log.info({ code: p.code, status: p.status }, 'request rejected');
+      return sendProblem(reply, p);
+    });
+    app.setNotFoundHandler(function handleNotFound(request, reply) {
+      return sendProblem(reply, { status: 404, code: 'NOT_FOUND', detail: `no route ${request.method} ${request.url.split('?')[0]}` });
+    });
+  },
+  { name: 'errors' },
+);

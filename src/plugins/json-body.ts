@@ -1,0 +1,67 @@
+import fp from 'fastify-plugin';
+import sjson from 'secure-json-parse';
+import { AppError, invalid, type FieldError } from '../lib/app-error.js';
+
+const MAX_DEPTH = 64;
+
+/**
+ * Finds what JSON can carry but the database cannot store faithfully: lone UTF-16
+ * surrogates (SQLite would store invalid UTF-8 and read back U+FFFD) and NUL characters
+ * (C string APIs truncate at them), plus nesting deeper than any real payload needs.
+ */
+export function findUnstorableValue(value: unknown, path = '', depth = 0): FieldError | null {
+  if (depth > MAX_DEPTH) return { path, message: `nesting deeper than ${MAX_DEPTH} levels` };
+  if (typeof value === 'string') return checkString(value, path);
+  if (value === null || typeof value !== 'object') return null;
+  const entries: Array<[string, unknown]> = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v])
+    : Object.entries(value as Record<string, unknown>);
+  for (const [key, child] of entries) {
+    const childPath = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    const keyProblem = Array.isArray(value) ? null : checkString(key, childPath);
+    if (keyProblem) return keyProblem;
+    const found = findUnstorableValue(child, childPath, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+function checkString(s: string, path: string): FieldError | null {
+  if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) {
+    return { path, message: 'must be well-formed Unicode (lone surrogate found)' };
+  }
+  if (s.includes('\u0000')) return { path, message: 'must not contain NUL characters' };
+  return null;
+}
+
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') throw new AppError(400, 'MALFORMED_JSON', 'request body is empty; send a JSON document');
+  let body: unknown;
+  try {
+    body = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : 'unparseable';
+    throw new AppError(400, 'MALFORMED_JSON', `request body is not valid JSON: ${reason}`);
+  }
+  const bad = findUnstorableValue(body);
+  if (bad) throw invalid(`body${bad.path || ''} ${bad.message}`, [bad]);
+  return body;
+}
+
+/**
+ * The only body parser: JSON. Every other media type (text/plain included) is a 415, so a
+ * client that forgot its Content-Type learns it instead of seeing its body ignored.
+ */
+export default fp(
+  async function jsonBody(app) {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
+      try {
+        done(null, parseJsonBody(text as string));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    });
+  },
+  { name: 'json-body' },
+);

@@ -1,0 +1,64 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fp from 'fastify-plugin';
+import { ProblemSchema } from '../schemas/common.js';
+
+export const API_VERSION = '1.0.0';
+
+/** OpenAPI 3.1 from the route schemas, Swagger UI at /docs, the document at /openapi.{json,yaml}. */
+export default fp(
+  async function openapi(app) {
+    app.addSchema(ProblemSchema);
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'DevFlow Analytics API',
+          version: API_VERSION,
+          description:
+            'Development-workflow telemetry: profiles, sessions, AI agent / MCP tool calls, productivity events, feature usage, reports and retention. ' +
+            'Every /v1 route needs `Authorization: Bearer <key>` (roles: read, ingest, admin). Errors are RFC 9457 problem+json with a stable `code`. ' +
+            'Times: RFC 3339 with offset, or integer epoch milliseconds; responses are UTC with milliseconds. Lists are keyset-paginated: `{ items, nextCursor }`.',
+          license: { name: 'MIT', identifier: 'MIT' },
+        },
+        servers: [],
+        tags: [
+          { name: 'health', description: 'Liveness and readiness (no key)' },
+          { name: 'api-keys', description: 'API keys and roles (admin)' },
+          { name: 'profiles', description: 'Development environment configurations' },
+          { name: 'sessions', description: 'Development operation sessions' },
+          { name: 'tool-calls', description: 'AI agent and MCP tool-call telemetry' },
+          { name: 'productivity', description: 'Productivity events (time saved)' },
+          { name: 'feature-usage', description: 'Feature usage' },
+          { name: 'otlp', description: 'OpenTelemetry (OTLP/HTTP JSON) ingest' },
+          { name: 'reports', description: 'Aggregated reports (JSON or CSV)' },
+          { name: 'retention', description: 'Retention policy, runs and vacuum (admin)' },
+          { name: 'operations', description: 'Statistics and setup helpers' },
+        ],
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', description: 'API key: dfa_…' },
+          },
+        },
+        security: [{ bearerAuth: [] }],
+      },
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? json.title ?? `def-${i}`),
+      },
+    });
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      staticCSP: true,
+      uiConfig: { persistAuthorization: true, displayRequestDuration: true, tryItOutEnabled: true },
+      // The UI's own /docs/json and /docs/yaml stay public like the rest of /docs.
+      uiHooks: {},
+    });
+    app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async function openapiJson() {
+      return app.swagger();
+    });
+    app.get('/openapi.yaml', { schema: { hide: true }, config: { access: 'public' } }, async function openapiYaml(_req, reply) {
+      return reply.type('application/yaml; charset=utf-8').send(app.swagger({ yaml: true }));
+    });
+  },
+  { name: 'openapi' },
+);

@@ -1,0 +1,15 @@
+import fp from 'fastify-plugin';
+import { createServices, type Services } from '../services/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export default fp(
+  async function services(app, opts: { now?: () => number }) {
+    app.decorate('services', createServices({ db: app.db, config: app.config, now: opts.now ?? Date.now, log: app.log }));
+  },
+  { name: 'services', dependencies: ['db', 'config'] },
+);

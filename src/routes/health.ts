@@ -1,0 +1,40 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { unavailable } from '../lib/app-error.js';
+import { problemResponses } from '../schemas/common.js';
+
+const Status = Type.Object({ status: Type.String({ example: 'ok' }) });
+
+/** Liveness and readiness probes; public, no key. */
+const healthRoutes: FastifyPluginAsyncTypebox = async function healthRoutes(app) {
+  app.get(
+    '/healthz',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['health'], summary: 'Liveness: 200 while the process runs', security: [], response: { 200: Status } },
+    },
+    async function healthz() {
+      return { status: 'ok' };
+    },
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: 200 when the database answers; 503 while starting, shutting down, or out of disk',
+        security: [],
+        response: { 200: Status, ...problemResponses(503) },
+      },
+    },
+    async function readyz() {
+      const problem = app.lifecycle.notReadyReason();
+      if (problem) throw unavailable('NOT_READY', problem, 1);
+      return { status: 'ready' };
+    },
+  );
+};
+
+export default healthRoutes;

@@ -1,0 +1,60 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { toMillisOrUndefined } from '../../lib/time.js';
+import { ApiKeyListQuery, ApiKeyPage, ApiKeyParams, CreateApiKeyBody, CreatedApiKeySchema } from '../../schemas/api-keys.js';
+import { problemResponses } from '../../schemas/common.js';
+
+const apiKeyRoutes: FastifyPluginAsyncTypebox = async function apiKeyRoutes(app) {
+  const keys = app.services.apiKeys;
+
+  app.post(
+    '/api-keys',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['api-keys'],
+        summary: 'Create an API key (the key is returned once)',
+        body: CreateApiKeyBody,
+        response: { 201: CreatedApiKeySchema, ...problemResponses(400, 401, 403, 415) },
+      },
+    },
+    async function createApiKey(request, reply) {
+      const { name, role, expiresAt } = request.body;
+      return reply.code(201).send(keys.create({ name, role, expiresAt: toMillisOrUndefined(expiresAt) }));
+    },
+  );
+
+  app.get(
+    '/api-keys',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['api-keys'],
+        summary: 'List API keys (no secrets), newest first',
+        querystring: ApiKeyListQuery,
+        response: { 200: ApiKeyPage, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async function listApiKeys(request) {
+      return keys.list({ limit: request.query.limit ?? 50, cursor: request.query.cursor });
+    },
+  );
+
+  app.delete(
+    '/api-keys/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['api-keys'],
+        summary: 'Revoke an API key, effective immediately',
+        params: ApiKeyParams,
+        response: { 204: { type: 'null', description: 'revoked' }, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async function revokeApiKey(request, reply) {
+      keys.revoke(request.params.id);
+      return reply.code(204).send();
+    },
+  );
+};
+
+export default apiKeyRoutes;

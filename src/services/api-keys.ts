@@ -1,0 +1,127 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { apiKeys, type ROLES } from '../db/schema.js';
+import { notFound } from '../lib/app-error.js';
+import { decodeCursor, page } from '../lib/cursor.js';
+import { newId } from '../lib/ids.js';
+import { iso, isoOrNull } from '../lib/time.js';
+
+export type Role = (typeof ROLES)[number];
+export type Principal = { id: string; name: string; role: Role };
+
+export type ApiKeyView = {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+};
+
+const KEY_PREFIX = 'dfa_';
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export function generateKey(): string {
+  return `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+/** What a key shows in listings: enough to recognise it, useless to an attacker. */
+export function displayPrefix(key: string): string {
+  return key.slice(0, KEY_PREFIX.length + 6);
+}
+
+type Row = typeof apiKeys.$inferSelect;
+
+function view(row: Row): ApiKeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    prefix: row.prefix,
+    createdAt: iso(row.createdAt),
+    lastUsedAt: isoOrNull(row.lastUsedAt),
+    expiresAt: isoOrNull(row.expiresAt),
+    revokedAt: isoOrNull(row.revokedAt),
+  };
+}
+
+export function createApiKeyService({ db, now = Date.now }: { db: Db; now?: () => number }) {
+  const byHash = db.select().from(apiKeys).where(eq(apiKeys.hash, sql.placeholder('hash'))).prepare();
+  const touch = db
+    .update(apiKeys)
+    .set({ lastUsedAt: sql`${sql.placeholder('at')}` })
+    .where(eq(apiKeys.id, sql.placeholder('id')))
+    .prepare();
+  const lastTouched = new Map<string, number>();
+
+  return {
+    create(input: { name: string; role: Role; expiresAt?: number }, key = generateKey()): ApiKeyView & { key: string } {
+      const row: Row = {
+        id: newId(),
+        name: input.name,
+        role: input.role,
+        prefix: displayPrefix(key),
+        hash: hashKey(key),
+        createdAt: now(),
+        lastUsedAt: null,
+        expiresAt: input.expiresAt ?? null,
+        revokedAt: null,
+      };
+      db.insert(apiKeys).values(row).run();
+      return { ...view(row), key };
+    },
+
+    /** The principal for a presented key, or null when unknown, revoked or expired. */
+    authenticate(key: string): Principal | null {
+      const row = byHash.get({ hash: hashKey(key) });
+      const t = now();
+      if (!row || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= t)) return null;
+      // Reads must not turn into writes: record use at most once a minute per key.
+      const last = lastTouched.get(row.id) ?? row.lastUsedAt ?? 0;
+      if (t - last >= LAST_USED_RESOLUTION_MS) {
+        lastTouched.set(row.id, t);
+        try {
+          touch.run({ at: t, id: row.id });
+        } catch {
+          // Best effort: a busy database must not turn a read into a failure.
+        }
+      }
+      return { id: row.id, name: row.name, role: row.role };
+    },
+
+    list(opts: { limit: number; cursor?: string }): { items: ApiKeyView[]; nextCursor: string | null } {
+      const after = opts.cursor ? decodeCursor(opts.cursor, ['number', 'string']) : undefined;
+      const rows = db
+        .select()
+        .from(apiKeys)
+        .where(after ? or(lt(apiKeys.createdAt, after[0] as number), and(eq(apiKeys.createdAt, after[0] as number), lt(apiKeys.id, after[1] as string))) : undefined)
+        .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+        .limit(opts.limit + 1)
+        .all();
+      const result = page(rows, opts.limit, (r) => [r.createdAt, r.id]);
+      return { items: result.rows.map(view), nextCursor: result.nextCursor };
+    },
+
+    /** Revocation is effective immediately: authenticate reads the row on every request. */
+    revoke(id: string): void {
+      const res = db.update(apiKeys).set({ revokedAt: now() }).where(and(eq(apiKeys.id, id.toLowerCase()), isNull(apiKeys.revokedAt))).run();
+      if (res.changes === 0) {
+        const exists = db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id.toLowerCase())).get();
+        if (!exists) throw notFound(`no API key ${id}`);
+      }
+    },
+
+    count(): number {
+      return db.select({ n: count() }).from(apiKeys).get()?.n ?? 0;
+    },
+  };
+}
+
+export type ApiKeyService = ReturnType<typeof createApiKeyService>;

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { auth, build, problemOf } from '../helper.js';
+
+test('validation errors are 400 problem+json with JSON-pointer paths', async (t) => {
+  const app = await build(t);
+  const res = await app.inject({ method: 'POST', url: '/v1/api-keys', headers: auth(app.keys.admin), payload: { name: 'x', role: 'root', extra: 1 } });
+  assert.equal(res.statusCode, 400);
+  const p = problemOf(res);
+  assert.equal(p.code, 'VALIDATION_FAILED');
+  const paths = (p.errors ?? []).map((e) => e.path).sort();
+  assert.deepEqual(paths, ['/extra', '/role']);
+});
+
+test('bodies are not coerced: "5" is not a number and null is not a string', async (t) => {
+  const app = await build(t);
+  const res = await app.inject({ method: 'POST', url: '/v1/api-keys', headers: auth(app.keys.admin), payload: { name: ['x'], role: 'read' } });
+  assert.equal(res.statusCode, 400);
+  assert.equal(problemOf(res).errors?.[0]?.path, '/name');
+});
+
+test('invalid JSON is a 400 MALFORMED_JSON', async (t) => {
+  const app = await build(t);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/api-keys',
+    headers: { ...auth(app.keys.admin), 'content-type': 'application/json' },
+    payload: '{"name": ',
+  });
+  assert.equal(res.statusCode, 400);
+  assert.equal(problemOf(res).code, 'MALFORMED_JSON');
+});
+
+test('__proto__ keys, lone surrogates and NUL characters are refused', async (t) => {
+  const app = await build(t);
+  for (const payload of ['{"__proto__":{"x":1},"name":"a","role":"read"}', '{"name":"\\ud800","role":"read"}', '{"name":"a\\u0000b","role":"read"}']) {
+    const res = await app.inject({ method: 'POST', url: '/v1/api-keys', headers: { ...auth(app.keys.admin), 'content-type': 'application/json' }, payload });
+    assert.equal(res.statusCode, 400, payload);
+    problemOf(res);
+  }
+  const list = await app.inject({ method: 'GET', url: '/v1/api-keys', headers: auth(app.keys.admin) });
+  assert.equal(list.json().items.length, 2, 'nothing was written');
+});
+
+test('a non-JSON media type is a 415', async (t) => {
+  const app = await build(t);
+  const res = await app.inject({ method: 'POST', url: '/v1/api-keys', headers: { ...auth(app.keys.admin), 'content-type': 'text/plain' }, payload: 'name=x' });
+  assert.equal(res.statusCode, 415);
+  assert.equal(problemOf(res).code, 'UNSUPPORTED_MEDIA_TYPE');
+});
+
+test('a body over the limit is a 413', async (t) => {
+  const app = await build(t, { bodyLimit: 2048 });
+  const res = await app.inject({ method: 'POST', url: '/v1/api-keys', headers: auth(app.keys.admin), payload: { name: 'x'.repeat(4000), role: 'read' } });
+  assert.equal(res.statusCode, 413);
+  assert.equal(problemOf(res).code, 'PAYLOAD_TOO_LARGE');
+});
+
+test('unknown routes are a 404 problem (after the key check under /v1)', async (t) => {
+  const app = await build(t);
+  const keyless = await app.inject({ method: 'GET', url: '/v1/nope' });
+  assert.equal(keyless.statusCode, 401);
+  const res = await app.inject({ method: 'GET', url: '/v1/nope', headers: auth(app.keys.read) });
+  assert.equal(res.statusCode, 404);
+  assert.equal(problemOf(res).code, 'NOT_FOUND');
+  const outside = await app.inject({ method: 'GET', url: '/nope' });
+  assert.equal(outside.statusCode, 404);
+  problemOf(outside);
+});
+
+test('health and readiness answer without a key', async (t) => {
+  const app = await build(t);
+  assert.deepEqual((await app.inject('/healthz')).json(), { status: 'ok' });
+  assert.equal((await app.inject('/readyz')).statusCode, 200);
+});
