@@ -2,7 +2,9 @@ import { Ajv, type Options } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { isValidEpochMs, isValidQueryTime, isValidTimeString } from './time.js';
+import type { FieldError } from './app-error.js';
 import { UUID_PATTERN } from './ids.js';
+import { validationErrors, type AjvError } from './validation-errors.js';
 
 const uuidRe = new RegExp(UUID_PATTERN);
 
@@ -24,6 +26,15 @@ function makeAjv(options: Options): Ajv {
   ajv.addFormat('devflow-epoch-ms', { type: 'number', validate: (n: number) => isValidEpochMs(n) });
   ajv.addKeyword({ keyword: 'example' });
   return ajv;
+}
+
+let sharedBodyAjv: Ajv | undefined;
+
+/** The body validator as a function returning field errors (empty when valid), for batch items. */
+export function compileBodyValidator(schema: object): (value: unknown, pathPrefix?: string) => FieldError[] {
+  sharedBodyAjv ??= makeAjv({ coerceTypes: false });
+  const validate = sharedBodyAjv.compile(schema);
+  return (value, pathPrefix = '') => (validate(value) ? [] : validationErrors((validate.errors ?? []) as AjvError[], pathPrefix));
 }
 
 /**

@@ -1,28 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, PROBLEM_CONTENT_TYPE, problem, type FieldError } from '../lib/app-error.js';
-
-type AjvError = { instancePath?: string; message?: string; keyword: string; params?: Record<string, unknown> };
-
-/** Turns Ajv errors into one `{ path, message }` per JSON pointer. */
-export function validationErrors(validation: AjvError[]): FieldError[] {
-  const byPath = new Map<string, string[]>();
-  for (const e of validation) {
-    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
-    let path = e.instancePath ?? '';
-    if (e.keyword === 'required' && e.params?.missingProperty) path += `/${String(e.params.missingProperty)}`;
-    if (e.keyword === 'additionalProperties' && e.params?.additionalProperty) path += `/${String(e.params.additionalProperty)}`;
-    let message = e.message ?? 'is invalid';
-    if (e.keyword === 'additionalProperties') message = 'is not a known property';
-    if (e.keyword === 'format' && String(e.params?.format).startsWith('devflow-')) {
-      message = 'must be an RFC 3339 time with offset or integer epoch ms from 2001 on, at most 24 h ahead';
-    }
-    const messages = byPath.get(path) ?? [];
-    if (!messages.includes(message)) messages.push(message);
-    byPath.set(path, messages);
-  }
-  return [...byPath].map(([path, messages]) => ({ path: path || '/', message: messages.join('; ') }));
-}
+import { validationErrors, type AjvError } from '../lib/validation-errors.js';
 
 const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE'],

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { createApiKeyService } from './api-keys.js';
 import { createFeatureUsageService } from './feature-usage.js';
-import { createIngestCounters } from './ingest-counters.js';
+import { createIngestCounters, type IngestCounters } from './ingest-counters.js';
 import { createOtlpService } from './otlp.js';
 import { createProductivityEventService } from './productivity-events.js';
 import { createProfileService } from './profiles.js';
@@ -11,6 +11,7 @@ import { createRetentionService } from './retention.js';
 import { createSessionService } from './sessions.js';
 import { createStatsService } from './stats.js';
 import { createToolCallService } from './tool-calls.js';
+import { createWriteQueue, type WriteQueue } from './write-queue.js';
 
 export type Logger = {
   info: (obj: object, msg?: string) => void;
@@ -25,20 +26,25 @@ export type ServiceDeps = {
   log: Logger;
 };
 
+/** What the telemetry ingest services get on top: shared counters and the group-commit queue. */
+export type IngestDeps = ServiceDeps & { counters: IngestCounters; writes: WriteQueue };
+
 /** Builds every service once; routes reach them through app.services. */
 export function createServices(deps: ServiceDeps) {
   const counters = createIngestCounters();
+  const writes = createWriteQueue({ db: deps.db, windowMs: deps.config.groupCommitMs });
+  const ingestDeps = { ...deps, counters, writes };
   const apiKeys = createApiKeyService(deps);
   const profiles = createProfileService(deps);
   const sessions = createSessionService(deps);
-  const toolCalls = createToolCallService(deps);
-  const productivityEvents = createProductivityEventService(deps);
-  const featureUsage = createFeatureUsageService(deps);
-  const otlp = createOtlpService(deps);
+  const toolCalls = createToolCallService(ingestDeps);
+  const productivityEvents = createProductivityEventService(ingestDeps);
+  const featureUsage = createFeatureUsageService(ingestDeps);
+  const otlp = createOtlpService(ingestDeps);
   const reports = createReportService(deps);
   const retention = createRetentionService(deps);
-  const stats = createStatsService(deps);
-  return { counters, apiKeys, profiles, sessions, toolCalls, productivityEvents, featureUsage, otlp, reports, retention, stats };
+  const stats = createStatsService(ingestDeps);
+  return { counters, writes, apiKeys, profiles, sessions, toolCalls, productivityEvents, featureUsage, otlp, reports, retention, stats };
 }
 
 export type Services = ReturnType<typeof createServices>;

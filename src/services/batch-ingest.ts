@@ -1,0 +1,99 @@
+import { inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { sessions } from '../db/schema.js';
+import { unprocessable, type FieldError } from '../lib/app-error.js';
+import type { Indexed, ParsedBatch, Rejection } from '../lib/batch-body.js';
+import type { IngestCounters } from './ingest-counters.js';
+import type { WriteQueue } from './write-queue.js';
+
+export type BatchResult = { accepted: number; duplicates: number; rejected: Rejection[] };
+
+/** What one kind of telemetry row needs to go through the shared batch rules. */
+export type IngestSpec<Input, Row> = {
+  /** Plain name for messages: "tool call". */
+  noun: string;
+  /** Normalises a validated input into the row to store (server-made id, computed fields). */
+  toRow: (input: Input, now: number) => Row;
+  sessionIdOf: (row: Row) => string;
+  /** The row's time, which advances its session's last activity. */
+  activityAt: (row: Row) => number;
+  /** Inserts one row unless its id exists; returns true when stored (prepare it once). */
+  insert: (db: Db, row: Row) => boolean;
+  /** Tool calls keep sessions.tool_call_count exact. */
+  countsToolCalls?: boolean;
+};
+
+type Deps = { db: Db; now: () => number; writes: WriteQueue; counters: IngestCounters };
+
+const SESSION_LOOKUP_CHUNK = 500;
+
+/** Session ids among `ids` that exist. */
+export function existingSessionIds(db: Db, ids: string[]): Set<string> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += SESSION_LOOKUP_CHUNK) {
+    const chunk = ids.slice(i, i + SESSION_LOOKUP_CHUNK);
+    for (const row of db.select({ id: sessions.id }).from(sessions).where(inArray(sessions.id, chunk)).all()) found.add(row.id);
+  }
+  return found;
+}
+
+/**
+ * The batch rules shared by tool calls, productivity events and feature usage (contract
+ * "Tool calls"): all-or-nothing unless partial; unknown sessions → 422 listing them;
+ * an id already stored or repeated in the batch is a duplicate, not an error; the session's
+ * counters move in the same transaction as the rows.
+ */
+export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Input, Row>) {
+  const bumpSession = deps.db
+    .update(sessions)
+    .set({
+      toolCallCount: sql`${sessions.toolCallCount} + ${sql.placeholder('calls')}`,
+      lastActivityAt: sql`max(${sessions.lastActivityAt}, ${sql.placeholder('at')})`,
+    })
+    .where(sql`${sessions.id} = ${sql.placeholder('id')}`)
+    .prepare();
+
+  function store(db: Db, items: Array<Indexed<Input>>, partial: boolean, isBatch: boolean): BatchResult {
+    const now = deps.now();
+    const rows = items.map((item) => ({ index: item.index, row: spec.toRow(item.value, now) }));
+    const known = existingSessionIds(db, [...new Set(rows.map((r) => spec.sessionIdOf(r.row)))]);
+    const unknown = rows.filter((r) => !known.has(spec.sessionIdOf(r.row)));
+    const rejected: Rejection[] = [];
+    if (unknown.length > 0) {
+      const errors: FieldError[] = unknown.map((r) => ({
+        path: `${isBatch ? `/items/${r.index}` : ''}/sessionId`,
+        message: `unknown session ${spec.sessionIdOf(r.row)}`,
+      }));
+      if (!partial) {
+        const ids = [...new Set(unknown.map((r) => spec.sessionIdOf(r.row)))];
+        throw unprocessable('UNKNOWN_SESSION', `unknown session id(s): ${ids.join(', ')}; nothing was stored`, errors);
+      }
+      unknown.forEach((r, i) => rejected.push({ index: r.index, code: 'UNKNOWN_SESSION', errors: [errors[i] as FieldError] }));
+    }
+    let accepted = 0;
+    const touched = new Map<string, { calls: number; at: number }>();
+    for (const { row } of rows) {
+      const sessionId = spec.sessionIdOf(row);
+      if (!known.has(sessionId) || !spec.insert(db, row)) continue;
+      accepted += 1;
+      const t = touched.get(sessionId) ?? { calls: 0, at: 0 };
+      t.calls += 1;
+      t.at = Math.max(t.at, spec.activityAt(row));
+      touched.set(sessionId, t);
+    }
+    for (const [id, t] of touched) bumpSession.run({ id, calls: spec.countsToolCalls ? t.calls : 0, at: t.at });
+    return { accepted, duplicates: rows.length - unknown.length - accepted, rejected };
+  }
+
+  return {
+    /** Stores a parsed batch through the group-commit queue; resolves after the commit. */
+    async ingest(batch: ParsedBatch<Input>, partial: boolean): Promise<BatchResult> {
+      const result = batch.items.length === 0
+        ? { accepted: 0, duplicates: 0, rejected: [] }
+        : await deps.writes.run((db) => store(db, batch.items, partial, batch.isBatch), batch.items.length);
+      const rejected = [...batch.rejected, ...result.rejected].sort((a, b) => a.index - b.index);
+      deps.counters.recordBatch({ accepted: result.accepted, duplicates: result.duplicates, rejected: rejected.length });
+      return { ...result, rejected };
+    },
+  };
+}

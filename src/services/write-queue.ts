@@ -1,0 +1,82 @@
+import type { Db } from '../db/client.js';
+
+type Job = {
+  fn: (db: Db) => unknown;
+  weight: number;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+};
+
+export type WriteQueueOptions = {
+  db: Db;
+  /** How long the first waiting write holds the door open for others (0 = until the next tick). */
+  windowMs: number;
+  /** Flush at once when this many rows are waiting, so one commit never grows unbounded. */
+  maxWeight?: number;
+};
+
+/**
+ * Group commit. The cost of a small write is its COMMIT (the WAL append and its sync), not
+ * the insert, so concurrent writes share one: they queue for a short window, then run in one
+ * BEGIN IMMEDIATE transaction, each in its own savepoint (one job's failure rolls back only
+ * that job). Every caller is answered only after the shared COMMIT succeeded.
+ */
+export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueOptions) {
+  const sqlite = db.$client;
+  let pending: Job[] = [];
+  let pendingWeight = 0;
+  let timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+
+  const runJob = (job: Job) => sqlite.transaction(() => job.fn(db))();
+
+  function flush(): void {
+    if (timer) {
+      if (windowMs > 0) clearTimeout(timer as NodeJS.Timeout);
+      else clearImmediate(timer as NodeJS.Immediate);
+    }
+    timer = null;
+    const jobs = pending;
+    pending = [];
+    pendingWeight = 0;
+    if (jobs.length === 0) return;
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      sqlite
+        .transaction(() => {
+          for (const job of jobs) {
+            try {
+              outcomes.push({ ok: true, value: runJob(job) });
+            } catch (error) {
+              outcomes.push({ ok: false, error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      // BEGIN or COMMIT failed (busy, disk full): nothing of this group was stored.
+      for (const job of jobs) job.reject(error);
+      return;
+    }
+    jobs.forEach((job, i) => {
+      const outcome = outcomes[i] as (typeof outcomes)[number];
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+  }
+
+  return {
+    /** Runs fn inside a shared write transaction; resolves after the commit. fn must be synchronous. */
+    run<T>(fn: (db: Db) => T, weight = 1): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        pending.push({ fn, weight, resolve: resolve as (value: unknown) => void, reject });
+        pendingWeight += weight;
+        if (pendingWeight >= maxWeight) flush();
+        else if (!timer) timer = windowMs > 0 ? setTimeout(flush, windowMs) : setImmediate(flush);
+      });
+    },
+    /** Commits whatever is waiting now (used on shutdown). */
+    flush,
+  };
+}
+
+export type WriteQueue = ReturnType<typeof createWriteQueue>;
