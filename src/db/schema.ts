@@ -49,6 +49,8 @@ export const profileAudit = sqliteTable(
   },
   (t) => [
     index('profile_audit_profile_idx').on(t.profileId, t.id),
+    // A deleted profile's history is found by its last name.
+    index('profile_audit_name_idx').on(t.profileName, t.id),
     check('profile_audit_action_ck', inList('action', AUDIT_ACTIONS)),
   ],
 );

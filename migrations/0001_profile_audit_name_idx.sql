@@ -1,0 +1,1 @@
+CREATE INDEX `profile_audit_name_idx` ON `profile_audit` (`profile_name`,`id`);
