@@ -1,6 +1,135 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { problemResponses } from '../../schemas/common.js';
+import {
+  AuditListQuery,
+  AuditPage,
+  CreateProfileBody,
+  DeleteProfileQuery,
+  ProfileListQuery,
+  ProfilePage,
+  ProfileParams,
+  ProfileSchema,
+  UpdateProfileBody,
+} from '../../schemas/profiles.js';
 
-/** Placeholder until the resource is built: see its issue. */
-const profileRoutes: FastifyPluginAsyncTypebox = async function profileRoutes() {};
+const TAGS = ['profiles'];
+const actor = (request: FastifyRequest) => request.principal?.name ?? 'unknown';
+
+/** Contract "Profiles": reads need the read role, every change needs admin. */
+const profileRoutes: FastifyPluginAsyncTypebox = async function profileRoutes(app) {
+  const profiles = app.services.profiles;
+
+  app.post(
+    '/profiles',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: TAGS,
+        summary: 'Create a profile',
+        description: 'Config fields default to enabled true, autoSave false, debugMode false. Writes a `create` audit entry.',
+        body: CreateProfileBody,
+        response: { 201: ProfileSchema, ...problemResponses(400, 401, 403, 409, 415) },
+      },
+    },
+    async function createProfile(request, reply) {
+      return reply.code(201).send(profiles.create(request.body, actor(request)));
+    },
+  );
+
+  app.get(
+    '/profiles',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: TAGS,
+        summary: 'List profiles by name ascending',
+        querystring: ProfileListQuery,
+        response: { 200: ProfilePage, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async function listProfiles(request) {
+      const { enabled, limit, cursor } = request.query;
+      return profiles.list({ enabled, limit: limit ?? 50, cursor });
+    },
+  );
+
+  app.get(
+    '/profiles/:idOrName',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: TAGS,
+        summary: 'Get a profile by id or name',
+        description: 'A path segment of digits only is an id (`/v1/profiles/3`), anything else a name (`/v1/profiles/node-dev`).',
+        params: ProfileParams,
+        response: { 200: ProfileSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async function getProfile(request) {
+      return profiles.get(request.params.idOrName);
+    },
+  );
+
+  app.patch(
+    '/profiles/:idOrName',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: TAGS,
+        summary: 'Change a profile (partial)',
+        description: 'Renaming to a taken name is a 409 PROFILE_NAME_TAKEN. Each change bumps `updatedAt` and writes an `update` audit entry listing the changed fields.',
+        params: ProfileParams,
+        body: UpdateProfileBody,
+        response: { 200: ProfileSchema, ...problemResponses(400, 401, 403, 404, 409, 415) },
+      },
+    },
+    async function updateProfile(request) {
+      return profiles.update(request.params.idOrName, request.body, actor(request));
+    },
+  );
+
+  app.delete(
+    '/profiles/:idOrName',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: TAGS,
+        summary: 'Delete a profile',
+        description:
+          'A profile that sessions reference is a 409 PROFILE_HAS_SESSIONS, unless `?cascade=true`: then its sessions and everything under them ' +
+          'are deleted with it in one transaction. Writes a `delete` audit entry; the history stays readable at `/v1/profiles/{idOrName}/audit`.',
+        params: ProfileParams,
+        querystring: DeleteProfileQuery,
+        response: { 204: { type: 'null', description: 'deleted' }, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async function deleteProfile(request, reply) {
+      profiles.remove(request.params.idOrName, { cascade: request.query.cascade ?? false }, actor(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/profiles/:idOrName/audit',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: TAGS,
+        summary: 'Audit trail of a profile, newest first',
+        description:
+          'Every create, update and delete, with the changed fields (`from`/`to`) and the name of the API key that made it. ' +
+          'After a delete the trail stays readable by the profile\'s id, or by its last name until another profile takes that name.',
+        params: ProfileParams,
+        querystring: AuditListQuery,
+        response: { 200: AuditPage, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async function profileAudit(request) {
+      const { limit, cursor } = request.query;
+      return profiles.audit(request.params.idOrName, { limit: limit ?? 50, cursor });
+    },
+  );
+};
 
 export default profileRoutes;
