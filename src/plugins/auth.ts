@@ -9,12 +9,19 @@ import { hashKey, type Principal, type Role } from '../services/api-keys.js';
 /** What a route needs: a role, or 'public' for the few routes the contract leaves open. */
 export type Access = Role | 'public';
 
+/** One registered route and the access it declared (undefined outside /v1 means public). */
+export type RouteAccess = { method: string; url: string; access: Access | undefined };
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
   }
   interface FastifyRequest {
     principal: Principal | null;
+  }
+  interface FastifyInstance {
+    /** Every route registered after this plugin, as the app itself sees it (tests walk it). */
+    routeAccess: readonly RouteAccess[];
   }
 }
 
@@ -26,6 +33,11 @@ export function roleAllows(have: Role, need: Role): boolean {
 export const ENV_ADMIN: Principal = { id: 'env', name: 'env:DEVFLOW_ADMIN_KEY', role: 'admin' };
 
 const unauthorized = (detail: string) => new AppError(401, 'UNAUTHORIZED', detail);
+
+/** /v1, /v1/… and /v1?…, but not /v1x. */
+export function isUnderV1(url: string): boolean {
+  return url === '/v1' || url.startsWith('/v1/') || url.startsWith('/v1?');
+}
 
 export function bearerKey(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
@@ -45,17 +57,22 @@ export default fp(
     const envKeyHash = app.config.adminKey ? Buffer.from(hashKey(app.config.adminKey), 'hex') : null;
     const isEnvAdminKey = (key: string) => envKeyHash !== null && timingSafeEqual(Buffer.from(hashKey(key), 'hex'), envKeyHash);
 
+    const routes: RouteAccess[] = [];
+    app.decorate('routeAccess', routes);
+
     app.addHook('onRoute', function requireDeclaredAccess(route) {
       const access = (route.config as { access?: Access } | undefined)?.access;
-      if (!access && route.url.startsWith('/v1') && route.method !== 'HEAD') {
-        throw new Error(`route ${String(route.method)} ${route.url} declares no access role`);
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      // Fail closed: anything starting with /v1 (even /v1x) must declare its access.
+      if (!access && route.url.startsWith('/v1') && !methods.every((m) => m === 'HEAD')) {
+        throw new Error(`route ${methods.join(',')} ${route.url} declares no access role (config.access)`);
       }
+      for (const method of methods) routes.push({ method: String(method), url: route.url, access });
     });
 
     app.addHook('onRequest', async function authenticate(request) {
       const access = request.routeOptions.config?.access;
-      const underV1 = request.url === '/v1' || request.url.startsWith('/v1/') || request.url.startsWith('/v1?');
-      if (access === 'public' || (!access && !underV1)) return;
+      if (access === 'public' || (!access && !isUnderV1(request.url))) return;
       const key = bearerKey(request);
       if (!key) throw unauthorized('an API key is required: Authorization: Bearer <key>');
       const principal = isEnvAdminKey(key) ? ENV_ADMIN : app.services.apiKeys.authenticate(key);
