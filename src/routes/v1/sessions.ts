@@ -1,6 +1,110 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { toMillisOrUndefined } from '../../lib/time.js';
+import { problemResponses } from '../../schemas/common.js';
+import { CreateSessionBody, SessionListQuery, SessionPage, SessionParams, SessionSchema, UpdateSessionBody } from '../../schemas/sessions.js';
 
-/** Placeholder until the resource is built: see its issue. */
-const sessionRoutes: FastifyPluginAsyncTypebox = async function sessionRoutes() {};
+const TAGS = ['sessions'];
+
+/** Contract "Sessions": ingest creates and updates, read lists, admin deletes. */
+const sessionRoutes: FastifyPluginAsyncTypebox = async function sessionRoutes(app) {
+  const sessions = app.services.sessions;
+
+  app.post(
+    '/sessions',
+    {
+      config: { access: 'ingest' },
+      schema: {
+        tags: TAGS,
+        summary: 'Start a session (idempotent on id)',
+        description:
+          '201 with the new session (status active). Retrying with the same `id` and fields answers 200 with the stored session; ' +
+          'the same `id` with other fields is a 409 SESSION_ID_CONFLICT. An unknown `profile` is a 422 UNKNOWN_PROFILE.',
+        body: CreateSessionBody,
+        response: {
+          201: { ...SessionSchema, description: 'created' },
+          200: { ...SessionSchema, description: 'already stored with the same fields (idempotent retry)' },
+          ...problemResponses(400, 401, 403, 409, 415, 422),
+        },
+      },
+    },
+    async function createSession(request, reply) {
+      const { startedAt, ...rest } = request.body;
+      const { session, created } = sessions.create({ ...rest, startedAt: toMillisOrUndefined(startedAt) });
+      return reply.code(created ? 201 : 200).send(session);
+    },
+  );
+
+  app.get(
+    '/sessions',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: TAGS,
+        summary: 'List sessions, newest first',
+        description: 'Ordered by startedAt descending (id descending on ties). `from` is inclusive and `to` exclusive, both on startedAt.',
+        querystring: SessionListQuery,
+        response: { 200: SessionPage, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async function listSessions(request) {
+      const { from, to, limit, ...filter } = request.query;
+      return sessions.list({ ...filter, from: toMillisOrUndefined(from), to: toMillisOrUndefined(to), limit: limit ?? 50 });
+    },
+  );
+
+  app.get(
+    '/sessions/:id',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: TAGS,
+        summary: 'Get a session',
+        params: SessionParams,
+        response: { 200: SessionSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async function getSession(request) {
+      return sessions.get(request.params.id);
+    },
+  );
+
+  app.patch(
+    '/sessions/:id',
+    {
+      config: { access: 'ingest' },
+      schema: {
+        tags: TAGS,
+        summary: 'Update or end a session',
+        description:
+          'Counters are absolute values. A terminal status ends the session (`endedAt` defaults to now). Errors: 409 SESSION_ENDED (already ended), ' +
+          '422 INVALID_TIME_RANGE (endedAt before startedAt), 422 SESSION_NOT_ENDING (endedAt without a terminal status).',
+        params: SessionParams,
+        body: UpdateSessionBody,
+        response: { 200: SessionSchema, ...problemResponses(400, 401, 403, 404, 409, 415, 422) },
+      },
+    },
+    async function updateSession(request) {
+      const { endedAt, ...rest } = request.body;
+      return sessions.update(request.params.id, { ...rest, endedAt: toMillisOrUndefined(endedAt) });
+    },
+  );
+
+  app.delete(
+    '/sessions/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: TAGS,
+        summary: 'Delete a session with its tool calls, productivity events and feature usage',
+        params: SessionParams,
+        response: { 204: { type: 'null', description: 'deleted' }, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async function deleteSession(request, reply) {
+      sessions.remove(request.params.id);
+      return reply.code(204).send();
+    },
+  );
+};
 
 export default sessionRoutes;
