@@ -59,3 +59,10 @@ export function problemOf(res: { statusCode: number; headers: Record<string, unk
   if (body.status !== res.statusCode) throw new Error(`problem status ${body.status} != ${res.statusCode}`);
   return body;
 }
+
+/** Starts a session with the ingest key (default type test) and returns it; throws unless 201. */
+export async function createSession(app: TestApp, body: Record<string, unknown> = { type: 'test' }) {
+  const res = await app.inject({ method: 'POST', url: '/v1/sessions', headers: auth(app.keys.ingest), payload: body });
+  if (res.statusCode !== 201) throw new Error(`createSession: ${res.statusCode} ${res.body}`);
+  return res.json() as { id: string; profileId: number | null; type: string; status: string; project: string | null; startedAt: string; [k: string]: unknown };
+}
