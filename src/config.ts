@@ -46,7 +46,7 @@ export const ENV_SPECS: EnvSpec[] = [
   { key: 'port', env: 'PORT', parse: int, fallback: () => 3000, describe: 'TCP port (0 = any free port)' },
   { key: 'logLevel', env: 'LOG_LEVEL', parse: str, fallback: () => 'info', describe: 'pino level: fatal, error, warn, info, debug, trace, silent' },
   { key: 'dbPath', env: 'DEVFLOW_DB_PATH', parse: str, fallback: () => join(homedir(), '.devflow', 'analytics.db'), describe: 'SQLite file; its folder is created with mode 0700, the files are 0600' },
-  { key: 'adminKey', env: 'DEVFLOW_ADMIN_KEY', parse: str, fallback: () => undefined, describe: 'an admin API key accepted as is (at least 16 characters); otherwise one is generated into <data dir>/admin.key' },
+  { key: 'adminKey', env: 'DEVFLOW_ADMIN_KEY', parse: str, fallback: () => undefined, describe: 'an admin API key accepted as is (at least 16 characters); otherwise one is generated into admin.key beside the database' },
   { key: 'maxBatch', env: 'DEVFLOW_MAX_BATCH', parse: int, fallback: () => 1000, describe: 'most items in one batch write' },
   { key: 'bodyLimit', env: 'DEVFLOW_BODY_LIMIT', parse: int, fallback: () => 2 * 1024 * 1024, describe: 'largest request body in bytes (after decompression)' },
   { key: 'rateLimitMax', env: 'DEVFLOW_RATE_LIMIT', parse: int, fallback: () => 60_000, describe: 'requests per key per window (0 disables)' },
@@ -55,7 +55,7 @@ export const ENV_SPECS: EnvSpec[] = [
   { key: 'requestTimeoutMs', env: 'DEVFLOW_REQUEST_TIMEOUT_MS', parse: int, fallback: () => 30_000, describe: 'a request (body included) taking longer is cut' },
   { key: 'busyTimeoutMs', env: 'DEVFLOW_BUSY_TIMEOUT_MS', parse: int, fallback: () => 5000, describe: 'how long a write waits for another process\'s lock' },
   { key: 'cacheSizeMiB', env: 'DEVFLOW_CACHE_MIB', parse: int, fallback: () => 64, describe: 'SQLite page cache per connection, MiB' },
-  { key: 'groupCommitMs', env: 'DEVFLOW_GROUP_COMMIT_MS', parse: int, fallback: () => 2, describe: 'window in which concurrent single writes share one commit (0 = off)' },
+  { key: 'groupCommitMs', env: 'DEVFLOW_GROUP_COMMIT_MS', parse: int, fallback: () => 2, describe: 'ms concurrent writes wait to share one commit (0 = until the next event-loop turn)' },
   { key: 'scheduler', env: 'DEVFLOW_SCHEDULER', parse: bool, fallback: () => true, describe: 'run the retention schedule in this process' },
 ];
 
