@@ -203,8 +203,8 @@ test('audit: newest first with keyset pages', async (t) => {
   const seen: number[] = [];
   let cursor: string | null = null;
   do {
-    const page = (await send(app, 'GET', `/v1/profiles/p/audit?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
-    seen.push(...page.items.map((e: { id: number }) => e.id));
+    const page: { items: Array<{ id: number }>; nextCursor: string | null } = (await send(app, 'GET', `/v1/profiles/p/audit?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+    seen.push(...page.items.map((e) => e.id));
     cursor = page.nextCursor;
   } while (cursor);
   assert.equal(seen.length, 5);
