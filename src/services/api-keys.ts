@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { apiKeys, type ROLES } from '../db/schema.js';
-import { notFound } from '../lib/app-error.js';
+import { invalid, notFound } from '../lib/app-error.js';
 import { decodeCursor, page } from '../lib/cursor.js';
 import { newId } from '../lib/ids.js';
-import { iso, isoOrNull } from '../lib/time.js';
+import { iso, isoOrNull, parseRfc3339 } from '../lib/time.js';
 
 export type Role = (typeof ROLES)[number];
 export type Principal = { id: string; name: string; role: Role };
@@ -37,6 +37,17 @@ export function displayPrefix(key: string): string {
   return key.slice(0, KEY_PREFIX.length + 6);
 }
 
+/**
+ * An expiry as given (RFC 3339 string of the right shape, or epoch ms) to epoch ms; a string
+ * that is no real instant (2027-02-30…) is a 400. create() then requires it to be in the future.
+ */
+export function expiryFromInput(value: string | number | undefined): number | undefined {
+  if (value === undefined || typeof value === 'number') return value;
+  const ms = parseRfc3339(value);
+  if (ms === null) throw invalid('expiresAt is not a real date and time', [{ path: '/expiresAt', message: 'must be a real RFC 3339 date and time' }]);
+  return ms;
+}
+
 type Row = typeof apiKeys.$inferSelect;
 
 function view(row: Row): ApiKeyView {
@@ -62,14 +73,20 @@ export function createApiKeyService({ db, now = Date.now }: { db: Db; now?: () =
   const lastTouched = new Map<string, number>();
 
   return {
+    /** The key is in the result and nowhere else: only its hash and display prefix are stored. */
     create(input: { name: string; role: Role; expiresAt?: number }, key = generateKey()): ApiKeyView & { key: string } {
+      const createdAt = now();
+      // A key that is born expired is a mistake (a wrong unit or time zone), not a request.
+      if (input.expiresAt !== undefined && input.expiresAt <= createdAt) {
+        throw invalid('expiresAt must be in the future', [{ path: '/expiresAt', message: 'must be in the future' }]);
+      }
       const row: Row = {
         id: newId(),
         name: input.name,
         role: input.role,
         prefix: displayPrefix(key),
         hash: hashKey(key),
-        createdAt: now(),
+        createdAt,
         lastUsedAt: null,
         expiresAt: input.expiresAt ?? null,
         revokedAt: null,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { toMillisOrUndefined } from '../../lib/time.js';
 import { ApiKeyListQuery, ApiKeyPage, ApiKeyParams, CreateApiKeyBody, CreatedApiKeySchema } from '../../schemas/api-keys.js';
 import { problemResponses } from '../../schemas/common.js';
+import { expiryFromInput } from '../../services/api-keys.js';
 
 const apiKeyRoutes: FastifyPluginAsyncTypebox = async function apiKeyRoutes(app) {
   const keys = app.services.apiKeys;
@@ -13,13 +13,17 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async function apiKeyRoutes(app)
       schema: {
         tags: ['api-keys'],
         summary: 'Create an API key (the key is returned once)',
+        description:
+          'The key (`dfa_…`) is in this response and nowhere else: only its SHA-256 hash and a display prefix are stored. ' +
+          '`expiresAt` must be in the future (a past time is a 400 VALIDATION_FAILED); unlike event times it may lie any distance ahead. ' +
+          'The key name is recorded as the actor in audit entries.',
         body: CreateApiKeyBody,
         response: { 201: CreatedApiKeySchema, ...problemResponses(400, 401, 403, 415) },
       },
     },
     async function createApiKey(request, reply) {
       const { name, role, expiresAt } = request.body;
-      return reply.code(201).send(keys.create({ name, role, expiresAt: toMillisOrUndefined(expiresAt) }));
+      return reply.code(201).send(keys.create({ name, role, expiresAt: expiryFromInput(expiresAt) }));
     },
   );
 
@@ -46,6 +50,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async function apiKeyRoutes(app)
       schema: {
         tags: ['api-keys'],
         summary: 'Revoke an API key, effective immediately',
+        description: 'The next request with the key is a 401. Revoking an already revoked key is a 204 too; an unknown id is a 404.',
         params: ApiKeyParams,
         response: { 204: { type: 'null', description: 'revoked' }, ...problemResponses(400, 401, 403, 404) },
       },

@@ -1,0 +1,64 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig, type Config } from '../config.js';
+import { closeDatabase, openDatabase, type Db } from '../db/client.js';
+import { runMigrations } from '../db/migrate.js';
+
+/** What a command sees: its own arguments, the environment, and where to write. */
+export type CliContext = {
+  /** Arguments after the command name (`keys create --name x` → `['create', '--name', 'x']`). */
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  out: (line: string) => void;
+  err: (line: string) => void;
+};
+
+/** One entry of the dispatch table in main.ts. */
+export type Command = {
+  /** One line for `devflow help`. */
+  summary: string;
+  /** The full text for `devflow help <command>` and `devflow <command> --help`. */
+  usage: string;
+  /** Resolves to the exit code. Throw UsageError for misuse (exit 2). */
+  run: (ctx: CliContext) => Promise<number> | number;
+};
+
+/** The caller got the command line wrong: one line on stderr, exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util parseArgs in strict mode, with its errors turned into one-line usage errors. */
+export function parse<T extends Options>(args: string[], options: T, maxPositionals = 0) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (err) {
+    // Node's messages end with hints like "To specify a positional argument…"; keep the first sentence.
+    throw new UsageError((err instanceof Error ? err.message : String(err)).split('. ')[0] ?? 'invalid arguments');
+  }
+  if (parsed.positionals.length > maxPositionals) {
+    throw new UsageError(`unexpected argument '${parsed.positionals[maxPositionals] ?? ''}'`);
+  }
+  return parsed;
+}
+
+/**
+ * The same configuration and database as the server: loadConfig from the environment, the
+ * file opened with the same pragmas, pending migrations applied. Closed (WAL checkpointed) after.
+ */
+export async function withDatabase<T>(
+  ctx: CliContext,
+  fn: (db: Db, config: Config) => T | Promise<T>,
+  { migrate = true }: { migrate?: boolean } = {},
+): Promise<T> {
+  const config = loadConfig(ctx.env);
+  const db = openDatabase({ path: config.dbPath, busyTimeoutMs: config.busyTimeoutMs, cacheSizeMiB: config.cacheSizeMiB });
+  try {
+    if (migrate) runMigrations(db);
+    return await fn(db, config);
+  } finally {
+    closeDatabase(db);
+  }
+}

@@ -1,0 +1,72 @@
+import { ConfigError } from '../config.js';
+import { AppError } from '../lib/app-error.js';
+import { UsageError, type CliContext, type Command } from './command.js';
+import { keysCommand } from './keys.js';
+import { migrateCommand } from './migrate.js';
+
+/** The dispatch table: one line per command group, each in its own file. */
+const COMMANDS: Record<string, Command> = {
+  keys: keysCommand,
+  migrate: migrateCommand,
+};
+
+function overview(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  return [
+    'devflow: DevFlow Analytics administration, on the same database and configuration as the server.',
+    '',
+    'Usage: devflow <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, cmd]) => `  ${name.padEnd(width)}  ${cmd.summary}`),
+    `  ${'help'.padEnd(width)}  show this text, or a command's: devflow help <command>`,
+    '',
+    'Configuration comes from the environment, as for the server: DEVFLOW_DB_PATH',
+    '(default ~/.devflow/analytics.db), DEVFLOW_BUSY_TIMEOUT_MS, DEVFLOW_CACHE_MIB.',
+    'Exit status: 0 done, 1 failed, 2 wrong usage or configuration.',
+  ].join('\n');
+}
+
+function lookup(name: string): Command {
+  const cmd = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!cmd) throw new UsageError(`unknown command '${name}' (expected ${Object.keys(COMMANDS).join(', ')} or help)`);
+  return cmd;
+}
+
+async function dispatch(argv: string[], ctx: Omit<CliContext, 'argv'>): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) throw new UsageError('a command is needed');
+  if (name === 'help' || name === '--help' || name === '-h') {
+    if (rest.length > 1) throw new UsageError('help takes at most one command name');
+    ctx.out(rest[0] === undefined ? overview() : lookup(rest[0]).usage);
+    return 0;
+  }
+  return lookup(name).run({ ...ctx, argv: rest });
+}
+
+/** Runs one command line; every failure becomes one line on stderr and an exit status. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const out = (line: string) => void process.stdout.write(`${line}\n`);
+  const err = (line: string) => void process.stderr.write(`${line}\n`);
+  try {
+    return await dispatch(argv, { env, out, err });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`devflow: ${error.message} (see: devflow help${argv[0] && Object.hasOwn(COMMANDS, argv[0]) ? ` ${argv[0]}` : ''})`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      err(`devflow: invalid configuration: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof AppError) {
+      const first = error.errors?.[0];
+      err(`devflow: ${error.message}${first && !error.message.includes(first.message) ? ` (${first.path} ${first.message})` : ''}`);
+      return error.status === 400 ? 2 : 1;
+    }
+    err(`devflow: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

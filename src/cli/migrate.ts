@@ -1,0 +1,33 @@
+import { appliedMigrationCount, runMigrations } from '../db/migrate.js';
+import { parse, withDatabase, type Command } from './command.js';
+
+const USAGE = `Usage:
+  devflow migrate
+
+  Applies pending database migrations to DEVFLOW_DB_PATH (creating the file and its folder
+  if needed), all in one transaction: all of them or none. The server does the same on start;
+  run it ahead of a deploy to migrate while the old version is still serving.`;
+
+export const migrateCommand: Command = {
+  summary: 'apply pending database migrations',
+  usage: USAGE,
+  async run(ctx) {
+    const { values } = parse(ctx.argv, { help: { type: 'boolean', short: 'h' } });
+    if (values.help) {
+      ctx.out(USAGE);
+      return 0;
+    }
+    const { before, after, path } = await withDatabase(
+      ctx,
+      (db, config) => {
+        const before = appliedMigrationCount(db);
+        runMigrations(db);
+        return { before, after: appliedMigrationCount(db), path: config.dbPath };
+      },
+      { migrate: false },
+    );
+    const applied = after - before;
+    ctx.out(`${path}: applied ${applied} migration${applied === 1 ? '' : 's'}; ${after} in total, up to date`);
+    return 0;
+  },
+};
