@@ -76,6 +76,9 @@ export const sessions = sqliteTable(
   (t) => [
     index('sessions_started_idx').on(t.startedAt, t.id),
     index('sessions_profile_status_idx').on(t.profileId, t.status, t.startedAt),
+    // Pages of one profile's or one status's sessions, newest first, without sorting them all.
+    index('sessions_profile_started_idx').on(t.profileId, t.startedAt),
+    index('sessions_status_started_idx').on(t.status, t.startedAt),
     index('sessions_type_started_idx').on(t.type, t.startedAt),
     index('sessions_status_activity_idx').on(t.status, t.lastActivityAt),
     index('sessions_project_started_idx').on(t.project, t.startedAt),
