@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import { writeTransaction, type Db } from '../db/client.js';
 import { sessions, type SESSION_STATUSES, type SESSION_TYPES } from '../db/schema.js';
 import { conflict, notFound, unprocessable } from '../lib/app-error.js';
@@ -143,7 +143,8 @@ export function createSessionService({ db, now }: ServiceDeps) {
       if (filter.to !== undefined) conditions.push(lt(sessions.startedAt, filter.to));
       if (filter.cursor !== undefined) {
         const [startedAt, id] = decodeCursor(filter.cursor, ['number', 'string']) as [number, string];
-        conditions.push(or(lt(sessions.startedAt, startedAt), and(eq(sessions.startedAt, startedAt), lt(sessions.id, id))));
+        // `<=` first gives every *_started index a range bound; the OR only filters the boundary ms.
+        conditions.push(lte(sessions.startedAt, startedAt), or(lt(sessions.startedAt, startedAt), lt(sessions.id, id)));
       }
       const rows = db
         .select()
