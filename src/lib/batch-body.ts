@@ -21,7 +21,12 @@ export function batchBodySchema<T extends TSchema>(item: T, maxBatch: number, ti
 export function createBatchParser<T>(item: TSchema, maxBatch: number) {
   const validateItem = compileBodyValidator(item);
   return function parseBatch(body: unknown, partial: boolean): ParsedBatch<T> {
-    const isBatch = typeof body === 'object' && body !== null && !Array.isArray(body) && 'items' in body;
+    // Not an object at all (array, null, text): the request is malformed, whatever partial says.
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      const message = 'must be one object or { items: [ … ] }';
+      throw invalid(`body ${message}`, [{ path: '/', message }]);
+    }
+    const isBatch = 'items' in body;
     if (!isBatch) {
       const errors = validateItem(body);
       if (errors.length === 0) return { items: [{ index: 0, value: body as T }], rejected: [], isBatch };

@@ -1,8 +1,142 @@
-import type { ServiceDeps } from './index.js';
+import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { toolCalls, type TOOL_CALL_STATUSES } from '../db/schema.js';
+import type { ParsedBatch } from '../lib/batch-body.js';
+import { decodeCursor, page } from '../lib/cursor.js';
+import { canonicalUuid, newId } from '../lib/ids.js';
+import { iso, toMillis } from '../lib/time.js';
+import { createBatchIngester, type BatchResult } from './batch-ingest.js';
+import type { IngestDeps } from './index.js';
+import { createToolCallExporter, type ExportFormat } from './tool-calls-export.js';
 
-/** Placeholder until the resource is built: see its issue. */
-export function createToolCallService(_deps: ServiceDeps) {
-  return {};
+export { EXPORT_CONTENT_TYPES, TOOL_CALL_FIELDS, type ExportFormat } from './tool-calls-export.js';
+
+export type ToolCallStatus = (typeof TOOL_CALL_STATUSES)[number];
+export type ToolCallRow = typeof toolCalls.$inferSelect;
+
+/** One validated item (schemas/tool-calls.ts ToolCallInputSchema); OTLP builds the same shape. */
+export type ToolCallInput = {
+  id?: string;
+  sessionId: string;
+  toolName: string;
+  durationMs: number;
+  status: ToolCallStatus;
+  errorType?: string | null;
+  timestamp?: string | number;
+};
+
+export type ToolCallView = {
+  id: string;
+  sessionId: string;
+  toolName: string;
+  durationMs: number;
+  status: ToolCallStatus;
+  errorType: string | null;
+  timestamp: string;
+};
+
+export type ToolCallFilter = { session?: string; tool?: string; status?: ToolCallStatus; from?: number; to?: number };
+
+export function toolCallView(row: ToolCallRow): ToolCallView {
+  return {
+    id: row.id,
+    sessionId: row.sessionId,
+    toolName: row.toolName,
+    durationMs: row.durationMs,
+    status: row.status,
+    errorType: row.errorType,
+    timestamp: iso(row.timestamp),
+  };
+}
+
+/** Input → stored row: UUIDs lower case, a server-made UUID v7 when the client sent no id, time default now. */
+export function toToolCallRow(input: ToolCallInput, now: number): ToolCallRow {
+  return {
+    id: input.id === undefined ? newId() : canonicalUuid(input.id),
+    sessionId: canonicalUuid(input.sessionId),
+    toolName: input.toolName,
+    durationMs: input.durationMs,
+    status: input.status,
+    errorType: input.errorType ?? null,
+    timestamp: input.timestamp === undefined ? now : toMillis(input.timestamp),
+  };
+}
+
+/** Conditions shared by the list and the export (each has an index: see db/schema.ts). */
+export function toolCallConditions(filter: ToolCallFilter): SQL[] {
+  const conditions: SQL[] = [];
+  if (filter.session !== undefined) conditions.push(eq(toolCalls.sessionId, canonicalUuid(filter.session)));
+  if (filter.tool !== undefined) conditions.push(eq(toolCalls.toolName, filter.tool));
+  if (filter.status !== undefined) conditions.push(eq(toolCalls.status, filter.status));
+  if (filter.from !== undefined) conditions.push(gte(toolCalls.timestamp, filter.from));
+  if (filter.to !== undefined) conditions.push(lt(toolCalls.timestamp, filter.to));
+  return conditions;
+}
+
+/** The per-row insert, prepared once: `INSERT … ON CONFLICT DO NOTHING` makes retries duplicates. */
+function prepareInsert(db: Db) {
+  const p = (name: keyof ToolCallRow) => sql.placeholder(name);
+  return db
+    .insert(toolCalls)
+    .values({
+      id: p('id'),
+      sessionId: p('sessionId'),
+      toolName: p('toolName'),
+      durationMs: p('durationMs'),
+      status: p('status'),
+      errorType: p('errorType'),
+      timestamp: p('timestamp'),
+    })
+    .onConflictDoNothing()
+    .prepare();
+}
+
+export function createToolCallService(deps: IngestDeps) {
+  const { db } = deps;
+  const insert = prepareInsert(db);
+  const ingester = createBatchIngester<ToolCallInput, ToolCallRow>(deps, {
+    noun: 'tool call',
+    toRow: toToolCallRow,
+    sessionIdOf: (row) => row.sessionId,
+    activityAt: (row) => row.timestamp,
+    insert: (_tx, row) => insert.run(row).changes > 0,
+    countsToolCalls: true,
+  });
+  const exporter = createToolCallExporter(db);
+
+  return {
+    /**
+     * Stores already-validated items (the route's batch parser, or OTLP's mapping) with the
+     * contract's batch rules; resolves after the group commit.
+     */
+    ingest(batch: ParsedBatch<ToolCallInput>, partial: boolean): Promise<BatchResult> {
+      return ingester.ingest(batch, partial);
+    },
+
+    /** Newest first: timestamp desc, id desc; the cursor is that pair. */
+    list(filter: ToolCallFilter & { limit: number; cursor?: string }): { items: ToolCallView[]; nextCursor: string | null } {
+      const conditions = toolCallConditions(filter);
+      if (filter.cursor !== undefined) {
+        const [ts, id] = decodeCursor(filter.cursor, ['number', 'string']) as [number, string];
+        // `ts <= c AND (…)` keeps an index range on timestamp; a bare OR would not.
+        conditions.push(lte(toolCalls.timestamp, ts), or(lt(toolCalls.timestamp, ts), lt(toolCalls.id, id)) as SQL);
+      }
+      const rows = db
+        .select()
+        .from(toolCalls)
+        .where(and(...conditions))
+        .orderBy(desc(toolCalls.timestamp), desc(toolCalls.id))
+        .limit(filter.limit + 1)
+        .all();
+      const result = page(rows, filter.limit, (r) => [r.timestamp, r.id]);
+      return { items: result.rows.map(toolCallView), nextCursor: result.nextCursor };
+    },
+
+    /** Every match, oldest first, as an NDJSON or CSV byte stream in constant memory. */
+    export(filter: ToolCallFilter, format: ExportFormat) {
+      return exporter.stream(toolCallConditions(filter), format);
+    },
+  };
 }
 
 export type ToolCallService = ReturnType<typeof createToolCallService>;
