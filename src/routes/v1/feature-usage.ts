@@ -1,6 +1,74 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifySchemaCompiler } from 'fastify';
+import { batchBodySchema } from '../../lib/batch-body.js';
+import { createValidatorCompiler } from '../../lib/validation.js';
+import { toMillisOrUndefined } from '../../lib/time.js';
+import { problemResponses } from '../../schemas/common.js';
+import {
+  BatchQuery,
+  BatchResult,
+  FeatureUsageInput,
+  FeatureUsageListQuery,
+  FeatureUsagePage,
+} from '../../schemas/feature-usage.js';
 
-/** Placeholder until the resource is built: see its issue. */
-const featureUsageRoutes: FastifyPluginAsyncTypebox = async function featureUsageRoutes() {};
+/**
+ * The batch body schema documents the shape; the service validates each item itself so a bad
+ * item is reported at its own path and, with ?partial=true, rejected alone.
+ */
+function documentOnlyBody(): FastifySchemaCompiler<unknown> {
+  const compile = createValidatorCompiler();
+  return (route) => (route.httpPart === 'body' ? () => true : compile(route));
+}
+
+const featureUsageRoutes: FastifyPluginAsyncTypebox = async function featureUsageRoutes(app) {
+  const usage = app.services.featureUsage;
+
+  app.post(
+    '/feature-usage',
+    {
+      config: { access: 'ingest' },
+      validatorCompiler: documentOnlyBody(),
+      schema: {
+        tags: ['feature-usage'],
+        summary: 'Record feature usage (one, or { items } in a batch)',
+        description:
+          'Same batch rules as tool calls: all-or-nothing by default (400 with paths like /items/3/featureName, 422 UNKNOWN_SESSION, ' +
+          '422 INVALID_TIME_RANGE when completedAt is before startedAt), or ?partial=true to store the valid items and list the others in ' +
+          '`rejected`. An id already stored or repeated counts as a duplicate.',
+        querystring: BatchQuery,
+        body: batchBodySchema(FeatureUsageInput, app.config.maxBatch, 'FeatureUsageInput'),
+        response: { 200: BatchResult, ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503) },
+      },
+    },
+    async function ingestFeatureUsage(request) {
+      return usage.ingest(request.body, request.query.partial ?? false);
+    },
+  );
+
+  app.get(
+    '/feature-usage',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['feature-usage'],
+        summary: 'List feature usage, newest first (by startedAt)',
+        querystring: FeatureUsageListQuery,
+        response: { 200: FeatureUsagePage, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async function listFeatureUsage(request) {
+      const q = request.query;
+      return usage.list({
+        session: q.session,
+        feature: q.feature,
+        from: toMillisOrUndefined(q.from),
+        to: toMillisOrUndefined(q.to),
+        limit: q.limit ?? 50,
+        cursor: q.cursor,
+      });
+    },
+  );
+};
 
 export default featureUsageRoutes;

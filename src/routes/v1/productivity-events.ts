@@ -1,6 +1,74 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifySchemaCompiler } from 'fastify';
+import { batchBodySchema } from '../../lib/batch-body.js';
+import { createValidatorCompiler } from '../../lib/validation.js';
+import { toMillisOrUndefined } from '../../lib/time.js';
+import { problemResponses } from '../../schemas/common.js';
+import {
+  BatchQuery,
+  BatchResult,
+  ProductivityEventInput,
+  ProductivityEventListQuery,
+  ProductivityEventPage,
+} from '../../schemas/productivity-events.js';
 
-/** Placeholder until the resource is built: see its issue. */
-const productivityEventRoutes: FastifyPluginAsyncTypebox = async function productivityEventRoutes() {};
+/**
+ * The batch body schema documents the shape; the service validates each item itself so a bad
+ * item is reported at its own path and, with ?partial=true, rejected alone.
+ */
+function documentOnlyBody(): FastifySchemaCompiler<unknown> {
+  const compile = createValidatorCompiler();
+  return (route) => (route.httpPart === 'body' ? () => true : compile(route));
+}
+
+const productivityEventRoutes: FastifyPluginAsyncTypebox = async function productivityEventRoutes(app) {
+  const events = app.services.productivityEvents;
+
+  app.post(
+    '/productivity-events',
+    {
+      config: { access: 'ingest' },
+      validatorCompiler: documentOnlyBody(),
+      schema: {
+        tags: ['productivity'],
+        summary: 'Record productivity events (one, or { items } in a batch)',
+        description:
+          'Same batch rules as tool calls: all-or-nothing by default (400 with paths like /items/3/actualTimeTaken, 422 UNKNOWN_SESSION), ' +
+          'or ?partial=true to store the valid items and list the others in `rejected`. An id already stored or repeated counts as a duplicate. ' +
+          '`timeSaved` and `improvementPercentage` are computed.',
+        querystring: BatchQuery,
+        body: batchBodySchema(ProductivityEventInput, app.config.maxBatch, 'ProductivityEventInput'),
+        response: { 200: BatchResult, ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503) },
+      },
+    },
+    async function ingestProductivityEvents(request) {
+      return events.ingest(request.body, request.query.partial ?? false);
+    },
+  );
+
+  app.get(
+    '/productivity-events',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['productivity'],
+        summary: 'List productivity events, newest first',
+        querystring: ProductivityEventListQuery,
+        response: { 200: ProductivityEventPage, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async function listProductivityEvents(request) {
+      const q = request.query;
+      return events.list({
+        session: q.session,
+        eventType: q.eventType,
+        from: toMillisOrUndefined(q.from),
+        to: toMillisOrUndefined(q.to),
+        limit: q.limit ?? 50,
+        cursor: q.cursor,
+      });
+    },
+  );
+};
 
 export default productivityEventRoutes;
