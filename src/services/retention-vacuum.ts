@@ -1,0 +1,54 @@
+import { databaseSizes } from '../db/client.js';
+import { checkpointTruncate, freeDiskBytes, freePageCount, fullVacuum, hasIncrementalVacuum, incrementalVacuumStep } from '../db/maintenance.js';
+import type { VacuumMode } from './retention-policy.js';
+import { checkAborted, SliceSizer, timed, yieldToEventLoop, type SliceContext } from './retention-slices.js';
+
+/**
+ * Gives the pages freed by the deletes back to the file system. Returns a note for the run
+ * record when something was skipped, else null.
+ *
+ * incremental: PRAGMA incremental_vacuum a bounded number of pages per slice (one unbounded
+ * call held the thread 36 s on this machine), yielding between slices, then a TRUNCATE
+ * checkpoint so the WAL shrinks too. full: VACUUM rewrites the file through a copy, so it
+ * runs only when the file system has at least the database's size free.
+ */
+export async function reclaimSpace(ctx: SliceContext, mode: VacuumMode, dbPath: string): Promise<string | null> {
+  const { db } = ctx;
+  if (mode === 'off') return null;
+  if (mode === 'full') {
+    const needed = databaseSizes(db, dbPath).databaseBytes;
+    const free = freeDiskBytes(dbPath);
+    if (free < needed) {
+      return `full VACUUM skipped: ${free} bytes free on the database's file system, it needs at least ${needed} (the database size)`;
+    }
+    checkAborted(ctx.signal);
+    // Renew first: a VACUUM of a large file can outlast the renewal interval.
+    ctx.keepLease(db);
+    timed(ctx, null, () => {
+      fullVacuum(db);
+      return 1;
+    });
+    checkpointTruncate(db);
+    return null;
+  }
+  if (!hasIncrementalVacuum(db)) {
+    checkpointTruncate(db);
+    return 'incremental vacuum has no effect: the file was not created with auto_vacuum = INCREMENTAL (run once with vacuum "full" to convert it)';
+  }
+  const sizer = new SliceSizer(64, 8, 20_000);
+  let remaining = freePageCount(db);
+  while (remaining > 0) {
+    checkAborted(ctx.signal);
+    const before = remaining;
+    const pages = sizer.size;
+    timed(ctx, sizer, () => {
+      remaining = incrementalVacuumStep(db, pages, () => ctx.keepLease(db));
+      return Math.max(0, before - remaining);
+    });
+    // Concurrent deletes can free pages as fast as we return them: stop once no progress is made.
+    if (remaining >= before) break;
+    await yieldToEventLoop();
+  }
+  const cp = checkpointTruncate(db);
+  return cp.busy ? 'the WAL could not be truncated: readers were active; it is truncated at the next checkpoint' : null;
+}
