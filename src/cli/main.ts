@@ -1,13 +1,17 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config.js';
 import { AppError } from '../lib/app-error.js';
 import { UsageError, type CliContext, type Command } from './command.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
+import { retentionCommand } from './retention.js';
 
 /** The dispatch table: one line per command group, each in its own file. */
 const COMMANDS: Record<string, Command> = {
   keys: keysCommand,
   migrate: migrateCommand,
+  retention: retentionCommand,
 };
 
 function overview(): string {
@@ -33,7 +37,7 @@ function lookup(name: string): Command {
   return cmd;
 }
 
-async function dispatch(argv: string[], ctx: Omit<CliContext, 'argv'>): Promise<number> {
+async function dispatch(argv: string[], ctx: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) throw new UsageError('a command is needed');
   if (name === 'help' || name === '--help' || name === '-h') {
@@ -44,12 +48,19 @@ async function dispatch(argv: string[], ctx: Omit<CliContext, 'argv'>): Promise<
   return lookup(name).run({ ...ctx, argv: rest });
 }
 
+export type CliIo = Omit<CliContext, 'argv'>;
+
+const processIo: CliIo = {
+  env: process.env,
+  out: (line) => void process.stdout.write(`${line}\n`),
+  err: (line) => void process.stderr.write(`${line}\n`),
+};
+
 /** Runs one command line; every failure becomes one line on stderr and an exit status. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const out = (line: string) => void process.stdout.write(`${line}\n`);
-  const err = (line: string) => void process.stderr.write(`${line}\n`);
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const { err } = io;
   try {
-    return await dispatch(argv, { env, out, err });
+    return await dispatch(argv, io);
   } catch (error) {
     if (error instanceof UsageError) {
       err(`devflow: ${error.message} (see: devflow help${argv[0] && Object.hasOwn(COMMANDS, argv[0]) ? ` ${argv[0]}` : ''})`);
@@ -69,4 +80,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+/** `node --import tsx src/cli/main.ts …` runs it; bin/devflow.js imports it and calls main. */
+function isEntry(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) process.exitCode = await main(process.argv.slice(2));
