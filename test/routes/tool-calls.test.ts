@@ -281,9 +281,10 @@ async function listAll(app: TestApp, query: string, limit: number): Promise<{ it
   let pages = 0;
   do {
     const sep = query ? '&' : '';
+    const url: string = `/v1/tool-calls?${query}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`;
     const res = await app.inject({
       method: 'GET',
-      url: `/v1/tool-calls?${query}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+      url,
       headers: auth(app.keys.read),
     });
     assert.equal(res.statusCode, 200, res.body);

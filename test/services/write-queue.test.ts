@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import Database from 'better-sqlite3';
+import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { createWriteQueue } from '../../src/services/write-queue.js';
+import { tempDir } from '../helper.js';
+
+/** A real database file with a small table, and a second connection that sees only commits. */
+function setup(t: TestContext) {
+  const path = join(tempDir(t), 'queue.db');
+  const db = openDatabase({ path });
+  db.$client.exec(`
+    create table parent (id integer primary key);
+    create table item (id integer primary key, label text not null,
+      parent_id integer references parent(id) deferrable initially deferred);
+  `);
+  const observer = new Database(path, { readonly: true });
+  t.after(() => {
+    observer.close();
+    closeDatabase(db);
+  });
+  const committed = () => (observer.prepare('select label from item order by id').all() as Array<{ label: string }>).map((r) => r.label);
+  return { db, committed };
+}
+
+const insert = (db: Db, label: string, parentId: number | null = null) =>
+  db.$client.prepare('insert into item (label, parent_id) values (?, ?)').run(label, parentId);
+
+test('concurrent runs share one transaction and are answered after its commit', async (t) => {
+  const { db, committed } = setup(t);
+  const queue = createWriteQueue({ db, windowMs: 0 });
+  const seenByOthers: string[][] = [];
+  const inTransaction: boolean[] = [];
+  const results = await Promise.all(
+    ['a', 'b', 'c', 'd'].map((label) =>
+      queue.run((tx) => {
+        insert(tx, label);
+        inTransaction.push(tx.$client.inTransaction);
+        // Nothing of this group is visible to another connection before the shared COMMIT.
+        seenByOthers.push(committed());
+        return label.toUpperCase();
+      }),
+    ),
+  );
+  assert.deepEqual(results, ['A', 'B', 'C', 'D']);
+  assert.deepEqual(inTransaction, [true, true, true, true]);
+  assert.deepEqual(seenByOthers, [[], [], [], []], 'no job was committed on its own');
+  assert.deepEqual(committed(), ['a', 'b', 'c', 'd'], 'all committed once the promises resolve');
+});
+
+test('a window above zero groups writes that arrive within it', async (t) => {
+  const { db, committed } = setup(t);
+  const queue = createWriteQueue({ db, windowMs: 20 });
+  const seen: string[][] = [];
+  const first = queue.run((tx) => insert(tx, 'first'));
+  await new Promise((r) => setTimeout(r, 5));
+  const second = queue.run((tx) => {
+    insert(tx, 'second');
+    seen.push(committed());
+  });
+  await Promise.all([first, second]);
+  assert.deepEqual(seen, [[]], 'the first write waited for the second and they committed together');
+  assert.deepEqual(committed(), ['first', 'second']);
+});
+
+test('one failing job rolls back only itself', async (t) => {
+  const { db, committed } = setup(t);
+  const queue = createWriteQueue({ db, windowMs: 0 });
+  const outcomes = await Promise.allSettled([
+    queue.run((tx) => insert(tx, 'kept-1')),
+    queue.run((tx) => {
+      insert(tx, 'undone');
+      throw new Error('job failed');
+    }),
+    queue.run((tx) => insert(tx, 'kept-2')),
+  ]);
+  assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.equal((outcomes[1] as PromiseRejectedResult).reason.message, 'job failed');
+  assert.deepEqual(committed(), ['kept-1', 'kept-2']);
+});
+
+test('a failing commit rejects every job of the group and stores nothing', async (t) => {
+  const { db, committed } = setup(t);
+  const queue = createWriteQueue({ db, windowMs: 0 });
+  // A deferred foreign key is checked at COMMIT, after every job's savepoint succeeded.
+  const outcomes = await Promise.allSettled([
+    queue.run((tx) => insert(tx, 'innocent')),
+    queue.run((tx) => insert(tx, 'orphan', 42)),
+  ]);
+  assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected']);
+  for (const o of outcomes) assert.match(String((o as PromiseRejectedResult).reason.code), /^SQLITE_CONSTRAINT/);
+  assert.deepEqual(committed(), []);
+  assert.equal(db.$client.inTransaction, false, 'the failed group was rolled back');
+  await queue.run((tx) => insert(tx, 'later'));
+  assert.deepEqual(committed(), ['later'], 'the queue keeps working');
+});
+
+test('a group flushes at once when its weight reaches maxWeight', async (t) => {
+  const { db, committed } = setup(t);
+  const queue = createWriteQueue({ db, windowMs: 1000, maxWeight: 10 });
+  const started = Date.now();
+  const small = queue.run((tx) => insert(tx, 'small'), 3);
+  const big = queue.run((tx) => insert(tx, 'big'), 7);
+  await Promise.all([small, big]);
+  assert.ok(Date.now() - started < 500, 'did not wait for the 1 s window');
+  assert.deepEqual(committed(), ['small', 'big']);
+});
+
+test('flush commits what is waiting now', async (t) => {
+  const { db, committed } = setup(t);
+  const queue = createWriteQueue({ db, windowMs: 1000 });
+  const pending = queue.run((tx) => insert(tx, 'x'));
+  queue.flush();
+  assert.deepEqual(committed(), ['x']);
+  await pending;
+  queue.flush();
+});
