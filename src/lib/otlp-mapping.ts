@@ -57,6 +57,9 @@ export type LogsMapping = {
   rejected: RecordRejection[];
 };
 
+/** The REST API's limits (schemas/tool-calls.ts, schemas/sessions.ts), in code points. */
+export const MAX_NAME_LENGTH = 200;
+
 const UUID_RE = new RegExp(UUID_PATTERN);
 const EVENT_NAME_RE = /^[\w.:/-]{1,100}$/;
 /** "TimeoutError", "timeout", "timed out", "ETIMEDOUT", "TIMED_OUT", "times out". */
@@ -83,11 +86,19 @@ function text(value: PlainValue | undefined): string | null {
   return null;
 }
 
+/** Free text cut to the API's limit on a code-point boundary (never a lone surrogate). */
+function clipped(value: string | null): string | null {
+  if (value === null || value.length <= MAX_NAME_LENGTH) return value;
+  return Array.from(value).slice(0, MAX_NAME_LENGTH).join('');
+}
+
 export function eventNameOf(record: Record<string, unknown>, attrs: Attrs): string {
   const candidates = [field(record, 'eventName', 'event_name'), attrs.get('event.name'), plainValue(record.body)];
   const name = candidates.find((c): c is string => typeof c === 'string' && c.trim() !== '');
   if (name === undefined || !EVENT_NAME_RE.test(name)) return UNNAMED_EVENT;
-  return name.startsWith(EVENT_PREFIX) ? name.slice(EVENT_PREFIX.length) : name;
+  const bare = name.startsWith(EVENT_PREFIX) ? name.slice(EVENT_PREFIX.length) : name;
+  // Names become object keys in counters: "__proto__" or "constructor" must not reach them.
+  return bare in Object.prototype ? UNNAMED_EVENT : bare;
 }
 
 /** session.id as stored: a UUID as is (lower case), anything else its UUID v5. */
@@ -95,15 +106,22 @@ export function sessionIdFor(value: string): string {
   return UUID_RE.test(value) ? canonicalUuid(value) : uuidV5(value, OTLP_NAMESPACE);
 }
 
-/** MCP calls are named "<mcp_server_name>/<mcp_tool_name>" when tool_parameters says so. */
+/**
+ * MCP calls (tool_name "mcp_tool" or "mcp__…") are named "<mcp_server_name>/<mcp_tool_name>"
+ * when tool_parameters carries both; otherwise, and for every other tool, tool_name as sent.
+ */
 export function toolNameOf(attrs: Attrs): string {
-  const name = text(attrs.get('tool_name'));
-  if (name === null) throw new Reject('tool_name is missing');
-  if (name !== 'mcp_tool' && !name.startsWith('mcp__')) return name;
-  const params = parameters(attrs.get('tool_parameters'));
-  const server = text(params?.mcp_server_name);
-  const tool = text(params?.mcp_tool_name);
-  return server !== null && tool !== null ? `${server}/${tool}` : name;
+  const sent = text(attrs.get('tool_name'));
+  if (sent === null) throw new Reject('tool_name is missing');
+  let name = sent;
+  if (sent === 'mcp_tool' || sent.startsWith('mcp__')) {
+    const params = parameters(attrs.get('tool_parameters'));
+    const server = text(params?.mcp_server_name);
+    const tool = text(params?.mcp_tool_name);
+    if (server !== null && tool !== null) name = `${server}/${tool}`;
+  }
+  if (Array.from(name).length > MAX_NAME_LENGTH) throw new Reject(`tool name is longer than ${MAX_NAME_LENGTH} characters`);
+  return name;
 }
 
 function parameters(value: PlainValue | undefined): Record<string, PlainValue> | null {
@@ -133,7 +151,7 @@ export function statusOf(attrs: Attrs): { status: ToolCallStatus; errorType: str
   const errorType = text(attrs.get('error_type'));
   const error = text(attrs.get('error'));
   const timedOut = [errorType, error].some((s) => s !== null && TIMEOUT_RE.test(s));
-  return { status: timedOut ? 'timeout' : 'error', errorType };
+  return { status: timedOut ? 'timeout' : 'error', errorType: clipped(errorType) };
 }
 
 /** Unix nanoseconds (fixed64: number or decimal string) → epoch ms; 0 means "not set". */
@@ -206,6 +224,7 @@ export function mapLogsRequest(body: unknown, now: number): LogsMapping {
   if (!isObject(body)) throw invalid('body must be an OTLP ExportLogsServiceRequest object', [{ path: '/', message: 'must be an object' }]);
   const result: LogsMapping = { toolCalls: [], sessions: [], counts: {}, rejected: [] };
   const sessions = new Map<string, MappedSession>();
+  const counts = new Map<string, number>();
   repeated(body, 'resourceLogs', 'resource_logs', '').forEach((rl, i) => {
     const rlPath = `/resourceLogs/${i}`;
     if (!isObject(rl)) throw invalid(`body${rlPath} must be an object`, [{ path: rlPath, message: 'must be an object' }]);
@@ -218,7 +237,7 @@ export function mapLogsRequest(body: unknown, now: number): LogsMapping {
         if (!isObject(record)) throw invalid(`body${path} must be an object`, [{ path, message: 'must be an object' }]);
         const attrs = layered(attributeMap(record, path), resourceAttrs);
         const name = eventNameOf(record, attrs);
-        result.counts[name] = (result.counts[name] ?? 0) + 1;
+        counts.set(name, (counts.get(name) ?? 0) + 1);
         if (name !== TOOL_RESULT) return;
         try {
           const call = toolCallOf(record, attrs, path, now);
@@ -226,12 +245,12 @@ export function mapLogsRequest(body: unknown, now: number): LogsMapping {
           const known = sessions.get(call.sessionId);
           if (known) {
             known.startedAt = Math.min(known.startedAt, call.timestamp);
-            known.project ??= text(attrs.get('devflow.project'));
+            known.project ??= clipped(text(attrs.get('devflow.project')));
             known.profile ??= profileOf(attrs.get('devflow.profile'));
           } else {
             sessions.set(call.sessionId, {
               id: call.sessionId,
-              project: text(attrs.get('devflow.project')),
+              project: clipped(text(attrs.get('devflow.project'))),
               profile: profileOf(attrs.get('devflow.profile')),
               startedAt: call.timestamp,
             });
@@ -244,5 +263,6 @@ export function mapLogsRequest(body: unknown, now: number): LogsMapping {
     });
   });
   result.sessions = [...sessions.values()];
+  result.counts = Object.fromEntries(counts);
   return result;
 }

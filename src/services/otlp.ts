@@ -1,8 +1,114 @@
-import type { ServiceDeps } from './index.js';
+import type { Indexed } from '../lib/batch-body.js';
+import { mapLogsRequest, type MappedToolCall, type RecordRejection } from '../lib/otlp-mapping.js';
+import type { IngestDeps } from './index.js';
+import { ensureSessions } from './sessions.js';
+import type { ToolCallInput, ToolCallService } from './tool-calls.js';
 
-/** Placeholder until the resource is built: see its issue. */
-export function createOtlpService(_deps: ServiceDeps) {
-  return {};
+/** What the OTLP/HTTP answer reports: 0 → `{}`, otherwise `partialSuccess`. */
+export type OtlpLogsResult = { rejectedLogRecords: number; errorMessage: string | null };
+
+/** Distinct event names kept in the counters; later new names are counted as "other". */
+const MAX_EVENT_NAMES = 200;
+const LISTED_REJECTIONS = 5;
+
+const toInput = (call: MappedToolCall): ToolCallInput => ({
+  id: call.id,
+  sessionId: call.sessionId,
+  toolName: call.toolName,
+  durationMs: call.durationMs,
+  status: call.status,
+  errorType: call.errorType,
+  timestamp: call.timestamp,
+});
+
+function summary(rejections: RecordRejection[]): OtlpLogsResult {
+  const n = rejections.length;
+  if (n === 0) return { rejectedLogRecords: 0, errorMessage: null };
+  const listed = rejections.slice(0, LISTED_REJECTIONS).map((r) => `${r.path}: ${r.reason}`).join('; ');
+  const more = n > LISTED_REJECTIONS ? `; and ${n - LISTED_REJECTIONS} more` : '';
+  return { rejectedLogRecords: n, errorMessage: `${n} tool_result record(s) not stored: ${listed}${more}` };
 }
 
-export type OtlpService = ReturnType<typeof createOtlpService>;
+/**
+ * OTLP/HTTP receiver (contract "OpenTelemetry ingest"). Tool results go through the same
+ * batch rules as POST /v1/tool-calls?partial=true; their unknown sessions are created as
+ * `agent` sessions in the same group commit, just before the tool calls.
+ */
+export function createOtlpService(deps: IngestDeps & { toolCalls: Pick<ToolCallService, 'ingest'> }) {
+  const { counters } = deps;
+
+  function recordCounts(counts: Record<string, number>): void {
+    const known = counters.counters.otlpRecords;
+    for (const [name, n] of Object.entries(counts)) {
+      const key = Object.hasOwn(known, name) || Object.keys(known).length < MAX_EVENT_NAMES ? name : 'other';
+      counters.recordOtlp(key, n);
+    }
+  }
+
+  return {
+    /** Stores the tool results of an ExportLogsServiceRequest (JSON-shaped) and counts every record by event name. */
+    async ingestLogs(body: unknown): Promise<OtlpLogsResult> {
+      const now = deps.now();
+      const mapping = mapLogsRequest(body, now);
+      const rejections = [...mapping.rejected];
+      if (mapping.toolCalls.length > 0) {
+        // Both jobs are queued in this tick, so they share one transaction, sessions first.
+        const sessionsCreated = deps.writes.run((tx) => ensureSessions(tx, mapping.sessions, now), mapping.sessions.length);
+        const items: Array<Indexed<ToolCallInput>> = mapping.toolCalls.map((call, index) => ({ index, value: toInput(call) }));
+        const stored = deps.toolCalls.ingest({ items, rejected: [], isBatch: true }, true);
+        const [, result] = await Promise.all([sessionsCreated, stored]);
+        for (const r of result.rejected) {
+          rejections.push({ path: mapping.toolCalls[r.index]?.path ?? `/${r.index}`, reason: r.errors[0]?.message ?? r.code });
+        }
+      }
+      if (mapping.rejected.length > 0) counters.recordBatch({ accepted: 0, duplicates: 0, rejected: mapping.rejected.length });
+      recordCounts(mapping.counts);
+      return summary(rejections.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+    },
+
+    recordMetrics(): void {
+      counters.recordOtlpMetrics();
+    },
+
+    claudeCodeSetup,
+  };
+}
+
+/** Placeholder shown instead of a key: the server never hands out a real one here. */
+export const KEY_PLACEHOLDER = '<your ingest key>';
+
+/**
+ * The environment that points Claude Code's OpenTelemetry export at this server (Claude
+ * Code "monitoring usage" docs). The OTLP exporter appends /v1/logs to the endpoint itself.
+ */
+export function claudeCodeSetup(endpoint: string) {
+  const env: Record<string, string> = {
+    CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+    OTEL_LOGS_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer ${KEY_PLACEHOLDER}`,
+    OTEL_LOGS_EXPORT_INTERVAL: '5000',
+  };
+  const optionalEnv: Record<string, string> = {
+    OTEL_RESOURCE_ATTRIBUTES: 'devflow.project=<project>,devflow.profile=<profile name>',
+    OTEL_METRICS_EXPORTER: 'otlp',
+    OTEL_LOG_TOOL_DETAILS: '1',
+  };
+  const shell = Object.entries(env)
+    .map(([name, value]) => `export ${name}=${/^[\w./:-]*$/.test(value) ? value : `"${value}"`}`)
+    .join('\n');
+  return {
+    endpoint,
+    env,
+    shell: `${shell}\n`,
+    settingsJson: { env },
+    optionalEnv,
+    notes: [
+      `Replace ${KEY_PLACEHOLDER} with an API key of role ingest (POST /v1/api-keys {"name":"claude-code","role":"ingest"}).`,
+      'OTEL_RESOURCE_ATTRIBUTES tags the sessions Claude Code creates here with a project and a profile (an unknown profile is ignored).',
+      'OTEL_LOG_TOOL_DETAILS=1 makes Claude Code send tool_parameters, so MCP tools are named <mcp server>/<mcp tool>.',
+      'OTEL_METRICS_EXPORTER=otlp is accepted at /v1/metrics and only counted.',
+    ],
+  };
+}

@@ -117,10 +117,12 @@ test('other events are counted by name, not mapped; nameless records count as un
       { attributes: attrs({ 'event.name': s('api_error') }) },
       { body: s('some free text log line with spaces') },
       {},
+      { body: s('__proto__') },
+      { body: s('claude_code.constructor') },
     ]),
     NOW,
   );
-  assert.deepEqual(m.counts, { user_prompt: 1, api_request: 1, api_error: 1, unknown: 2 });
+  assert.deepEqual(m.counts, { user_prompt: 1, api_request: 1, api_error: 1, unknown: 4 });
   assert.deepEqual([m.toolCalls, m.sessions, m.rejected], [[], [], []]);
 });
 
@@ -230,4 +232,12 @@ test('AnyValue variants decode to plain values', () => {
   assert.equal(plainValue({ bytesValue: 'AAE=' }), 'AAE=');
   assert.equal(plainValue({}), null);
   assert.equal(plainValue('x'), null);
+});
+
+test('the REST limits hold: tool names over 200 characters rejected, errorType and project clipped', () => {
+  assert.match(one(toolResult({ tool_name: s('x'.repeat(201)) })).rejected[0]?.reason ?? '', /longer than 200/);
+  assert.equal(one(toolResult({ tool_name: s('é'.repeat(200)) })).toolCalls.length, 1);
+  const m = one(toolResult({ success: s('false'), error_type: s('E'.repeat(300)), 'devflow.project': s('😀'.repeat(250)) }));
+  assert.equal(m.toolCalls[0]?.errorType, 'E'.repeat(200));
+  assert.equal(m.sessions[0]?.project, '😀'.repeat(200));
 });
