@@ -40,7 +40,7 @@ export function createServices(deps: ServiceDeps) {
   const toolCalls = createToolCallService(ingestDeps);
   const productivityEvents = createProductivityEventService(ingestDeps);
   const featureUsage = createFeatureUsageService(ingestDeps);
-  const otlp = createOtlpService(ingestDeps);
+  const otlp = createOtlpService({ ...ingestDeps, toolCalls });
   const reports = createReportService(deps);
   const retention = createRetentionService(deps);
   const stats = createStatsService(ingestDeps);
