@@ -1,0 +1,61 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { createRetentionService, type RetentionRunView } from '../services/retention.js';
+import { parse, UsageError, withDatabase, type CliContext, type Command } from './command.js';
+
+const USAGE = `Usage:
+  devflow retention run [--dry-run] [--json]
+
+  Runs retention now on the database of DEVFLOW_DB_PATH, with the policy stored in it
+  (GET /v1/retention/policy): deletes expired rows in small batches, closes stale sessions,
+  then reclaims space per the policy's vacuum mode. Safe while the server runs: both share
+  one lease, so if a run is already in progress (here or in the server) this one stops at
+  once with exit status 1 (RETENTION_RUNNING). The run is recorded in the history with
+  trigger "cli". Ctrl-C stops it between two batches (recorded as failed).
+
+  --dry-run  count what would be deleted and closed; change nothing
+  --json     print the run record as JSON instead of a summary`;
+
+export const retentionCommand: Command = {
+  summary: 'run retention now (or count what it would delete with --dry-run)',
+  usage: USAGE,
+  async run(ctx) {
+    const [sub, ...args] = ctx.argv;
+    if (sub === '--help' || sub === '-h' || args.includes('--help') || args.includes('-h')) {
+      ctx.out(USAGE);
+      return 0;
+    }
+    if (sub !== 'run') throw new UsageError(sub === undefined ? 'retention needs a subcommand: run' : `unknown retention subcommand '${sub}' (expected run)`);
+    const { values } = parse(args, { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } });
+    const run = await withDatabase(ctx, (db, config) => runOnce(ctx, db, config, values['dry-run'] ?? false));
+    ctx.out(values.json ? JSON.stringify(run, null, 2) : summary(run));
+    return 0;
+  },
+};
+
+async function runOnce(ctx: CliContext, db: Db, config: Config, dryRun: boolean): Promise<RetentionRunView> {
+  const report = (o: object, msg?: string) => ctx.err(`devflow: ${msg ?? ''} ${JSON.stringify(o)}`);
+  const log = { info: () => undefined, warn: report, error: report };
+  const retention = createRetentionService({ db, config, now: Date.now, log });
+  const controller = new AbortController();
+  const stop = () => controller.abort('aborted: interrupted from the command line');
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await retention.run({ dryRun, trigger: 'cli', signal: controller.signal });
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+function summary(run: RetentionRunView): string {
+  const d = run.deleted;
+  const verb = run.dryRun ? 'would delete' : 'deleted';
+  const mib = (b: number | null) => (b === null ? '?' : `${(b / 1048576).toFixed(1)} MiB`);
+  return [
+    `retention run ${run.id}${run.dryRun ? ' (dry run)' : ''}: ${verb} ${d.toolCalls} tool calls, ${d.sessions} sessions, ${d.productivityEvents} productivity events, ${d.featureUsage} feature usage records`,
+    `${run.dryRun ? 'would close' : 'closed'} ${run.staleSessionsClosed} stale sessions; vacuum ${run.vacuum.mode}: ${mib(run.vacuum.bytesBefore)} -> ${mib(run.vacuum.bytesAfter)}; ${run.durationMs ?? 0} ms`,
+    ...(run.vacuum.note ? [`note: ${run.vacuum.note}`] : []),
+  ].join('\n');
+}

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { test, type TestContext } from 'node:test';
+import { currentLease } from '../src/services/retention-lease.js';
+import { ADMIN_KEY, auth, build, problemOf } from './helper.js';
+import { DAY, seedSession, seedToolCalls } from './services/retention-seed.js';
+
+const src = (file: string) => new URL(`../src/${file}`, import.meta.url).href;
+
+/** A real second process running the given ESM code (through tsx) on the same database file. */
+async function child(t: TestContext, code: string, env: Record<string, string>): Promise<{ proc: ChildProcess; line: () => Promise<string> }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.after(async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGTERM');
+      await once(proc, 'exit');
+    }
+  });
+  const lines: string[] = [];
+  const waiters: Array<(l: string) => void> = [];
+  let buffered = '';
+  proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk;
+    let i;
+    while ((i = buffered.indexOf('\n')) >= 0) {
+      const l = buffered.slice(0, i);
+      buffered = buffered.slice(i + 1);
+      const w = waiters.shift();
+      if (w) w(l);
+      else lines.push(l);
+    }
+  });
+  const line = () => {
+    const l = lines.shift();
+    return l !== undefined ? Promise.resolve(l) : new Promise<string>((resolve) => waiters.push(resolve));
+  };
+  return { proc, line };
+}
+
+/** A second server process on the same file, listening on a free port. */
+async function serverProcess(t: TestContext, dbPath: string): Promise<string> {
+  const code = `
+    import { buildApp } from ${JSON.stringify(src('app.ts'))};
+    import { testConfig } from ${JSON.stringify(src('config.ts'))};
+    const app = await buildApp(testConfig({ dbPath: process.env.DB, adminKey: process.env.KEY, rateLimitMax: 0 }));
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
+    console.log('port ' + app.server.address().port);`;
+  const { line } = await child(t, code, { DB: dbPath, KEY: ADMIN_KEY });
+  const port = /^port (\d+)$/.exec(await line())?.[1];
+  assert.ok(port);
+  return `http://127.0.0.1:${port}`;
+}
+
+async function until(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+const post = (base: string, path: string) => fetch(`${base}${path}`, { method: 'POST', headers: auth(ADMIN_KEY) });
+
+test('two processes on one file: whichever runs second gets 409 RETENTION_RUNNING', async (t) => {
+  const app = await build(t);
+  const dbPath = join(app.dir, 'analytics.db');
+  const other = await serverProcess(t, dbPath);
+  const seed = () => seedToolCalls(app.db, seedSession(app.db, { startedAt: Date.now() - 200 * DAY }), 60_000, Date.now() - 200 * DAY);
+
+  // The other process runs; this one is refused while its lease is held.
+  seed();
+  const theirs = post(other, '/v1/retention/run');
+  await until('the other process to take the lease', () => currentLease(app.db, Date.now()) !== null);
+  const refused = await app.inject({ method: 'POST', url: '/v1/retention/run', headers: auth(ADMIN_KEY) });
+  assert.equal(refused.statusCode, 409);
+  assert.equal(problemOf(refused).code, 'RETENTION_RUNNING');
+  const theirRun = await theirs;
+  assert.equal(theirRun.status, 200);
+  assert.equal(((await theirRun.json()) as { deleted: { toolCalls: number } }).deleted.toolCalls, 60_000);
+
+  // And the other way round: this process runs, the other is refused.
+  seed();
+  const ours = app.inject({ method: 'POST', url: '/v1/retention/run', headers: auth(ADMIN_KEY) });
+  await until('this process to take the lease', () => app.services.retention.isRunning());
+  const theirRefusal = await post(other, '/v1/retention/run?dryRun=true');
+  assert.equal(theirRefusal.status, 409);
+  assert.equal(((await theirRefusal.json()) as { code: string }).code, 'RETENTION_RUNNING');
+  assert.equal((await ours).statusCode, 200);
+
+  const history = app.services.retention.listRuns({ limit: 10 }).items;
+  assert.equal(history.length, 2, 'refused runs are not recorded');
+  assert.ok(history.every((r) => r.status === 'succeeded'));
+});
+
+test('a holder that crashed blocks until its lease expires, then its run is taken over', async (t) => {
+  const app = await build(t);
+  const dbPath = join(app.dir, 'analytics.db');
+  const code = `
+    import { openDatabase } from ${JSON.stringify(src('db/client.ts'))};
+    import { acquireLease } from ${JSON.stringify(src('services/retention-lease.ts'))};
+    const db = openDatabase({ path: process.env.DB });
+    const now = Date.now();
+    if (!acquireLease(db, 'crashing-process', now, 1500)) throw new Error('lease not free');
+    db.$client.prepare("insert into retention_runs (trigger, dry_run, status, started_at, vacuum_mode, bytes_before) values ('cli', 0, 'running', ?, 'incremental', 0)").run(now);
+    console.log('held');
+    setInterval(() => {}, 1000);`;
+  const { proc, line } = await child(t, code, { DB: dbPath });
+  assert.equal(await line(), 'held');
+  proc.kill('SIGKILL');
+  await once(proc, 'exit');
+
+  const blocked = await app.inject({ method: 'POST', url: '/v1/retention/run', headers: auth(ADMIN_KEY) });
+  assert.equal(blocked.statusCode, 409);
+  assert.equal(problemOf(blocked).code, 'RETENTION_RUNNING');
+
+  await until('the lease to expire', () => currentLease(app.db, Date.now()) === null);
+  const res = await app.inject({ method: 'POST', url: '/v1/retention/run', headers: auth(ADMIN_KEY) });
+  assert.equal(res.statusCode, 200);
+  const [mine, crashed] = app.services.retention.listRuns({ limit: 10 }).items;
+  assert.equal(mine?.status, 'succeeded');
+  assert.equal(crashed?.trigger, 'cli');
+  assert.equal(crashed?.status, 'failed');
+  assert.match(crashed?.error ?? '', /interrupted/);
+});
