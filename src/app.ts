@@ -15,6 +15,7 @@ import errorsPlugin from './plugins/errors.js';
 import jsonBodyPlugin from './plugins/json-body.js';
 import lifecyclePlugin from './plugins/lifecycle.js';
 import openapiPlugin from './plugins/openapi.js';
+import retentionSchedulerPlugin from './plugins/retention-scheduler.js';
 import servicesPlugin from './plugins/services.js';
 import healthRoutes from './routes/health.js';
 import v1Routes from './routes/v1/index.js';
@@ -68,6 +69,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(lifecyclePlugin);
   await app.register(servicesPlugin, { now: options.now });
   await app.register(authPlugin);
+  if (config.scheduler) await app.register(retentionSchedulerPlugin);
   await app.register(helmet, {
     // Swagger UI sets its own CSP on /docs (staticCSP); the API answers JSON only.
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'validator.swagger.io'] } },
