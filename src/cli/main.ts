@@ -6,13 +6,11 @@ import { UsageError, type CliContext, type Command } from './command.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
 import { retentionCommand } from './retention.js';
-import { retentionCommand } from './retention.js';
 
 /** The dispatch table: one line per command group, each in its own file. */
 const COMMANDS: Record<string, Command> = {
   keys: keysCommand,
   migrate: migrateCommand,
-  retention: retentionCommand,
   retention: retentionCommand,
 };
 
