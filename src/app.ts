@@ -68,13 +68,25 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(dbPlugin);
   await app.register(lifecyclePlugin);
   await app.register(servicesPlugin, { now: options.now });
+  // Security headers and CORS come before auth, so 401/403 answers carry them too and a
+  // browser's preflight (which never carries the key) is answered.
+  await app.register(helmet, {
+    // Swagger UI sets its own CSP on /docs (staticCSP); the API answers JSON only. The service
+    // speaks plain HTTP by default, so subresources must not be upgraded to https.
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'validator.swagger.io'], upgradeInsecureRequests: null },
+    },
+  });
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      exposedHeaders: ['retry-after', 'www-authenticate', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
+      maxAge: 600,
+    });
+  }
   await app.register(authPlugin);
   if (config.scheduler) await app.register(retentionSchedulerPlugin);
-  await app.register(helmet, {
-    // Swagger UI sets its own CSP on /docs (staticCSP); the API answers JSON only.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'validator.swagger.io'] } },
-  });
-  if (config.corsOrigins.length > 0) await app.register(cors, { origin: config.corsOrigins });
   if (config.rateLimitMax > 0) {
     await app.register(rateLimit, {
       max: config.rateLimitMax,
