@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test, type TestContext } from 'node:test';
-import { currentLease } from '../src/services/retention-lease.js';
+import { acquireLease, currentLease, releaseLease } from '../src/services/retention-lease.js';
 import { ADMIN_KEY, auth, build, problemOf } from './helper.js';
 import { DAY, seedSession, seedToolCalls } from './services/retention-seed.js';
 
@@ -128,4 +128,35 @@ test('a holder that crashed blocks until its lease expires, then its run is take
   assert.equal(crashed?.trigger, 'cli');
   assert.equal(crashed?.status, 'failed');
   assert.match(crashed?.error ?? '', /interrupted/);
+});
+
+test('devflow retention run shares the lease with the server, and records its runs as cli', async (t) => {
+  const app = await build(t);
+  const env = { ...process.env, DEVFLOW_DB_PATH: join(app.dir, 'analytics.db') };
+  const cli = async (...args: string[]) => {
+    const proc = spawn(process.execPath, [new URL('../bin/devflow.js', import.meta.url).pathname, 'retention', 'run', ...args], { env });
+    let out = '';
+    let err = '';
+    proc.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    proc.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    const [code] = (await once(proc, 'exit')) as [number];
+    return { code, out, err };
+  };
+  assert.ok(acquireLease(app.db, 'the-server', Date.now()));
+  const busy = await cli();
+  assert.equal(busy.code, 1);
+  assert.match(busy.err, /retention run is in progress/);
+  releaseLease(app.db, 'the-server');
+
+  seedSession(app.db, { status: 'failed', startedAt: Date.now() - 400 * DAY });
+  const dry = await cli('--dry-run', '--json');
+  assert.equal(dry.code, 0, dry.err);
+  const run = JSON.parse(dry.out) as { trigger: string; dryRun: boolean; deleted: { sessions: number } };
+  assert.equal(run.trigger, 'cli');
+  assert.equal(run.dryRun, true);
+  assert.equal(run.deleted.sessions, 1);
+  const real = await cli();
+  assert.equal(real.code, 0, real.err);
+  assert.match(real.out, /deleted 0 tool calls, 1 sessions/);
+  assert.equal(app.services.retention.listRuns({ limit: 10 }).items.length, 2);
 });

@@ -152,7 +152,8 @@ test('GET /v1/retention/runs lists every run newest first with keyset pages', as
   const seen: number[] = [];
   let cursor: string | null = null;
   do {
-    const res = await app.inject({ method: 'GET', url: `/v1/retention/runs?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: auth(app.keys.admin) });
+    const url: string = `/v1/retention/runs?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+    const res = await app.inject({ method: 'GET', url, headers: auth(app.keys.admin) });
     assert.equal(res.statusCode, 200);
     const body = res.json() as { items: Array<{ id: number; status: string; trigger: string; durationMs: number; error: null; vacuum: { note: string | null } }>; nextCursor: string | null };
     assert.ok(body.items.length <= 2);
