@@ -19,7 +19,9 @@ type Run = { code: number; stdout: string; stderr: string };
 function cli(args: string[], env: Record<string, string>, via: 'tsx' | 'bin' = 'tsx'): Promise<Run> {
   const argv = via === 'bin' ? [BIN, ...args] : ['--import', 'tsx', MAIN, ...args];
   return new Promise((resolve) => {
-    execFile(process.execPath, argv, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE ?? '', ...env } }, (error, stdout, stderr) => {
+    // Only PATH (and c8's coverage folder, so the child counts too) leak in from the test's environment.
+    const coverage = process.env.NODE_V8_COVERAGE ? { NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE } : {};
+    execFile(process.execPath, argv, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...coverage, ...env } }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

@@ -46,6 +46,27 @@ test('the route table comes from the app and every /v1 route declares its access
   for (const r of routes) assert.ok(r.access, `${r.method} ${r.url} declares access`);
 });
 
+/**
+ * The contract's roles ("Authentication"): read = every GET except API keys and retention;
+ * ingest = POST/PATCH of sessions, tool calls, productivity events, feature usage, OTLP
+ * logs/metrics, nothing else; everything else is admin.
+ */
+function contractAccess(method: string, url: string): string {
+  const resource = url.split('/')[2] ?? '';
+  if (method === 'GET') return resource === 'api-keys' || resource === 'retention' ? 'admin' : 'read';
+  const telemetry = ['sessions', 'tool-calls', 'productivity-events', 'feature-usage', 'logs', 'metrics'];
+  if ((method === 'POST' || method === 'PATCH') && telemetry.includes(resource)) return 'ingest';
+  return 'admin';
+}
+
+test('every /v1 route declares the access the contract gives it', async (t) => {
+  const app = await build(t);
+  const wrong = v1Routes(app)
+    .filter((r) => r.access !== contractAccess(r.method, r.url))
+    .map((r) => `${r.method} ${r.url} declares ${String(r.access)}, the contract says ${contractAccess(r.method, r.url)}`);
+  assert.deepEqual(wrong, []);
+});
+
 test('every /v1 route refuses a missing, malformed, unknown, revoked or expired key with 401', async (t) => {
   let clock = Date.now();
   const app = await build(t, {}, { now: () => clock });
