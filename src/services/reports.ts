@@ -1,8 +1,70 @@
+import { iso } from '../lib/time.js';
 import type { ServiceDeps } from './index.js';
+import { assertTimeZone, resolveRange, statementCache, type Range, type ReportFilter } from './reports-common.js';
+import { featuresReport, type FeaturesFilter, type FeaturesReportRow } from './reports-features.js';
+import { productivityReport, type ProductivityFilter, type ProductivityReportRow } from './reports-productivity.js';
+import { profilesReport, sessionsReport, type ProfilesReportRow, type SessionsReportRow } from './reports-sessions.js';
+import { toolsReport, toolsTimeseries, type ToolFilter, type ToolsReportRow, type ToolsTimeseriesRow } from './reports-tools.js';
 
-/** Placeholder until the resource is built: see its issue. */
-export function createReportService(_deps: ServiceDeps) {
-  return {};
+export type { ReportFilter } from './reports-common.js';
+
+type Report<Row> = { from: string; to: string; rows: Row[] };
+
+/** The column order of each report's rows: the JSON field order and the CSV header. */
+export const REPORT_FIELDS = {
+  sessions: ['type', 'total', 'active', 'completed', 'failed', 'cancelled', 'successRate', 'avgDurationMinutes', 'p95DurationMinutes', 'errorCount', 'errorsPerSession', 'outputLines'],
+  tools: ['toolName', 'calls', 'errors', 'timeouts', 'errorRate', 'timeoutRate', 'avgDurationMs', 'p50DurationMs', 'p95DurationMs', 'p99DurationMs', 'maxDurationMs'],
+  toolsTimeseries: ['bucketStart', 'toolName', 'calls', 'errors', 'avgDurationMs', 'p95DurationMs'],
+  productivity: ['period', 'eventType', 'eventCount', 'avgTimeSaved', 'avgImprovement', 'totalTimeSaved'],
+  features: ['featureCategory', 'featureName', 'usageCount', 'uniqueSessions', 'successRate', 'avgDurationSeconds'],
+  profiles: ['profileId', 'name', 'sessions', 'successRate', 'totalMinutes', 'errorsPerSession', 'lastActiveAt'],
+} as const;
+
+const envelope = <Row>(range: Range, rows: Row[]): Report<Row> => ({ from: iso(range.from), to: iso(range.to), rows });
+
+/**
+ * Contract "Reports": every report over [from, to) (default the last 30 days), narrowed by
+ * profile, project or session. All figures come from SQL over the raw rows.
+ */
+export function createReportService({ db, now }: ServiceDeps) {
+  const prepared = statementCache(db);
+
+  return {
+    sessions(filter: ReportFilter): Report<SessionsReportRow> {
+      const range = resolveRange(filter, now());
+      return envelope(range, sessionsReport(db, prepared, range, filter));
+    },
+
+    tools(filter: ToolFilter): Report<ToolsReportRow> {
+      const range = resolveRange(filter, now());
+      return envelope(range, toolsReport(db, prepared, range, filter));
+    },
+
+    toolsTimeseries(filter: ToolFilter & { interval?: 'hour' | 'day'; tz?: string }): Report<ToolsTimeseriesRow> {
+      const tz = filter.tz ?? 'UTC';
+      assertTimeZone(tz);
+      const range = resolveRange(filter, now());
+      return envelope(range, toolsTimeseries(db, prepared, range, { ...filter, tz, interval: filter.interval ?? 'day' }));
+    },
+
+    productivity(filter: Omit<ProductivityFilter, 'groupBy' | 'tz'> & { groupBy?: ProductivityFilter['groupBy']; tz?: string }) {
+      const tz = filter.tz ?? 'UTC';
+      assertTimeZone(tz);
+      const range = resolveRange(filter, now());
+      const { rows, totals } = productivityReport(db, prepared, range, { ...filter, tz, groupBy: filter.groupBy ?? 'day' });
+      return { ...envelope<ProductivityReportRow>(range, rows), totals };
+    },
+
+    features(filter: FeaturesFilter): Report<FeaturesReportRow> {
+      const range = resolveRange(filter, now());
+      return envelope(range, featuresReport(db, prepared, range, filter));
+    },
+
+    profiles(filter: ReportFilter): Report<ProfilesReportRow> {
+      const range = resolveRange(filter, now());
+      return envelope(range, profilesReport(db, prepared, range, filter));
+    },
+  };
 }
 
 export type ReportService = ReturnType<typeof createReportService>;
