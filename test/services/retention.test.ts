@@ -252,3 +252,34 @@ test('slice sizer converges on the time target and grows at most 2x', () => {
   s.observe(50, 1000);
   assert.equal(s.size, 10);
 });
+
+test('POST /v1/tool-calls keeps answering 200 while retention deletes; every acknowledged call stays', async (t) => {
+  const app = await build(t);
+  const now = Date.now();
+  const old = seedSession(app.db, { status: 'active', startedAt: now - 200 * DAY });
+  seedToolCalls(app.db, old, 60_000, now - 200 * DAY, 100);
+  const live = seedSession(app.db, { status: 'active', startedAt: now - HOUR });
+
+  const acknowledged: string[] = [];
+  const failed: string[] = [];
+  let done = false;
+  const running = app.services.retention.run().finally(() => {
+    done = true;
+  });
+  let batches = 0;
+  while (!done) {
+    const items = Array.from({ length: 10 }, () => ({ id: newId(), sessionId: live, toolName: 'Edit', durationMs: 4, status: 'success', timestamp: new Date().toISOString() }));
+    const res = await app.inject({ method: 'POST', url: '/v1/tool-calls', headers: { authorization: `Bearer ${app.keys.ingest}`, 'content-type': 'application/json' }, payload: { items } });
+    if (res.statusCode === 200 && res.json().accepted === items.length) acknowledged.push(...items.map((i) => i.id));
+    else failed.push(`${res.statusCode} ${res.body}`);
+    batches++;
+  }
+  const run = await running;
+  assert.deepEqual(failed, []);
+  assert.ok(batches > 5, `requests interleaved with the run (${batches})`);
+  assert.equal(run.deleted.toolCalls, 60_000);
+  const stored = new Set(app.db.select({ id: toolCalls.id }).from(toolCalls).where(eq(toolCalls.sessionId, live)).all().map((r) => r.id));
+  assert.equal(acknowledged.filter((id) => !stored.has(id)).length, 0);
+  assert.equal(app.db.select().from(sessions).where(eq(sessions.id, live)).get()?.toolCallCount, acknowledged.length);
+  assert.equal(countMismatches(app.db), 0);
+});
