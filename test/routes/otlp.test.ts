@@ -221,3 +221,12 @@ test('GET /v1/setup/claude-code: the env for this server, the key as a placehold
   const ingest = await app.inject({ method: 'GET', url: '/v1/setup/claude-code', headers: auth(app.keys.ingest) });
   assert.equal(ingest.statusCode, 403);
 });
+
+test('overloaded: 429 with Retry-After, which OTLP exporters honour', async (t) => {
+  const app = await build(t, { rateLimitMax: 1 });
+  assert.equal((await postLogs(app, FIXTURE_TEXT)).statusCode, 200);
+  const limited = await postLogs(app, FIXTURE_TEXT);
+  assert.equal(limited.statusCode, 429);
+  assert.equal(problemOf(limited).code, 'RATE_LIMITED');
+  assert.ok(Number(limited.headers['retry-after']) >= 1);
+});
