@@ -135,6 +135,9 @@ test('the key is checked before the body: a keyless request with a broken body i
   }
   const wrongType = await app.inject({ method: 'POST', url: '/v1/api-keys', headers: { 'content-type': 'text/plain' }, payload: 'x' });
   assert.equal(wrongType.statusCode, 401);
+  const small = await build(t, { bodyLimit: 2048 });
+  const tooLarge = await small.inject({ method: 'POST', url: '/v1/api-keys', payload: { name: 'x'.repeat(5000), role: 'read' } });
+  assert.equal(tooLarge.statusCode, 401, 'not 413: the key comes first');
 });
 
 test('the Bearer scheme name is case-insensitive', async (t) => {
