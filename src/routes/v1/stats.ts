@@ -1,6 +1,26 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { problemResponses } from '../../schemas/common.js';
+import { StatsSchema } from '../../schemas/stats.js';
 
-/** Placeholder until the resource is built: see its issue. */
-const statsRoutes: FastifyPluginAsyncTypebox = async function statsRoutes() {};
+/** Contract "Operations": rows, sizes, newest events, ingest counters, last retention run. */
+const statsRoutes: FastifyPluginAsyncTypebox = async function statsRoutes(app) {
+  app.get(
+    '/stats',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['operations'],
+        summary: 'Service statistics',
+        description:
+          'Rows per table, database and WAL file sizes and free pages, the newest event time per kind, ingest counters since this ' +
+          'process started (accepted, duplicates, rejected, OTLP records by event name) and the most recent retention run.',
+        response: { 200: StatsSchema, ...problemResponses(401, 403) },
+      },
+    },
+    async function stats() {
+      return app.services.stats.snapshot();
+    },
+  );
+};
 
 export default statsRoutes;
