@@ -36,8 +36,10 @@ export class SliceSizer {
 export type SliceContext = {
   db: Db;
   signal?: AbortSignal;
-  /** Runs first inside every write slice (renews the lease when due; throws when it was lost). */
-  keepLease: (tx: Db) => void;
+  /** Runs first inside every write slice: renews the lease when due (or when forced); throws when it was lost. */
+  keepLease: (tx: Db, force?: boolean) => void;
+  /** True when the lease should be renewed (read-only slices renew it in a transaction of their own). */
+  leaseDue: () => boolean;
   onSlice?: (elapsedMs: number, processed: number) => void;
 };
 
@@ -50,6 +52,11 @@ export function checkAborted(signal: AbortSignal | undefined): void {
     const reason: unknown = signal.reason;
     throw new RunAbortedError(reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'the run was aborted');
   }
+}
+
+/** For slices that write nothing (dry-run counts): renews the lease when due, in its own small transaction. */
+export function keepLeaseAlive(ctx: SliceContext): void {
+  if (ctx.leaseDue()) writeTransaction(ctx.db, (tx) => ctx.keepLease(tx));
 }
 
 /** Times one synchronous slice and reports it. */

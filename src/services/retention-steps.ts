@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/client.js';
 import { featureUsage, productivityEvents, sessions, toolCalls } from '../db/schema.js';
-import { checkAborted, SliceSizer, TARGET_SLICE_MS, writeInSlices, writeSlice, yieldToEventLoop, type SliceContext } from './retention-slices.js';
+import { checkAborted, keepLeaseAlive, SliceSizer, TARGET_SLICE_MS, writeInSlices, writeSlice, yieldToEventLoop, type SliceContext } from './retention-slices.js';
 
 /**
  * The retention rules as batched SQL (contract "Retention and maintenance"). The real run and
@@ -127,6 +127,7 @@ async function countOlder(ctx: SliceContext, st: ChildStatements, cutoff: number
   let total = 0;
   while (lo < cutoff) {
     checkAborted(ctx.signal);
+    keepLeaseAlive(ctx);
     const hi = Math.min(cutoff, lo + span);
     const t0 = performance.now();
     const n = (st.countRange.get(lo, hi) as { n: number }).n;
@@ -150,6 +151,7 @@ export async function countExpired(ctx: SliceContext, steps: Steps, cut: Cutoffs
     let after: [number, number] = [Number.MIN_SAFE_INTEGER, 0];
     for (;;) {
       checkAborted(ctx.signal);
+      keepLeaseAlive(ctx);
       const t0 = performance.now();
       const rows = steps.eligiblePage.all(status, cut.sessions, after[0], after[0], after[1], pageSize) as Array<{ r: number; id: string; a: number }>;
       if (rows.length === 0) break;

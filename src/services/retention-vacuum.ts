@@ -1,4 +1,4 @@
-import { databaseSizes } from '../db/client.js';
+import { databaseSizes, writeTransaction } from '../db/client.js';
 import { checkpointTruncate, freeDiskBytes, freePageCount, fullVacuum, hasIncrementalVacuum, incrementalVacuumStep } from '../db/maintenance.js';
 import type { VacuumMode } from './retention-policy.js';
 import { checkAborted, SliceSizer, timed, yieldToEventLoop, type SliceContext } from './retention-slices.js';
@@ -22,8 +22,9 @@ export async function reclaimSpace(ctx: SliceContext, mode: VacuumMode, dbPath: 
       return `full VACUUM skipped: ${free} bytes free on the database's file system, it needs at least ${needed} (the database size)`;
     }
     checkAborted(ctx.signal);
-    // Renew first: a VACUUM of a large file can outlast the renewal interval.
-    ctx.keepLease(db);
+    // Renew first: a VACUUM of a large file can outlast the renewal interval (it holds the
+    // write lock meanwhile, so no other process can take the lease over during it).
+    writeTransaction(db, (tx) => ctx.keepLease(tx, true));
     timed(ctx, null, () => {
       fullVacuum(db);
       return 1;

@@ -59,9 +59,10 @@ export function createRetentionService({ db, config, now, log }: ServiceDeps) {
       db,
       signal,
       onSlice: opts.onSlice,
-      keepLease(tx: Db) {
+      leaseDue: () => now() - lastRenewal >= LEASE_RENEW_MS,
+      keepLease(tx: Db, force = false) {
         const t = now();
-        if (t - lastRenewal < LEASE_RENEW_MS) return;
+        if (!force && t - lastRenewal < LEASE_RENEW_MS) return;
         renewLease(tx, holder, t);
         lastRenewal = t;
       },

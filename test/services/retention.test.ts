@@ -283,3 +283,38 @@ test('POST /v1/tool-calls keeps answering 200 while retention deletes; every ack
   assert.equal(app.db.select().from(sessions).where(eq(sessions.id, live)).get()?.toolCallCount, acknowledged.length);
   assert.equal(countMismatches(app.db), 0);
 });
+
+test('the lease is renewed between slices, and a run whose lease was taken over stops', async (t) => {
+  let offset = 0;
+  const app = await build(t, {}, { now: () => Date.now() + offset });
+  const id = seedSession(app.db, { startedAt: Date.now() - 200 * DAY });
+  seedToolCalls(app.db, id, 30_000, Date.now() - 200 * DAY);
+  const expiries: number[] = [];
+  await app.services.retention.run({
+    onSlice() {
+      offset += 40_000; // every slice is "40 s later": each one renews
+      const lease = app.db.select().from(leases).get();
+      if (lease) expiries.push(lease.expiresAt);
+    },
+  });
+  assert.ok(expiries.length > 3);
+  assert.ok(expiries.every((e, i) => i === 0 || e > (expiries[i - 1] as number)), 'expiry moves forward');
+
+  seedToolCalls(app.db, id, 30_000, Date.now() - 200 * DAY);
+  let stolen = false;
+  const run = app.services.retention.run({
+    onSlice() {
+      offset += 40_000;
+      if (!stolen) {
+        stolen = true;
+        app.db.update(leases).set({ holder: 'intruder' }).run();
+      }
+    },
+  });
+  await assert.rejects(run, { code: 'RETENTION_RUNNING' });
+  const [last] = app.services.retention.listRuns({ limit: 1 }).items;
+  assert.equal(last?.status, 'failed');
+  assert.match(last?.error ?? '', /taken by another run/);
+  assert.equal(app.db.select().from(leases).get()?.holder, 'intruder', 'the new holder keeps its lease');
+  assert.equal(countMismatches(app.db), 0);
+});
