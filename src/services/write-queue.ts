@@ -1,5 +1,7 @@
 import type { Db } from '../db/client.js';
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 type Job = {
   fn: (db: Db) => unknown;
   weight: number;
@@ -27,7 +29,21 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
   let pendingWeight = 0;
   let timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
 
-  const runJob = (job: Job) => sqlite.transaction(() => job.fn(db))();
+  // Built once (better-sqlite3 wraps them per call otherwise): inside the group's transaction
+  // each job runs in its own SAVEPOINT, so a failing job rolls back alone.
+  const runJob = sqlite.transaction((job: Job) => job.fn(db));
+  const runGroup = sqlite.transaction((jobs: Job[], outcomes: Outcome[]) => {
+    for (const job of jobs) {
+      // Some errors (disk full, I/O) make SQLite roll back the whole transaction: the jobs
+      // before were undone too and the rest would run in autocommit, so fail the group.
+      if (!sqlite.inTransaction) throw (outcomes.findLast((o) => !o.ok) as { error: unknown } | undefined)?.error ?? new Error('write transaction was rolled back');
+      try {
+        outcomes.push({ ok: true, value: runJob(job) });
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+      }
+    }
+  });
 
   function flush(): void {
     if (timer) {
@@ -39,26 +55,16 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
     pending = [];
     pendingWeight = 0;
     if (jobs.length === 0) return;
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const outcomes: Outcome[] = [];
     try {
-      sqlite
-        .transaction(() => {
-          for (const job of jobs) {
-            try {
-              outcomes.push({ ok: true, value: runJob(job) });
-            } catch (error) {
-              outcomes.push({ ok: false, error });
-            }
-          }
-        })
-        .immediate();
+      runGroup.immediate(jobs, outcomes);
     } catch (error) {
       // BEGIN or COMMIT failed (busy, disk full): nothing of this group was stored.
       for (const job of jobs) job.reject(error);
       return;
     }
     jobs.forEach((job, i) => {
-      const outcome = outcomes[i] as (typeof outcomes)[number];
+      const outcome = outcomes[i] as Outcome;
       if (outcome.ok) job.resolve(outcome.value);
       else job.reject(outcome.error);
     });

@@ -96,6 +96,25 @@ test('a failing commit rejects every job of the group and stores nothing', async
   assert.deepEqual(committed(), ['later'], 'the queue keeps working');
 });
 
+test('a job whose error rolled back the whole transaction fails the group; later jobs never autocommit', async (t) => {
+  const { db, committed } = setup(t);
+  const queue = createWriteQueue({ db, windowMs: 0 });
+  // What SQLite does on SQLITE_FULL or an I/O error: the transaction is gone, not just the savepoint.
+  const outcomes = await Promise.allSettled([
+    queue.run((tx) => insert(tx, 'before')),
+    queue.run((tx) => {
+      tx.$client.exec('ROLLBACK');
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    }),
+    queue.run((tx) => insert(tx, 'after')),
+  ]);
+  assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected', 'rejected']);
+  assert.equal((outcomes[0] as PromiseRejectedResult).reason.code, 'SQLITE_FULL');
+  assert.deepEqual(committed(), []);
+  await queue.run((tx) => insert(tx, 'later'));
+  assert.deepEqual(committed(), ['later']);
+});
+
 test('a group flushes at once when its weight reaches maxWeight', async (t) => {
   const { db, committed } = setup(t);
   const queue = createWriteQueue({ db, windowMs: 1000, maxWeight: 10 });
