@@ -17,6 +17,7 @@ import lifecyclePlugin from './plugins/lifecycle.js';
 import openapiPlugin from './plugins/openapi.js';
 import retentionSchedulerPlugin from './plugins/retention-scheduler.js';
 import servicesPlugin from './plugins/services.js';
+import storageGuardPlugin from './plugins/storage-guard.js';
 import healthRoutes from './routes/health.js';
 import v1Routes from './routes/v1/index.js';
 
@@ -67,6 +68,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(jsonBodyPlugin);
   await app.register(dbPlugin);
   await app.register(lifecyclePlugin);
+  await app.register(storageGuardPlugin);
   await app.register(servicesPlugin, { now: options.now });
   // Security headers and CORS come before auth, so 401/403 answers carry them too and a
   // browser's preflight (which never carries the key) is answered.

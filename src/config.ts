@@ -24,6 +24,7 @@ export const ConfigSchema = Type.Object({
   cacheSizeMiB: Type.Integer({ minimum: 2 }),
   groupCommitMs: Type.Integer({ minimum: 0, maximum: 1000 }),
   scheduler: Type.Boolean(),
+  ballastMiB: Type.Integer({ minimum: 0, maximum: 65536 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -56,6 +57,7 @@ export const ENV_SPECS: EnvSpec[] = [
   { key: 'busyTimeoutMs', env: 'DEVFLOW_BUSY_TIMEOUT_MS', parse: int, fallback: () => 5000, describe: 'how long a write waits for another process\'s lock' },
   { key: 'cacheSizeMiB', env: 'DEVFLOW_CACHE_MIB', parse: int, fallback: () => 64, describe: 'SQLite page cache per connection, MiB' },
   { key: 'groupCommitMs', env: 'DEVFLOW_GROUP_COMMIT_MS', parse: int, fallback: () => 2, describe: 'ms concurrent writes wait to share one commit (0 = until the next event-loop turn)' },
+  { key: 'ballastMiB', env: 'DEVFLOW_BALLAST_MIB', parse: int, fallback: () => 64, describe: 'disk space reserved beside the database and released when the disk fills up, so retention can recover (0 = none)' },
   { key: 'scheduler', env: 'DEVFLOW_SCHEDULER', parse: bool, fallback: () => true, describe: 'run the retention schedule in this process' },
 ];
 
@@ -87,5 +89,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 
 /** Test and tool defaults: an in-memory-free temp path must still be given by the caller. */
 export function testConfig(overrides: Partial<Config> & { dbPath: string }): Config {
-  return loadConfig({}, { logLevel: 'silent', scheduler: false, groupCommitMs: 0, ...overrides });
+  return loadConfig({}, { logLevel: 'silent', scheduler: false, groupCommitMs: 0, ballastMiB: 0, ...overrides });
 }

@@ -1,46 +1,21 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { tempDir } from '../helper.js';
+import { ROOT, startServer } from '../support/server-process.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ADMIN = 'dfa_process_test_admin_key_000000';
-
-type Server = { child: ChildProcessWithoutNullStreams; port: number; output: () => string; exited: Promise<number | null> };
-
-/** Starts the real entry point (as `npm start` does) and waits for its listening line. */
-async function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', DEVFLOW_SCHEDULER: 'false', ...env },
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += String(d)));
-  child.stderr.on('data', (d) => (out += String(d)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 10 s:\n${out}`)), 10_000);
-    child.stdout.on('data', () => {
-      const m = /listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-  return { child, port, output: () => out, exited };
-}
 
 test('npm start answers /healthz and creates the database; a second start applies nothing', async (t) => {
   const dir = tempDir(t);
   const dbPath = join(dir, 'nested', 'analytics.db');
+  const started = Date.now();
   const first = await startServer({ DEVFLOW_DB_PATH: dbPath });
+  assert.ok(Date.now() - started < 10_000, 'answers /healthz within 10 s');
   const res = await fetch(`http://127.0.0.1:${first.port}/healthz`);
   assert.equal(res.status, 200);
   assert.deepEqual(await res.json(), { status: 'ok' });
