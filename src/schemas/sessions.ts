@@ -44,16 +44,16 @@ export const ProfileRef = Type.Union(
 export const CreateSessionBody = Type.Object(
   {
     id: Type.Optional(Uuid('client-chosen id (any case; stored lower case) makes the create idempotent; otherwise the server makes a UUID v7')),
-    profile: Type.Optional(ProfileRef),
+    profile: Type.Optional(Nullable(ProfileRef)),
     type: SessionType,
-    project: Type.Optional(Project),
+    project: Type.Optional(Nullable(Project)),
     startedAt: Type.Optional(TimeInput('default: now')),
   },
   {
     additionalProperties: false,
     description:
       'Idempotent on `id`: sending an id that is already stored with the same profile, type, project (and startedAt when given) answers 200 ' +
-      'with the stored session; the same id with different values is a 409 SESSION_ID_CONFLICT.',
+      'with the stored session; the same id with different values is a 409 SESSION_ID_CONFLICT. A null profile or project is the same as leaving it out.',
     examples: [{ type: 'test', profile: 'node-dev', project: 'devflow-web' }, { id: '0193a0b2-7c1e-7d7a-9f6e-3c2b1a0f9e8d', type: 'agent', startedAt: '2026-11-23T03:16:21.123Z' }],
   },
 );

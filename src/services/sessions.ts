@@ -27,7 +27,7 @@ export type SessionView = {
   toolCallCount: number;
 };
 export type ProfileRef = number | string;
-export type CreateSessionInput = { id?: string; profile?: ProfileRef; type: SessionType; project?: string; startedAt?: number };
+export type CreateSessionInput = { id?: string; profile?: ProfileRef | null; type: SessionType; project?: string | null; startedAt?: number };
 export type SessionPatch = { status?: SessionStatus; exitCode?: number; endedAt?: number; outputLines?: number; errorCount?: number };
 export type SessionFilter = { profile?: string; type?: SessionType; status?: SessionStatus; project?: string; from?: number; to?: number };
 
@@ -93,7 +93,7 @@ export function createSessionService({ db, now }: ServiceDeps) {
     /** 201 when created; an already stored id with the same fields answers the stored session (created false). */
     create(input: CreateSessionInput): { session: SessionView; created: boolean } {
       return writeTransaction(db, (tx) => {
-        const profileId = input.profile === undefined ? null : resolveProfileRef(tx, input.profile);
+        const profileId = input.profile === undefined || input.profile === null ? null : resolveProfileRef(tx, input.profile);
         const project = input.project ?? null;
         const existing = input.id === undefined ? undefined : byId(tx, input.id);
         if (existing) {

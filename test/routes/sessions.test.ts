@@ -49,6 +49,7 @@ test('POST: profile by id, digits or name; ids in any case are stored lower case
   assert.equal((await createSession(app, { type: 'lint', profile: pid, startedAt: T0 })).startedAt, at(T0));
   assert.equal((await createSession(app, { type: 'lint', profile: String(pid), startedAt: '2026-01-10T12:00:00+02:00' })).startedAt, at(T0));
   assert.equal((await send(app, 'GET', `/v1/sessions/${ID.toUpperCase()}`, undefined, app.keys.read)).json().id, ID);
+  assert.deepEqual([(await createSession(app, { type: 'mcp', profile: null, project: null })).profileId], [null]);
 });
 
 test('POST is idempotent on id: same fields → 200 with the stored session; different → 409 SESSION_ID_CONFLICT', async (t) => {

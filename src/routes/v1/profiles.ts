@@ -29,7 +29,7 @@ const profileRoutes: FastifyPluginAsyncTypebox = async function profileRoutes(ap
         summary: 'Create a profile',
         description: 'Config fields default to enabled true, autoSave false, debugMode false. Writes a `create` audit entry.',
         body: CreateProfileBody,
-        response: { 201: ProfileSchema, ...problemResponses(400, 401, 403, 409, 415) },
+        response: { 201: { ...ProfileSchema, description: 'the created profile' }, ...problemResponses(400, 401, 403, 409, 415) },
       },
     },
     async function createProfile(request, reply) {
@@ -45,7 +45,7 @@ const profileRoutes: FastifyPluginAsyncTypebox = async function profileRoutes(ap
         tags: TAGS,
         summary: 'List profiles by name ascending',
         querystring: ProfileListQuery,
-        response: { 200: ProfilePage, ...problemResponses(400, 401, 403) },
+        response: { 200: { ...ProfilePage, description: 'a page of profiles; pass nextCursor as ?cursor= for the next' }, ...problemResponses(400, 401, 403) },
       },
     },
     async function listProfiles(request) {
@@ -63,7 +63,7 @@ const profileRoutes: FastifyPluginAsyncTypebox = async function profileRoutes(ap
         summary: 'Get a profile by id or name',
         description: 'A path segment of digits only is an id (`/v1/profiles/3`), anything else a name (`/v1/profiles/node-dev`).',
         params: ProfileParams,
-        response: { 200: ProfileSchema, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: { ...ProfileSchema, description: 'the profile' }, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async function getProfile(request) {
@@ -81,7 +81,7 @@ const profileRoutes: FastifyPluginAsyncTypebox = async function profileRoutes(ap
         description: 'Renaming to a taken name is a 409 PROFILE_NAME_TAKEN. Each change bumps `updatedAt` and writes an `update` audit entry listing the changed fields.',
         params: ProfileParams,
         body: UpdateProfileBody,
-        response: { 200: ProfileSchema, ...problemResponses(400, 401, 403, 404, 409, 415) },
+        response: { 200: { ...ProfileSchema, description: 'the profile after the change' }, ...problemResponses(400, 401, 403, 404, 409, 415) },
       },
     },
     async function updateProfile(request) {
@@ -122,7 +122,7 @@ const profileRoutes: FastifyPluginAsyncTypebox = async function profileRoutes(ap
           'After a delete the trail stays readable by the profile\'s id, or by its last name until another profile takes that name.',
         params: ProfileParams,
         querystring: AuditListQuery,
-        response: { 200: AuditPage, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: { ...AuditPage, description: 'a page of audit entries, newest first' }, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async function profileAudit(request) {

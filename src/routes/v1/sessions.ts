@@ -43,7 +43,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async function sessionRoutes(ap
         summary: 'List sessions, newest first',
         description: 'Ordered by startedAt descending (id descending on ties). `from` is inclusive and `to` exclusive, both on startedAt.',
         querystring: SessionListQuery,
-        response: { 200: SessionPage, ...problemResponses(400, 401, 403) },
+        response: { 200: { ...SessionPage, description: 'a page of sessions; pass nextCursor as ?cursor= for the next' }, ...problemResponses(400, 401, 403) },
       },
     },
     async function listSessions(request) {
@@ -60,7 +60,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async function sessionRoutes(ap
         tags: TAGS,
         summary: 'Get a session',
         params: SessionParams,
-        response: { 200: SessionSchema, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: { ...SessionSchema, description: 'the session' }, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async function getSession(request) {
@@ -80,7 +80,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async function sessionRoutes(ap
           '422 INVALID_TIME_RANGE (endedAt before startedAt), 422 SESSION_NOT_ENDING (endedAt without a terminal status).',
         params: SessionParams,
         body: UpdateSessionBody,
-        response: { 200: SessionSchema, ...problemResponses(400, 401, 403, 404, 409, 415, 422) },
+        response: { 200: { ...SessionSchema, description: 'the session after the change' }, ...problemResponses(400, 401, 403, 404, 409, 415, 422) },
       },
     },
     async function updateSession(request) {
