@@ -1,27 +1,26 @@
+const MAX_EVENT_NAMES = 200;
+
 /** In-memory ingest counters since process start, shown by GET /v1/stats. */
 export function createIngestCounters() {
-  const counters = {
-    accepted: 0,
-    duplicates: 0,
-    rejected: 0,
-    otlpRecords: {} as Record<string, number>,
-    otlpMetricsRequests: 0,
-  };
+  const counters = { accepted: 0, duplicates: 0, rejected: 0, otlpMetricsRequests: 0 };
+  // A Map, so an event name such as "__proto__" is just a name.
+  const otlpRecords = new Map<string, number>();
   return {
-    counters,
     recordBatch(result: { accepted: number; duplicates: number; rejected: number }): void {
       counters.accepted += result.accepted;
       counters.duplicates += result.duplicates;
       counters.rejected += result.rejected;
     },
     recordOtlp(eventName: string, n = 1): void {
-      counters.otlpRecords[eventName] = (counters.otlpRecords[eventName] ?? 0) + n;
+      // Event names come from clients: past a bound, new ones are pooled so memory stays flat.
+      const key = otlpRecords.has(eventName) || otlpRecords.size < MAX_EVENT_NAMES ? eventName : 'other';
+      otlpRecords.set(key, (otlpRecords.get(key) ?? 0) + n);
     },
     recordOtlpMetrics(): void {
       counters.otlpMetricsRequests += 1;
     },
     snapshot() {
-      return { ...counters, otlpRecords: { ...counters.otlpRecords } };
+      return { ...counters, otlpRecords: Object.fromEntries(otlpRecords) as Record<string, number> };
     },
   };
 }

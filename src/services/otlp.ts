@@ -7,8 +7,6 @@ import type { ToolCallInput, ToolCallService } from './tool-calls.js';
 /** What the OTLP/HTTP answer reports: 0 → `{}`, otherwise `partialSuccess`. */
 export type OtlpLogsResult = { rejectedLogRecords: number; errorMessage: string | null };
 
-/** Distinct event names kept in the counters; later new names are counted as "other". */
-const MAX_EVENT_NAMES = 200;
 const LISTED_REJECTIONS = 5;
 
 const toInput = (call: MappedToolCall): ToolCallInput => ({
@@ -38,11 +36,7 @@ export function createOtlpService(deps: IngestDeps & { toolCalls: Pick<ToolCallS
   const { counters } = deps;
 
   function recordCounts(counts: Record<string, number>): void {
-    const known = counters.counters.otlpRecords;
-    for (const [name, n] of Object.entries(counts)) {
-      const key = Object.hasOwn(known, name) || Object.keys(known).length < MAX_EVENT_NAMES ? name : 'other';
-      counters.recordOtlp(key, n);
-    }
+    for (const [name, n] of Object.entries(counts)) counters.recordOtlp(name, n);
   }
 
   return {
