@@ -138,6 +138,10 @@ test('format: ?format wins, then Accept (q-values), default NDJSON; empty export
   const nd = await app.inject({ method: 'GET', url: exportUrl(), headers: auth(app.keys.read) });
   assert.equal(nd.statusCode, 200);
   assert.equal(nd.body, '');
+  const head = await app.inject({ method: 'HEAD', url: exportUrl('?format=csv'), headers: auth(app.keys.read) });
+  assert.equal(head.statusCode, 200);
+  assert.match(String(head.headers['content-type']), /^text\/csv/);
+  assert.equal(head.body, '');
 });
 
 function get(port: number, path: string, key: string): Promise<IncomingMessage> {

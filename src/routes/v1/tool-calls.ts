@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { batchBodySchema, createBatchParser } from '../../lib/batch-body.js';
 import { toMillisOrUndefined } from '../../lib/time.js';
@@ -116,7 +116,10 @@ const toolCallRoutes: FastifyPluginAsyncTypebox = async function toolCallRoutes(
     async function exportToolCalls(request, reply) {
       const { from, to, format, ...filter } = request.query;
       const chosen = exportFormat(format, request.headers.accept);
-      const stream = toolCalls.export({ ...filter, from: toMillisOrUndefined(from), to: toMillisOrUndefined(to) }, chosen);
+      // HEAD gets the headers only: Fastify would otherwise read the whole export to discard it.
+      const stream = request.method === 'HEAD'
+        ? Readable.from([])
+        : toolCalls.export({ ...filter, from: toMillisOrUndefined(from), to: toMillisOrUndefined(to) }, chosen);
       return reply
         .type(EXPORT_CONTENT_TYPES[chosen])
         .header('content-disposition', `attachment; filename="tool-calls.${chosen === 'csv' ? 'csv' : 'ndjson'}"`)

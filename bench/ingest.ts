@@ -1,0 +1,198 @@
+/**
+ * Ingest benchmark (issue 5): `npm run bench:ingest`. Not part of `npm test`.
+ *
+ * One run measures, on this machine and in this order:
+ *   1. raw better-sqlite3 inserts into the service's schema with its pragmas (UUID v7, 1000
+ *      per transaction, one prepared statement) — the reference for batched ingest;
+ *   2. the naive setup (random v4 ids, SQLite's default 2 MB page cache), same rows;
+ *   3. a Fastify no-op POST route with the same body schema — the reference for single calls;
+ *   4. the real service (child process, temp DB, rate limit off, LOG_LEVEL=warn):
+ *      batches of 1000 with 4 clients, then single tool calls at 50 connections;
+ *   5. an NDJSON export of 1M rows from that server, with its RSS growth.
+ * Results go to the "## Ingest" section of bench/RESULTS.md (medians over the recorded runs
+ * with the same settings, plus every run), raw runs to bench/.tmp/ingest-runs.jsonl.
+ *
+ * Environment: BENCH_SECONDS (15), BENCH_RAW_ROWS (1000000), BENCH_NAIVE_ROWS (300000),
+ * BENCH_EXPORT_ROWS (1000000), BENCH_GROUP_COMMIT_MS (the service default), BENCH_RUNS_KEPT (5).
+ */
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { loadConfig } from '../src/config.js';
+import { batchBodies, sessionIds, singleBodies } from './lib/data.js';
+import { postLoad, type LoadResult } from './lib/load.js';
+import { rawInsert, rateAt } from './lib/raw-insert.js';
+import { renderIngest, type IngestRun } from './lib/report.js';
+import { writeSection } from './lib/results.js';
+import { mib, rssOf, sampleRss } from './lib/rss.js';
+import { ROOT, startServer, type RunningServer } from './lib/server.js';
+
+const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+const SECONDS = env('BENCH_SECONDS', 15);
+const WARMUP_SECONDS = 3;
+const RAW_ROWS = env('BENCH_RAW_ROWS', 1_000_000);
+const NAIVE_ROWS = env('BENCH_NAIVE_ROWS', 300_000);
+const EXPORT_ROWS = env('BENCH_EXPORT_ROWS', 1_000_000);
+const GROUP_COMMIT_MS = env('BENCH_GROUP_COMMIT_MS', loadConfig({}).groupCommitMs);
+const RUNS_KEPT = env('BENCH_RUNS_KEPT', 5);
+const ADMIN_KEY = 'dfa_bench_admin_key_0123456789abcdef';
+const HISTORY = join(ROOT, 'bench', '.tmp', 'ingest-runs.jsonl');
+
+const log = (msg: string) => process.stderr.write(`[bench:ingest] ${msg}\n`);
+
+function countRows(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('select count(*) as n from tool_calls').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+async function api(server: RunningServer, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(server.url + path, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+function summary(r: LoadResult) {
+  return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+/** Streams the export as fast as the client can read; counts lines, samples the server's RSS. */
+function exportAll(server: RunningServer, key: string): Promise<{ rows: number; bytes: number; seconds: number; rssBefore: number; rssPeak: number }> {
+  return new Promise((resolve, reject) => {
+    const rssBefore = rssOf(server.pid);
+    const sampler = sampleRss(server.pid, 50);
+    const started = performance.now();
+    const req = request(`${server.url}/v1/tool-calls/export`, { headers: { authorization: `Bearer ${key}` } }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`export: ${res.statusCode}`));
+      let rows = 0;
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows += 1;
+      });
+      res.on('end', () => resolve({ rows, bytes, seconds: (performance.now() - started) / 1000, rssBefore, rssPeak: sampler.stop() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function loadPhase(label: string, server: RunningServer, opts: { bodies: string[]; connections: number; key?: string }) {
+  log(`${label}: warm-up ${WARMUP_SECONDS}s`);
+  await postLoad({ url: server.url, path: '/v1/tool-calls', seconds: WARMUP_SECONDS, ...opts });
+  log(`${label}: ${SECONDS}s at ${opts.connections} connections`);
+  const rss = sampleRss(server.pid);
+  const started = performance.now();
+  const result = await postLoad({ url: server.url, path: '/v1/tool-calls', seconds: SECONDS, ...opts });
+  const seconds = (performance.now() - started) / 1000;
+  return { result, seconds, rssPeak: rss.stop() };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(join(ROOT, 'bench', '.tmp'), { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'devflow-bench-ingest-'));
+  const loadBefore = loadavg()[0] as number;
+  const benchStarted = performance.now();
+  const sessions = sessionIds();
+  const servers: RunningServer[] = [];
+  try {
+    log(`raw better-sqlite3, UUID v7, service pragmas: ${RAW_ROWS} rows`);
+    const raw = rawInsert({ path: join(dir, 'raw.db'), rows: RAW_ROWS, ids: 'v7', sessions });
+    log(`naive: random v4 ids, default page cache: ${NAIVE_ROWS} rows`);
+    const naive = rawInsert({ path: join(dir, 'naive.db'), rows: NAIVE_ROWS, ids: 'v4', defaultCache: true, sessions });
+    rmSync(join(dir, 'raw.db'), { force: true });
+    rmSync(join(dir, 'naive.db'), { force: true });
+
+    const singles = singleBodies(1000, sessions);
+    const noop = await startServer('bench/lib/noop-server.ts', {});
+    servers.push(noop);
+    const noopPhase = await loadPhase('no-op route, single calls', noop, { bodies: singles, connections: 50 });
+    await noop.stop();
+
+    const dbPath = join(dir, 'service.db');
+    const server = await startServer('src/server.ts', {
+      DEVFLOW_DB_PATH: dbPath,
+      DEVFLOW_ADMIN_KEY: ADMIN_KEY,
+      DEVFLOW_RATE_LIMIT: '0',
+      DEVFLOW_SCHEDULER: 'false',
+      DEVFLOW_GROUP_COMMIT_MS: String(GROUP_COMMIT_MS),
+    });
+    servers.push(server);
+    for (const id of sessions) await api(server, 'POST', '/v1/sessions', { id, type: 'agent', project: 'bench' });
+    const ingestKey = ((await api(server, 'POST', '/v1/api-keys', { name: 'bench-ingest', role: 'ingest' })) as { key: string }).key;
+    const readKey = ((await api(server, 'POST', '/v1/api-keys', { name: 'bench-read', role: 'read' })) as { key: string }).key;
+    const rssIdle = rssOf(server.pid);
+
+    const batches = batchBodies(32, 1000, sessions);
+    let before = countRows(dbPath);
+    const batchPhase = await loadPhase('service, batches of 1000', server, { bodies: batches, connections: 4, key: ingestKey });
+    await new Promise((r) => setTimeout(r, 200));
+    const batchRows = countRows(dbPath) - before;
+    const rowsBeforeBatch = before;
+
+    before = countRows(dbPath);
+    const singlePhase = await loadPhase('service, single calls', server, { bodies: singles, connections: 50, key: ingestKey });
+    await new Promise((r) => setTimeout(r, 200));
+    const singleRows = countRows(dbPath) - before;
+
+    const present = countRows(dbPath);
+    if (present < EXPORT_ROWS) {
+      log(`topping up to ${EXPORT_ROWS} rows for the export`);
+      rawInsert({ path: dbPath, rows: EXPORT_ROWS - present, ids: 'v7', sessions, offset: present });
+    }
+    const exportRows = countRows(dbPath);
+    await new Promise((r) => setTimeout(r, 500));
+    log(`export of ${exportRows} rows`);
+    const exported = await exportAll(server, readKey);
+    await server.stop();
+
+    const run: IngestRun = {
+      at: new Date().toISOString(),
+      settings: { seconds: SECONDS, rawRows: RAW_ROWS, naiveRows: NAIVE_ROWS, exportRows: EXPORT_ROWS, groupCommitMs: GROUP_COMMIT_MS },
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version, loadBefore, loadAfter: loadavg()[0] as number },
+      raw: { rowsPerSec: raw.rowsPerSec, rows: raw.rows, rateAtBatchRows: rateAt(raw, rowsBeforeBatch + batchRows), rateAtNaiveRows: rateAt(raw, NAIVE_ROWS) },
+      naive: { rowsPerSec: naive.rowsPerSec, rows: naive.rows },
+      noop: { ...summary(noopPhase.result), rssPeakMiB: mib(noopPhase.rssPeak) },
+      batch: { ...summary(batchPhase.result), rows: batchRows, rowsPerSec: batchRows / batchPhase.seconds, rssPeakMiB: mib(batchPhase.rssPeak) },
+      single: { ...summary(singlePhase.result), rows: singleRows, rowsPerSec: singleRows / singlePhase.seconds, rssPeakMiB: mib(singlePhase.rssPeak) },
+      export: {
+        rows: exported.rows,
+        expectedRows: exportRows,
+        seconds: exported.seconds,
+        rowsPerSec: exported.rows / exported.seconds,
+        mib: mib(exported.bytes),
+        rssBeforeMiB: mib(exported.rssBefore),
+        rssPeakMiB: mib(exported.rssPeak),
+        rssGrowthMiB: mib(exported.rssPeak - exported.rssBefore),
+      },
+      rssIdleMiB: mib(rssIdle),
+      benchSeconds: (performance.now() - benchStarted) / 1000,
+    };
+    appendFileSync(HISTORY, `${JSON.stringify(run)}\n`);
+    const history = readFileSync(HISTORY, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as IngestRun)
+      .filter((r) => JSON.stringify(r.settings) === JSON.stringify(run.settings))
+      .slice(-RUNS_KEPT);
+    writeSection(join(ROOT, 'bench', 'RESULTS.md'), '## Ingest', renderIngest(history));
+    process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+    log(`done in ${run.benchSeconds.toFixed(0)} s; ${history.length} run(s) in the median; bench/RESULTS.md updated`);
+  } finally {
+    for (const s of servers) await s.stop().catch(() => undefined);
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
