@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin';
-import sjson from 'secure-json-parse';
 import { AppError, invalid, type FieldError } from '../lib/app-error.js';
 
 const MAX_DEPTH = 64;
@@ -18,7 +17,7 @@ export function findUnstorableValue(value: unknown, path = '', depth = 0): Field
     : Object.entries(value as Record<string, unknown>);
   for (const [key, child] of entries) {
     const childPath = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-    const keyProblem = Array.isArray(value) ? null : checkString(key, childPath);
+    const keyProblem = Array.isArray(value) ? null : (checkString(key, childPath) ?? checkPrototypeKey(key, child, childPath));
     if (keyProblem) return keyProblem;
     const found = findUnstorableValue(child, childPath, depth + 1);
     if (found) return found;
@@ -34,11 +33,24 @@ function checkString(s: string, path: string): FieldError | null {
   return null;
 }
 
+/**
+ * `__proto__`, and `constructor` holding `prototype`, are how prototype pollution travels in
+ * JSON: refused wherever they appear (valid JSON, so a 400 VALIDATION_FAILED with the path).
+ */
+function checkPrototypeKey(key: string, child: unknown, path: string): FieldError | null {
+  if (key === '__proto__') return { path, message: 'must not be a __proto__ key' };
+  if (key === 'constructor' && child !== null && typeof child === 'object' && Object.hasOwn(child, 'prototype')) {
+    return { path, message: 'must not be a constructor.prototype key' };
+  }
+  return null;
+}
+
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') throw new AppError(400, 'MALFORMED_JSON', 'request body is empty; send a JSON document');
   let body: unknown;
   try {
-    body = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+    // Plain JSON.parse keeps `__proto__` as an own property (no pollution); the walk below refuses it.
+    body = JSON.parse(text);
   } catch (err) {
     const reason = err instanceof Error ? err.message : 'unparseable';
     throw new AppError(400, 'MALFORMED_JSON', `request body is not valid JSON: ${reason}`);
