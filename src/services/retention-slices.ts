@@ -81,16 +81,16 @@ export function writeSlice(ctx: SliceContext, sizer: SliceSizer, step: (tx: Db) 
 
 /**
  * Repeats a write slice (BEGIN IMMEDIATE) of at most `sizer.size` rows until one processes
- * fewer than asked, yielding between slices. Returns the rows processed in total.
+ * fewer than asked, yielding between slices. `tally` sees each committed slice's row count, so
+ * a run that fails half way still reports what it did.
  */
-export async function writeInSlices(ctx: SliceContext, sizer: SliceSizer, step: (tx: Db, limit: number) => number): Promise<number> {
-  let total = 0;
+export async function writeInSlices(ctx: SliceContext, sizer: SliceSizer, step: (tx: Db, limit: number) => number, tally: (n: number) => void): Promise<void> {
   for (;;) {
     checkAborted(ctx.signal);
     const limit = sizer.size;
     const n = writeSlice(ctx, sizer, (tx) => step(tx, limit));
-    total += n;
-    if (n < limit) return total;
+    tally(n);
+    if (n < limit) return;
     await yieldToEventLoop();
   }
 }

@@ -87,11 +87,13 @@ function deleteChildSlice(steps: Steps, kind: ChildKind, stmt: 'deleteOlder' | '
   return st.run(arg, limit).changes;
 }
 
-export async function deleteExpired(ctx: SliceContext, steps: Steps, cut: Cutoffs, now: number): Promise<Counts> {
-  const counts: Counts = { toolCalls: 0, sessions: 0, productivityEvents: 0, featureUsage: 0, staleSessionsClosed: 0 };
+export const noCounts = (): Counts => ({ toolCalls: 0, sessions: 0, productivityEvents: 0, featureUsage: 0, staleSessionsClosed: 0 });
+
+/** Deletes per the rules, adding to `counts` after every committed slice (so a failed run reports what it did). */
+export async function deleteExpired(ctx: SliceContext, steps: Steps, cut: Cutoffs, now: number, counts: Counts): Promise<void> {
   const sizers = Object.fromEntries(CHILD_KINDS.map((k) => [k, new SliceSizer(200, 20, 50_000)])) as Record<ChildKind, SliceSizer>;
   for (const kind of CHILD_KINDS) {
-    counts[kind] += await writeInSlices(ctx, sizers[kind], (_tx, limit) => deleteChildSlice(steps, kind, 'deleteOlder', cut[kind], limit));
+    await writeInSlices(ctx, sizers[kind], (_tx, limit) => deleteChildSlice(steps, kind, 'deleteOlder', cut[kind], limit), (n) => (counts[kind] += n));
   }
 
   const sessionSizer = new SliceSizer(100, 10, 5_000);
@@ -102,20 +104,22 @@ export async function deleteExpired(ctx: SliceContext, steps: Steps, cut: Cutoff
     const json = JSON.stringify(ids);
     // Children first, in their own slices: one session may hold hundreds of thousands of rows.
     for (const kind of CHILD_KINDS) {
-      counts[kind] += await writeInSlices(ctx, sizers[kind], (_tx, limit) => deleteChildSlice(steps, kind, 'deleteOfSessions', json, limit));
+      await writeInSlices(ctx, sizers[kind], (_tx, limit) => deleteChildSlice(steps, kind, 'deleteOfSessions', json, limit), (n) => (counts[kind] += n));
     }
     checkAborted(ctx.signal);
     // Then the sessions that still qualify, with anything written under them meanwhile (counted too).
-    counts.sessions += writeSlice(ctx, sessionSizer, () => {
+    const late = noCounts();
+    const deleted = writeSlice(ctx, sessionSizer, () => {
       const still = JSON.stringify((steps.stillEligible.all(json, cut.sessions) as Array<{ id: string }>).map((r) => r.id));
-      for (const kind of CHILD_KINDS) counts[kind] += deleteChildSlice(steps, kind, 'deleteOfSessions', still, -1);
+      for (const kind of CHILD_KINDS) late[kind] = deleteChildSlice(steps, kind, 'deleteOfSessions', still, -1);
       return steps.deleteSessions.run(still).changes;
     });
+    for (const kind of CHILD_KINDS) counts[kind] += late[kind];
+    counts.sessions += deleted;
     await yieldToEventLoop();
   }
 
-  counts.staleSessionsClosed = await writeInSlices(ctx, new SliceSizer(200, 20, 10_000), (_tx, limit) => steps.closeStale.run(now, cut.stale, limit).changes);
-  return counts;
+  await writeInSlices(ctx, new SliceSizer(200, 20, 10_000), (_tx, limit) => steps.closeStale.run(now, cut.stale, limit).changes, (n) => (counts.staleSessionsClosed += n));
 }
 
 /** COUNT over [from, to) in time-range chunks sized to TARGET_SLICE_MS, yielding between them. */
@@ -143,7 +147,7 @@ async function countOlder(ctx: SliceContext, st: ChildStatements, cutoff: number
 
 /** What deleteExpired would delete and close now, read in bounded slices (no lease writes, no deletes). */
 export async function countExpired(ctx: SliceContext, steps: Steps, cut: Cutoffs): Promise<Counts> {
-  const counts: Counts = { toolCalls: 0, sessions: 0, productivityEvents: 0, featureUsage: 0, staleSessionsClosed: 0 };
+  const counts = noCounts();
   for (const kind of CHILD_KINDS) counts[kind] = await countOlder(ctx, steps.child[kind], cut[kind]);
 
   const pageSize = 500;

@@ -10,7 +10,7 @@ import { acquireLease, currentLease, LEASE_RENEW_MS, LeaseLostError, releaseLeas
 import { loadPolicy, savePolicy, schedulerSince, type RetentionPolicy } from './retention-policy.js';
 import { getRun, lastRun, lastScheduledStart, listRuns, type RetentionRunView, type RunTrigger } from './retention-runs.js';
 import { RunAbortedError, type SliceContext } from './retention-slices.js';
-import { countExpired, deleteExpired, prepareSteps, type Counts, type Cutoffs } from './retention-steps.js';
+import { countExpired, deleteExpired, noCounts, prepareSteps, type Counts, type Cutoffs } from './retention-steps.js';
 import { reclaimSpace } from './retention-vacuum.js';
 
 export { lastRun } from './retention-runs.js';
@@ -40,6 +40,16 @@ export function cutoffsFor(policy: RetentionPolicy, now: number): Cutoffs {
   };
 }
 
+function countColumns(c: Counts) {
+  return {
+    deletedToolCalls: c.toolCalls,
+    deletedSessions: c.sessions,
+    deletedProductivityEvents: c.productivityEvents,
+    deletedFeatureUsage: c.featureUsage,
+    staleSessionsClosed: c.staleSessionsClosed,
+  };
+}
+
 const retentionRunning = (detail: string) => conflict('RETENTION_RUNNING', detail);
 
 /**
@@ -52,7 +62,7 @@ export function createRetentionService({ db, config, now, log }: ServiceDeps) {
   const policyListeners = new Set<(policy: RetentionPolicy) => void>();
   const inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
 
-  async function execute(holder: string, runId: number, opts: RunOptions, policy: RetentionPolicy, signal: AbortSignal): Promise<void> {
+  async function execute(holder: string, runId: number, opts: RunOptions, policy: RetentionPolicy, signal: AbortSignal, counts: Counts): Promise<void> {
     const startedAt = now();
     let lastRenewal = startedAt;
     const ctx: SliceContext = {
@@ -68,7 +78,8 @@ export function createRetentionService({ db, config, now, log }: ServiceDeps) {
       },
     };
     const cut = cutoffsFor(policy, startedAt);
-    const counts: Counts = opts.dryRun ? await countExpired(ctx, steps, cut) : await deleteExpired(ctx, steps, cut, startedAt);
+    if (opts.dryRun) Object.assign(counts, await countExpired(ctx, steps, cut));
+    else await deleteExpired(ctx, steps, cut, startedAt, counts);
     const deletedRows = counts.toolCalls + counts.sessions + counts.productivityEvents + counts.featureUsage;
     let note: string | null = opts.dryRun ? 'dry run: nothing deleted, nothing vacuumed' : null;
     if (!opts.dryRun) {
@@ -80,11 +91,7 @@ export function createRetentionService({ db, config, now, log }: ServiceDeps) {
         .set({
           status: 'succeeded',
           finishedAt: Math.max(now(), startedAt),
-          deletedToolCalls: counts.toolCalls,
-          deletedSessions: counts.sessions,
-          deletedProductivityEvents: counts.productivityEvents,
-          deletedFeatureUsage: counts.featureUsage,
-          staleSessionsClosed: counts.staleSessionsClosed,
+          ...countColumns(counts),
           vacuumNote: note,
           bytesAfter: databaseSizes(db, config.dbPath).databaseBytes,
         })
@@ -93,12 +100,13 @@ export function createRetentionService({ db, config, now, log }: ServiceDeps) {
     );
   }
 
-  function recordFailure(runId: number, err: unknown): void {
+  /** A failed run keeps the counts of the slices it committed before failing. */
+  function recordFailure(runId: number, err: unknown, counts: Counts): void {
     const message = err instanceof RunAbortedError || err instanceof LeaseLostError ? err.message : `failed: ${err instanceof Error ? err.message : String(err)}`;
     try {
       writeTransaction(db, (tx) =>
         tx.update(retentionRuns)
-          .set({ status: 'failed', finishedAt: now(), error: message, bytesAfter: databaseSizes(db, config.dbPath).databaseBytes })
+          .set({ status: 'failed', finishedAt: now(), error: message, ...countColumns(counts), bytesAfter: databaseSizes(db, config.dbPath).databaseBytes })
           .where(eq(retentionRuns.id, runId))
           .run(),
       );
@@ -136,10 +144,11 @@ export function createRetentionService({ db, config, now, log }: ServiceDeps) {
             .get().id,
         );
         log.info({ runId, dryRun: opts.dryRun ?? false, trigger: opts.trigger ?? 'manual' }, 'retention run started');
+        const counts = noCounts();
         try {
-          await execute(holder, runId, opts, policy, signal);
+          await execute(holder, runId, opts, policy, signal, counts);
         } catch (err) {
-          recordFailure(runId, err);
+          recordFailure(runId, err, opts.dryRun ? noCounts() : counts);
           throw err;
         }
       } finally {

@@ -222,6 +222,8 @@ test('abortRuns stops a run between slices, records it as failed and frees the l
   const [last] = app.services.retention.listRuns({ limit: 1 }).items;
   assert.equal(last?.status, 'failed');
   assert.equal(last?.error, 'aborted: test');
+  // A failed run reports what it committed before it stopped.
+  assert.equal(last?.deleted.toolCalls, 50_000 - tableCount(app.db, 'tool_calls'));
   assert.equal(currentLease(app.db, Date.now()), null);
   assert.equal(countMismatches(app.db), 0);
   assert.equal(app.services.retention.lastRun()?.id, last?.id);
