@@ -5,7 +5,9 @@ import { BatchResult, Nullable, Page, PageQuery, QueryTime, Timestamp, TimeInput
 export const CONTEXT_DATA_MAX_BYTES = 16 * 1024;
 
 const EventType = Type.String({ minLength: 1, maxLength: 100, description: 'what was done, free text', example: 'code_generation' });
-const Seconds = (description: string, example: number) => Type.Number({ minimum: 0, description: `seconds, ≥ 0: ${description}`, example });
+/** At most 2^53 − 1: past it JSON cannot carry the value exactly (contract "Precise rules"), so it is a 400, never stored rounded. */
+const Seconds = (description: string, example: number) =>
+  Type.Number({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: `seconds, 0..2^53 − 1: ${description}`, example });
 const ContextData = Type.Object({}, {
   additionalProperties: true,
   description: `any JSON object, at most ${CONTEXT_DATA_MAX_BYTES} bytes serialized`,
