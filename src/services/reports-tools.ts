@@ -42,32 +42,51 @@ function toolScope(db: Db, filter: ToolFilter) {
 }
 
 /**
- * Per tool, by calls descending. Percentiles are exact nearest-rank: one window (one sort)
- * ranks each tool's durations inside SQLite and counts them, so no row is sorted in JavaScript. Without session
- * filters the scan reads only the covering index tool_calls_ts_tool_idx.
+ * With no tool or session filter, the scan reads only the covering index (timestamp, tool,
+ * status, duration). With ANALYZE statistics the planner prefers a skip-scan of
+ * tool_calls_tool_ts_idx plus a table lookup per row, which measured slower at 1M rows.
  */
+function toolCallsSource(filter: ToolFilter): string {
+  const narrow = filter.tool !== undefined || filter.session !== undefined || filter.profile !== undefined || filter.project !== undefined;
+  return narrow ? 'tool_calls t' : 'tool_calls t indexed by tool_calls_ts_tool_idx';
+}
+
+/**
+ * The per-group figures of a set of tool calls, from one window (one sort) over `partition`:
+ * row_number ranks the durations for the exact nearest-rank percentiles, and the whole-
+ * partition aggregates ride on the same sort, so only the ≤ 3 ranked rows per group reach
+ * the final GROUP BY. No row is sorted in JavaScript.
+ */
+function rankedCalls(partition: string, source: string, where: string, select: string, before = ''): string {
+  return `
+    with ${before}x as (
+      select ${select}, t.duration_ms,
+        row_number() over w as rn,
+        count(*) over f as n,
+        sum(t.status = 'error') over f as errors,
+        sum(t.status = 'timeout') over f as timeouts,
+        avg(t.duration_ms) over f as avgDurationMs,
+        max(t.duration_ms) over f as maxDurationMs
+      from ${source}
+      where ${where}
+      window w as (partition by ${partition} order by t.duration_ms), f as (w rows between unbounded preceding and unbounded following)
+    )`;
+}
+
+const percentile = (p: number) => `max(case when rn = ${rankSql(p, 'n')} then duration_ms end)`;
+const rankedOnly = `rn in (${rankSql(50, 'n')}, ${rankSql(95, 'n')}, ${rankSql(99, 'n')})`;
+
+/** Per tool, by calls descending; percentiles exact nearest-rank. */
 export function toolsReport(db: Db, prepared: Prepared, range: Range, filter: ToolFilter): ToolsReportRow[] {
   const scope = toolScope(db, filter);
   if (scope.none) return [];
-  const sqlText = `
-    with x as (
-      select t.tool_name, t.status, t.duration_ms,
-        row_number() over w as rn,
-        count(*) over (w rows between unbounded preceding and unbounded following) as n
-      from tool_calls t
-      where t.timestamp >= @from and t.timestamp < @to and ${and(scope.where)}
-      window w as (partition by t.tool_name order by t.duration_ms)
-    )
-    select tool_name as toolName, count(*) as calls,
-      sum(status = 'error') as errors, sum(status = 'timeout') as timeouts,
-      1.0 * sum(status = 'error') / count(*) as errorRate,
-      1.0 * sum(status = 'timeout') / count(*) as timeoutRate,
-      avg(duration_ms) as avgDurationMs,
-      max(case when rn = ${rankSql(50, 'n')} then duration_ms end) as p50DurationMs,
-      max(case when rn = ${rankSql(95, 'n')} then duration_ms end) as p95DurationMs,
-      max(case when rn = ${rankSql(99, 'n')} then duration_ms end) as p99DurationMs,
-      max(duration_ms) as maxDurationMs
-    from x group by tool_name order by calls desc, tool_name`;
+  const where = `t.timestamp >= @from and t.timestamp < @to and ${and(scope.where)}`;
+  const sqlText = `${rankedCalls('t.tool_name', toolCallsSource(filter), where, 't.tool_name')}
+    select tool_name as toolName, n as calls, errors, timeouts,
+      1.0 * errors / n as errorRate, 1.0 * timeouts / n as timeoutRate, avgDurationMs,
+      ${percentile(50)} as p50DurationMs, ${percentile(95)} as p95DurationMs, ${percentile(99)} as p99DurationMs, maxDurationMs
+    from x where ${rankedOnly}
+    group by tool_name order by calls desc, tool_name`;
   return prepared(sqlText).all({ ...scope.params, from: range.from, to: range.to }) as ToolsReportRow[];
 }
 
@@ -95,20 +114,13 @@ export function toolsTimeseries(db: Db, prepared: Prepared, range: Range, filter
   const scope = toolScope(db, filter);
   if (scope.none || range.from === range.to) return [];
   const table = bucketTable(filter.tz, filter.interval, range);
-  const sqlText = `
-    with b(bucket, lo, hi) as (select value ->> 0, value ->> 1, value ->> 2 from json_each(@buckets)),
-    x as (
-      select b.bucket, t.tool_name, t.status, t.duration_ms,
-        row_number() over w as rn,
-        count(*) over (w rows between unbounded preceding and unbounded following) as n
-      from b join tool_calls t on t.timestamp >= b.lo and t.timestamp < b.hi
-      where ${and(scope.where)}
-      window w as (partition by b.bucket, t.tool_name order by t.duration_ms)
-    )
-    select bucket, tool_name as toolName, count(*) as calls, sum(status = 'error') as errors,
-      avg(duration_ms) as avgDurationMs,
-      max(case when rn = ${rankSql(95, 'n')} then duration_ms end) as p95DurationMs
-    from x group by bucket, tool_name order by bucket, tool_name`;
+  const buckets = 'b(bucket, lo, hi) as (select value ->> 0, value ->> 1, value ->> 2 from json_each(@buckets))';
+  const source = `b join ${toolCallsSource(filter)} on t.timestamp >= b.lo and t.timestamp < b.hi`;
+  const ranked = rankedCalls('b.bucket, t.tool_name', source, and(scope.where), 'b.bucket, t.tool_name', `${buckets}, `);
+  const sqlText = `${ranked}
+    select bucket, tool_name as toolName, n as calls, errors, avgDurationMs, ${percentile(95)} as p95DurationMs
+    from x where rn in (${rankSql(95, 'n')})
+    group by bucket, tool_name order by bucket, tool_name`;
   const rows = prepared(sqlText).all({ ...scope.params, buckets: table.json }) as Array<Omit<ToolsTimeseriesRow, 'bucketStart'> & { bucket: number }>;
   return rows.map(({ bucket, ...r }) => ({ bucketStart: iso(bucket), ...r }));
 }
