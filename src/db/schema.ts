@@ -249,6 +249,7 @@ export const featureAdoption = sqliteView('feature_adoption', {
   avg(case when completed_at is null then null else (completed_at - started_at) / 1000.0 end) as avg_duration_seconds
   from feature_usage group by feature_category, feature_name`);
 
+/** The sessions report over all time: durations of ended sessions, p95 nearest-rank. */
 export const sessionStats = sqliteView('session_stats', {
   type: text('type').notNull(),
   total: integer('total').notNull(),
@@ -258,12 +259,19 @@ export const sessionStats = sqliteView('session_stats', {
   cancelled: integer('cancelled').notNull(),
   successRate: real('success_rate'),
   avgDurationMinutes: real('avg_duration_minutes'),
+  p95DurationMinutes: real('p95_duration_minutes'),
   errorCount: integer('error_count').notNull(),
+  errorsPerSession: real('errors_per_session'),
   outputLines: integer('output_lines').notNull(),
 }).as(sql`select type, count(*) as total,
   sum(status = 'active') as active, sum(status = 'completed') as completed,
   sum(status = 'failed') as failed, sum(status = 'cancelled') as cancelled,
   1.0 * sum(status = 'completed') / nullif(sum(status <> 'active'), 0) as success_rate,
-  avg((ended_at - started_at) / 60000.0) as avg_duration_minutes,
-  sum(error_count) as error_count, sum(output_lines) as output_lines
-  from sessions group by type`);
+  avg(d / 60000.0) as avg_duration_minutes,
+  max(case when d is not null and rn = (95 * ended + 99) / 100 then d end) / 60000.0 as p95_duration_minutes,
+  sum(error_count) as error_count, 1.0 * sum(error_count) / count(*) as errors_per_session,
+  sum(output_lines) as output_lines
+  from (select type, status, error_count, output_lines, ended_at - started_at as d,
+    row_number() over w as rn, count(*) over (w rows between unbounded preceding and unbounded following) as ended
+    from sessions window w as (partition by type, ended_at is null order by ended_at - started_at))
+  group by type`);

@@ -144,3 +144,27 @@ test('every report query uses an index', async (t) => {
     assert.deepEqual(scans, [], `full table scan in:\n${s}\n${plan.join('\n')}`);
   }
 });
+
+test('the SQL views give the same figures as the reports over all time', async (t) => {
+  const app = await build(t, {}, { now: () => NOW });
+  seedDataset(app, { seed: 99, start: START, end: NOW });
+  const all = { from: START, to: NOW };
+  const sql = (q: string) => app.db.$client.prepare(q).all() as Array<Record<string, unknown>>;
+  const sessionsView = sql('select * from session_stats order by type').map((r) => ({
+    type: r.type, total: r.total, active: r.active, completed: r.completed, failed: r.failed, cancelled: r.cancelled,
+    successRate: r.success_rate, avgDurationMinutes: r.avg_duration_minutes, p95DurationMinutes: r.p95_duration_minutes,
+    errorCount: r.error_count, errorsPerSession: r.errors_per_session, outputLines: r.output_lines,
+  }));
+  assertClose(sessionsView, (await report(app, 'sessions', all)).rows, 'session_stats');
+  const featuresView = sql('select * from feature_adoption order by usage_count desc, feature_category, feature_name').map((r) => ({
+    featureCategory: r.feature_category, featureName: r.feature_name, usageCount: r.usage_count, uniqueSessions: r.unique_sessions,
+    successRate: r.success_rate, avgDurationSeconds: r.avg_duration_seconds,
+  }));
+  assertClose(featuresView, (await report(app, 'features', all)).rows, 'feature_adoption');
+  const productivityView = sql('select * from productivity_summary order by day, event_type').map((r) => ({
+    period: `${String(r.day)}T00:00:00.000Z`, eventType: r.event_type, eventCount: r.event_count,
+    avgTimeSaved: r.avg_time_saved, avgImprovement: r.avg_improvement, totalTimeSaved: r.total_time_saved,
+  }));
+  const byDay = await report(app, 'productivity', { from: Math.floor(START / DAY) * DAY, to: NOW });
+  assertClose(productivityView, byDay.rows, 'productivity_summary');
+});
