@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { invalid } from '../../lib/app-error.js';
 import { problemResponses } from '../../schemas/common.js';
 import {
   RetentionPolicyBody,
@@ -8,6 +9,9 @@ import {
   RetentionRunQuery,
   RetentionRunSchema,
 } from '../../schemas/retention.js';
+
+const isEmptyBody = (body: unknown) =>
+  body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
 
 /** Contract "Retention and maintenance": admin only. */
 const retentionRoutes: FastifyPluginAsyncTypebox = async function retentionRoutes(app) {
@@ -60,12 +64,17 @@ const retentionRoutes: FastifyPluginAsyncTypebox = async function retentionRoute
         summary: 'Run retention now (or count what it would do with ?dryRun=true)',
         description:
           'Deletes in small time-bounded batches so ingest keeps flowing, then reclaims space per the policy\'s vacuum mode. ' +
-          'Answers when the run is finished. 409 RETENTION_RUNNING while another run holds the lease, in this or another process on the same database file.',
+          'Answers when the run is finished; the route takes no body (a body other than `{}` is a 400). 409 RETENTION_RUNNING while another run holds the lease, in this or another process on the same database file.',
         querystring: RetentionRunQuery,
         response: { 200: RetentionRunSchema, ...problemResponses(400, 401, 403, 409, 503) },
       },
     },
     async function runRetention(request) {
+      // The run takes its options from the query only: a body such as {"dryRun": true} would be
+      // ignored and start a real run, so anything but no body (or {}) is refused.
+      if (!isEmptyBody(request.body)) {
+        throw invalid('this route takes no body; pass ?dryRun=true in the query string', [{ path: '/', message: 'must be empty (options go in the query string)' }]);
+      }
       return retention.run({ dryRun: request.query.dryRun ?? false, trigger: 'manual' });
     },
   );
