@@ -77,6 +77,9 @@ function cases(foreignCursor: string, profileName: string, sessionId: string): B
     { name: 'retention run dryRun=maybe', method: 'POST', url: '/v1/retention/run?dryRun=maybe', key: 'admin', status: 400, code: 'VALIDATION_FAILED' },
     { name: 'retention run unknown query', method: 'POST', url: '/v1/retention/run?force=1', key: 'admin', status: 400, code: 'VALIDATION_FAILED' },
     { name: 'retention run with a text body', method: 'POST', url: '/v1/retention/run', key: 'admin', payload: 'go', headers: { 'content-type': 'text/plain' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    // A body would be ignored: {"dryRun": true} there must not start a real run.
+    { name: 'retention run with {"dryRun":true} as a body', method: 'POST', url: '/v1/retention/run', key: 'admin', payload: { dryRun: true }, status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'retention run with an array body', method: 'POST', url: '/v1/retention/run?dryRun=true', key: 'admin', payload: '[]', status: 400, code: 'VALIDATION_FAILED' },
     { name: 'retention run by ingest', method: 'POST', url: '/v1/retention/run', key: 'ingest', status: 403, code: 'FORBIDDEN' },
     { name: 'delete profile cascade=maybe', method: 'DELETE', url: `/v1/profiles/${profileName}?cascade=maybe`, key: 'admin', status: 400, code: 'VALIDATION_FAILED' },
     { name: 'delete profile cascade=1;DROP', method: 'DELETE', url: `/v1/profiles/${profileName}?cascade=1%3BDROP`, key: 'admin', status: 400, code: 'VALIDATION_FAILED' },
