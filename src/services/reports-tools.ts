@@ -42,16 +42,6 @@ function toolScope(db: Db, filter: ToolFilter) {
 }
 
 /**
- * With no tool or session filter, the scan reads only the covering index (timestamp, tool,
- * status, duration). With ANALYZE statistics the planner prefers a skip-scan of
- * tool_calls_tool_ts_idx plus a table lookup per row, which measured slower at 1M rows.
- */
-function toolCallsSource(filter: ToolFilter): string {
-  const narrow = filter.tool !== undefined || filter.session !== undefined || filter.profile !== undefined || filter.project !== undefined;
-  return narrow ? 'tool_calls t' : 'tool_calls t indexed by tool_calls_ts_tool_idx';
-}
-
-/**
  * The per-group figures of a set of tool calls, from one window (one sort) over `partition`:
  * row_number ranks the durations for the exact nearest-rank percentiles, and the whole-
  * partition aggregates ride on the same sort, so only the ≤ 3 ranked rows per group reach
@@ -76,12 +66,16 @@ function rankedCalls(partition: string, source: string, where: string, select: s
 const percentile = (p: number) => `max(case when rn = ${rankSql(p, 'n')} then duration_ms end)`;
 const rankedOnly = `rn in (${rankSql(50, 'n')}, ${rankSql(95, 'n')}, ${rankSql(99, 'n')})`;
 
-/** Per tool, by calls descending; percentiles exact nearest-rank. */
+/**
+ * Per tool, by calls descending; percentiles exact nearest-rank. The planner reads each
+ * tool's time range from the covering tool_calls_tool_ts_idx in tool order (skip-scan), so
+ * only each tool's durations are sorted.
+ */
 export function toolsReport(db: Db, prepared: Prepared, range: Range, filter: ToolFilter): ToolsReportRow[] {
   const scope = toolScope(db, filter);
   if (scope.none) return [];
   const where = `t.timestamp >= @from and t.timestamp < @to and ${and(scope.where)}`;
-  const sqlText = `${rankedCalls('t.tool_name', toolCallsSource(filter), where, 't.tool_name')}
+  const sqlText = `${rankedCalls('t.tool_name', 'tool_calls t', where, 't.tool_name')}
     select tool_name as toolName, n as calls, errors, timeouts,
       1.0 * errors / n as errorRate, 1.0 * timeouts / n as timeoutRate, avgDurationMs,
       ${percentile(50)} as p50DurationMs, ${percentile(95)} as p95DurationMs, ${percentile(99)} as p99DurationMs, maxDurationMs
@@ -115,7 +109,7 @@ export function toolsTimeseries(db: Db, prepared: Prepared, range: Range, filter
   if (scope.none || range.from === range.to) return [];
   const table = bucketTable(filter.tz, filter.interval, range);
   const buckets = 'b(bucket, lo, hi) as (select value ->> 0, value ->> 1, value ->> 2 from json_each(@buckets))';
-  const source = `b join ${toolCallsSource(filter)} on t.timestamp >= b.lo and t.timestamp < b.hi`;
+  const source = 'b join tool_calls t on t.timestamp >= b.lo and t.timestamp < b.hi';
   const ranked = rankedCalls('b.bucket, t.tool_name', source, and(scope.where), 'b.bucket, t.tool_name', `${buckets}, `);
   const sqlText = `${ranked}
     select bucket, tool_name as toolName, n as calls, errors, avgDurationMs, ${percentile(95)} as p95DurationMs
