@@ -11,7 +11,7 @@ import { createValidatorCompiler } from './lib/validation.js';
 import authPlugin from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
 import dbPlugin from './plugins/db.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { sendProblem, toProblem } from './plugins/errors.js';
 import jsonBodyPlugin from './plugins/json-body.js';
 import lifecyclePlugin from './plugins/lifecycle.js';
 import openapiPlugin from './plugins/openapi.js';
@@ -56,6 +56,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         },
         handler,
       ),
+    // Errors raised before routing (a path with a bad percent-escape such as /v1/sessions/%)
+    // get the same problem+json as every other failure, not Fastify's default JSON.
+    frameworkErrors: function frameworkError(error, _request, reply) {
+      sendProblem(reply, toProblem(error));
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },

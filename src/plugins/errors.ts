@@ -10,6 +10,7 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'MALFORMED_JSON'],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'MALFORMED_JSON'],
   FST_ERR_BAD_URL: [400, 'BAD_REQUEST'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'URI_TOO_LONG'],
   FST_ERR_ASYNC_CONSTRAINT: [400, 'BAD_REQUEST'],
 };
 
@@ -19,7 +20,7 @@ const SQLITE_CODES: Record<string, [number, string, string]> = {
   SQLITE_FULL: [507, 'STORAGE_FULL', 'the database disk is full; nothing was written'],
 };
 
-function toProblem(error: FastifyError | AppError | Error): { status: number; code: string; detail: string; errors?: FieldError[]; headers?: Record<string, string> } {
+export function toProblem(error: FastifyError | AppError | Error): { status: number; code: string; detail: string; errors?: FieldError[]; headers?: Record<string, string> } {
   if (error instanceof AppError) {
     return { status: error.status, code: error.code, detail: error.message, errors: error.errors, headers: error.headers };
   }
