@@ -43,7 +43,7 @@ export function writeRoutes(f: Fixture): WriteRoute[] {
   return [
     { name: 'POST /v1/api-keys', method: 'POST', url: '/v1/api-keys', key: 'admin', body: () => ({ name: unique('key'), role: 'read' }) },
     { name: 'POST /v1/profiles', method: 'POST', url: '/v1/profiles', key: 'admin', body: () => ({ name: unique('p'), description: 'd', config: { autoSave: true } }) },
-    { name: 'PATCH /v1/profiles/:name', method: 'PATCH', url: `/v1/profiles/${f.profileName}`, key: 'admin', body: () => ({ description: unique('d') }) },
+    { name: 'PATCH /v1/profiles/:id', method: 'PATCH', url: `/v1/profiles/${f.profileId}`, key: 'admin', body: () => ({ description: unique('d') }) },
     { name: 'POST /v1/sessions', method: 'POST', url: '/v1/sessions', key: 'ingest', body: () => ({ type: 'test', project: 'fuzz', profile: f.profileId }) },
     { name: 'PATCH /v1/sessions/:id', method: 'PATCH', url: `/v1/sessions/${f.sessionId}`, key: 'ingest', body: () => ({ outputLines: 3, errorCount: 1 }) },
     {

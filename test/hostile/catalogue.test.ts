@@ -166,6 +166,10 @@ function cases(f: Awaited<ReturnType<typeof seed>>, bodyLimit: number): BadReque
     { name: 'PATCH session with SQL in the id', method: 'PATCH', url: `/v1/sessions/${encodeURIComponent("' OR 1=1 --")}`, key: 'ingest', payload: { outputLines: 1 }, status: 400, code: 'VALIDATION_FAILED' },
     { name: 'DELETE profile with SQL in the name', method: 'DELETE', url: `/v1/profiles/${encodeURIComponent("x' OR '1'='1")}`, key: 'admin', status: 404, code: 'NOT_FOUND' },
     { name: 'DELETE profile id past 2^53', method: 'DELETE', url: '/v1/profiles/9007199254740993', key: 'admin', status: 404, code: 'NOT_FOUND' },
+    { name: 'DELETE session with a bad percent-escape', method: 'DELETE', url: '/v1/sessions/%', key: 'admin', status: 400, code: 'BAD_REQUEST' },
+    { name: 'PATCH profile with an encoded lone surrogate', method: 'PATCH', url: '/v1/profiles/%ED%A0%80', key: 'admin', payload: { description: 'x' }, status: 400, code: 'BAD_REQUEST' },
+    { name: 'DELETE session with a 5000-char id', method: 'DELETE', url: `/v1/sessions/${'y'.repeat(5000)}`, key: 'admin', status: 414, code: 'URI_TOO_LONG' },
+    { name: 'GET session with %zz', method: 'GET', url: '/v1/sessions/%zz', key: 'read', status: 400, code: 'BAD_REQUEST' },
     { name: 'PATCH profile with a NUL in the name', method: 'PATCH', url: '/v1/profiles/a%00b', key: 'admin', payload: { description: 'x' }, status: 404, code: 'NOT_FOUND' },
   );
   return list;
