@@ -73,3 +73,13 @@ test('health and readiness answer without a key', async (t) => {
   assert.deepEqual((await app.inject('/healthz')).json(), { status: 'ok' });
   assert.equal((await app.inject('/readyz')).statusCode, 200);
 });
+
+test('an empty JSON body is no body on a route that takes none, and a 400 where one is required', async (t) => {
+  const app = await build(t);
+  const headers = { ...auth(app.keys.admin), 'content-type': 'application/json' };
+  const run = await app.inject({ method: 'POST', url: '/v1/retention/run?dryRun=true', headers, payload: '' });
+  assert.equal(run.statusCode, 200, run.body);
+  const create = await app.inject({ method: 'POST', url: '/v1/api-keys', headers, payload: '' });
+  assert.equal(create.statusCode, 400);
+  assert.equal(problemOf(create).code, 'MALFORMED_JSON');
+});
