@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { build } from '../helper.js';
 import { writeRoutes } from './bodies.js';
 import { expectRejected, nestedArrays, seed, withRaw, type BadRequest } from './harness.js';
@@ -94,6 +95,18 @@ function cases(f: Awaited<ReturnType<typeof seed>>, bodyLimit: number): BadReque
   list.push(
     { name: 'body over the limit on tool-calls', ...toolCalls, payload: over, status: 413, code: 'PAYLOAD_TOO_LARGE' },
     { name: 'body over the limit on OTLP logs', method: 'POST', url: '/v1/logs', key: 'ingest', payload: over, status: 413, code: 'PAYLOAD_TOO_LARGE' },
+    {
+      name: 'gzip bomb: small on the wire, over the limit decompressed (OTLP logs)',
+      method: 'POST',
+      url: '/v1/logs',
+      key: 'ingest',
+      payload: gzipSync(`{"resourceLogs":[${' '.repeat(bodyLimit)}]}`),
+      headers: { 'content-encoding': 'gzip' },
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+    },
+    { name: 'gzip header on a body that is not gzip (OTLP logs)', method: 'POST', url: '/v1/logs', key: 'ingest', payload: Buffer.from('{}'), headers: { 'content-encoding': 'gzip' }, status: 400, code: 'MALFORMED_GZIP' },
+    { name: 'Content-Encoding br (OTLP logs)', method: 'POST', url: '/v1/logs', key: 'ingest', payload: Buffer.from('{}'), headers: { 'content-encoding': 'br' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
     { name: 'body over the limit on profiles', method: 'POST', url: '/v1/profiles', key: 'admin', payload: over, status: 413, code: 'PAYLOAD_TOO_LARGE' },
   );
 
