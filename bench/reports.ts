@@ -7,7 +7,7 @@
  *   node --import tsx bench/reports.ts          (BENCH_RUNS=40 per endpoint)
  */
 import { existsSync, statSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/db/client.js';
 import { DEFAULT_DATASET, DEFAULT_SIZE, generateDataset } from './dataset.js';
@@ -33,7 +33,8 @@ function cases(end: number): Case[] {
     { name: 'reports/profiles (30 days)', path: '/v1/reports/profiles', target: 100 },
     { name: 'reports/features (30 days)', path: '/v1/reports/features', target: 100 },
     { name: 'reports/productivity day (30 days)', path: '/v1/reports/productivity', target: 100 },
-    { name: 'reports/productivity week, America/New_York (90 days)', path: `/v1/reports/productivity?groupBy=week&tz=America/New_York&from=${d(90)}&to=${to}`, target: 100 },
+    { name: 'reports/productivity week, America/New_York (30 days)', path: '/v1/reports/productivity?groupBy=week&tz=America/New_York', target: 100 },
+    { name: 'reports/productivity month, America/New_York (90 days)', path: `/v1/reports/productivity?groupBy=month&tz=America/New_York&from=${d(90)}&to=${to}` },
     { name: 'reports/tools (7 days)', path: `/v1/reports/tools?from=${d(7)}&to=${to}` },
     { name: 'reports/tools (30 days)', path: '/v1/reports/tools' },
     { name: 'reports/tools (30 days) as CSV', path: '/v1/reports/tools', accept: 'text/csv' },
@@ -75,20 +76,25 @@ async function main(): Promise<void> {
     DEVFLOW_RATE_LIMIT: '0',
     DEVFLOW_SCHEDULER: 'false',
   });
+  const loadBefore = loadavg()[0] as number;
   const results: Array<Case & { median: number; p95: number; max: number; bytes: number }> = [];
   try {
-    for (const c of cases(end)) {
-      for (let i = 0; i < WARMUP; i++) await time(server.url + c.path, c.accept);
-      const samples: number[] = [];
-      let bytes = 0;
-      for (let i = 0; i < RUNS; i++) {
+    // Round-robin over the endpoints, so a burst of load from other work on the machine hits
+    // every endpoint alike instead of whichever happened to be measured at the time.
+    const list = cases(end);
+    const samples = list.map(() => [] as number[]);
+    const bytes = list.map(() => 0);
+    for (let round = 0; round < WARMUP + RUNS; round++) {
+      for (const [i, c] of list.entries()) {
         const r = await time(server.url + c.path, c.accept);
         if (r.status !== 200) throw new Error(`${c.path}: HTTP ${r.status}`);
-        samples.push(r.ms);
-        bytes = r.bytes;
+        if (round >= WARMUP) (samples[i] as number[]).push(r.ms);
+        bytes[i] = r.bytes;
       }
-      samples.sort((a, b) => a - b);
-      const row = { ...c, median: quantile(samples, 50), p95: quantile(samples, 95), max: samples[samples.length - 1] as number, bytes };
+    }
+    for (const [i, c] of list.entries()) {
+      const sorted = (samples[i] as number[]).sort((a, b) => a - b);
+      const row = { ...c, median: quantile(sorted, 50), p95: quantile(sorted, 95), max: sorted[sorted.length - 1] as number, bytes: bytes[i] as number };
       results.push(row);
       process.stdout.write(`${c.name}: median ${row.median.toFixed(1)} ms, p95 ${row.p95.toFixed(1)} ms\n`);
     }
@@ -109,7 +115,8 @@ async function main(): Promise<void> {
         `${counts.sessions.toLocaleString('en')} sessions, ${DEFAULT_SIZE.profiles} profiles, ${DEFAULT_SIZE.productivityEvents.toLocaleString('en')} productivity events, ` +
         `${DEFAULT_SIZE.featureUsage.toLocaleString('en')} feature usage records over 90 days; ${size} MiB; ANALYZE run after the load.`,
       `Server: src/server.ts as a child process on that file (migrations, pragmas and \`PRAGMA optimize\` on open as in production), LOG_LEVEL=warn, ` +
-        `rate limit off. Client: fetch in the bench process, one request at a time, ${WARMUP} warm-up + ${RUNS} timed requests per row, body fully read.`,
+        `rate limit off. Client: fetch in the bench process, one request at a time, round-robin over the endpoints, ${WARMUP} warm-up + ${RUNS} timed rounds, body fully read.`,
+      `Load average (1 min) ${loadBefore.toFixed(1)} at the start and ${(loadavg()[0] as number).toFixed(1)} at the end: other work shared the 2 cores, so treat the figures as upper bounds.`,
       'Reports without from/to cover the default last 30 days. Percentiles are exact (nearest rank, window functions in SQLite over the raw rows).',
       '',
       '| endpoint | median ms | p95 ms | max ms | bytes | target (p95) |',
