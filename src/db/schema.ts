@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, real, sqliteTable, sqliteView, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, real, sqliteTable, sqliteView, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * The whole schema. Times are INTEGER epoch milliseconds (UTC); ids made by the server are
@@ -113,6 +113,43 @@ export const toolCalls = sqliteTable(
     check('tool_calls_status_ck', inList('status', TOOL_CALL_STATUSES)),
     check('tool_calls_duration_ck', sql`${t.durationMs} >= 0`),
   ],
+);
+
+/**
+ * Tool-call rollups (issue 9): per 15-minute UTC slot (every real UTC offset, +05:30 and +05:45
+ * included, is a whole number of slots), tool and the dimensions the reports filter on. Kept in
+ * the same transaction as the ingest that feeds them, deleted only by their own retention
+ * (rollupDays): trends outlive raw rows. profile_id 0 = no profile and project '' = no project,
+ * so the primary key stays unique (NULLs would not be). Rebuilt as WITHOUT ROWID tables by a
+ * custom migration, so the primary key is the table and every read is covering.
+ */
+export const toolCallRollups = sqliteTable(
+  'tool_call_rollups',
+  {
+    slotStart: integer('slot_start').notNull(),
+    toolName: text('tool_name').notNull(),
+    profileId: integer('profile_id').notNull().default(0),
+    project: text('project').notNull().default(''),
+    status: text('status', { enum: TOOL_CALL_STATUSES }).notNull(),
+    calls: integer('calls').notNull(),
+    durationSum: integer('duration_sum').notNull(),
+    durationMax: integer('duration_max').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.slotStart, t.toolName, t.profileId, t.project, t.status] })],
+);
+
+/** A mergeable log-spaced latency histogram per slot (bucket numbers: src/lib/latency-histogram.ts). */
+export const toolCallLatencyBuckets = sqliteTable(
+  'tool_call_latency_buckets',
+  {
+    slotStart: integer('slot_start').notNull(),
+    toolName: text('tool_name').notNull(),
+    profileId: integer('profile_id').notNull().default(0),
+    project: text('project').notNull().default(''),
+    bucket: integer('bucket').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.slotStart, t.toolName, t.profileId, t.project, t.bucket] })],
 );
 
 export const productivityEvents = sqliteTable(

@@ -1,0 +1,21 @@
+CREATE TABLE `tool_call_latency_buckets` (
+	`slot_start` integer NOT NULL,
+	`tool_name` text NOT NULL,
+	`profile_id` integer DEFAULT 0 NOT NULL,
+	`project` text DEFAULT '' NOT NULL,
+	`bucket` integer NOT NULL,
+	`count` integer NOT NULL,
+	PRIMARY KEY(`slot_start`, `tool_name`, `profile_id`, `project`, `bucket`)
+);
+--> statement-breakpoint
+CREATE TABLE `tool_call_rollups` (
+	`slot_start` integer NOT NULL,
+	`tool_name` text NOT NULL,
+	`profile_id` integer DEFAULT 0 NOT NULL,
+	`project` text DEFAULT '' NOT NULL,
+	`status` text NOT NULL,
+	`calls` integer NOT NULL,
+	`duration_sum` integer NOT NULL,
+	`duration_max` integer NOT NULL,
+	PRIMARY KEY(`slot_start`, `tool_name`, `profile_id`, `project`, `status`)
+);
