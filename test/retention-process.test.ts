@@ -72,10 +72,10 @@ test('two processes on one file: whichever runs second gets 409 RETENTION_RUNNIN
   const app = await build(t);
   const dbPath = join(app.dir, 'analytics.db');
   const other = await serverProcess(t, dbPath);
-  const seed = () => seedToolCalls(app.db, seedSession(app.db, { startedAt: Date.now() - 200 * DAY }), 60_000, Date.now() - 200 * DAY);
+  const seed = (n: number) => seedToolCalls(app.db, seedSession(app.db, { startedAt: Date.now() - 200 * DAY }), n, Date.now() - 200 * DAY);
 
   // The other process runs; this one is refused while its lease is held.
-  seed();
+  seed(60_000);
   const theirs = post(other, '/v1/retention/run');
   await until('the other process to take the lease', () => currentLease(app.db, Date.now()) !== null);
   const refused = await app.inject({ method: 'POST', url: '/v1/retention/run', headers: auth(ADMIN_KEY) });
@@ -85,13 +85,15 @@ test('two processes on one file: whichever runs second gets 409 RETENTION_RUNNIN
   assert.equal(theirRun.status, 200);
   assert.equal(((await theirRun.json()) as { deleted: { toolCalls: number } }).deleted.toolCalls, 60_000);
 
-  // And the other way round: this process runs, the other is refused.
-  seed();
+  // And the other way round: this process runs, the other is refused (enough rows that the
+  // run outlasts a round trip to the other process by far).
+  seed(250_000);
   const ours = app.inject({ method: 'POST', url: '/v1/retention/run', headers: auth(ADMIN_KEY) });
   await until('this process to take the lease', () => app.services.retention.isRunning());
   const theirRefusal = await post(other, '/v1/retention/run?dryRun=true');
   assert.equal(theirRefusal.status, 409);
   assert.equal(((await theirRefusal.json()) as { code: string }).code, 'RETENTION_RUNNING');
+  assert.ok(app.services.retention.isRunning(), 'still running when the other process answered');
   assert.equal((await ours).statusCode, 200);
 
   const history = app.services.retention.listRuns({ limit: 10 }).items;

@@ -5,12 +5,13 @@ import { checkAborted, SliceSizer, timed, yieldToEventLoop, type SliceContext } 
 
 /**
  * Gives the pages freed by the deletes back to the file system. Returns a note for the run
- * record when something was skipped, else null.
+ * record when something was skipped, else null. The caller truncates the WAL afterwards
+ * (finishWal), once the background checkpoints have stopped.
  *
  * incremental: PRAGMA incremental_vacuum a bounded number of pages per slice (one unbounded
- * call held the thread 36 s on this machine), yielding between slices, then a TRUNCATE
- * checkpoint so the WAL shrinks too. full: VACUUM rewrites the file through a copy, so it
- * runs only when the file system has at least the database's size free.
+ * call held the thread 36 s on this machine), yielding between slices. full: VACUUM rewrites
+ * the file through a copy, so it runs only when the file system has at least the database's
+ * size free.
  */
 export async function reclaimSpace(ctx: SliceContext, mode: VacuumMode, dbPath: string): Promise<string | null> {
   const { db } = ctx;
@@ -29,11 +30,9 @@ export async function reclaimSpace(ctx: SliceContext, mode: VacuumMode, dbPath: 
       fullVacuum(db);
       return 1;
     });
-    checkpointTruncate(db);
     return null;
   }
   if (!hasIncrementalVacuum(db)) {
-    checkpointTruncate(db);
     return 'incremental vacuum has no effect: the file was not created with auto_vacuum = INCREMENTAL (run once with vacuum "full" to convert it)';
   }
   const sizer = new SliceSizer(64, 8, 20_000);
@@ -50,6 +49,16 @@ export async function reclaimSpace(ctx: SliceContext, mode: VacuumMode, dbPath: 
     if (remaining >= before) break;
     await yieldToEventLoop();
   }
-  const cp = checkpointTruncate(db);
-  return cp.busy ? 'the WAL could not be truncated: readers were active; it is truncated at the next checkpoint' : null;
+  return null;
+}
+
+/** Copies the WAL into the file and truncates it, so the WAL shrinks too; a note if readers prevented it. */
+export function finishWal(ctx: SliceContext, mode: VacuumMode): string | null {
+  if (mode === 'off') return null;
+  let busy = false;
+  timed(ctx, null, () => {
+    busy = checkpointTruncate(ctx.db).busy;
+    return 1;
+  });
+  return busy ? 'the WAL could not be truncated (readers were active); the next checkpoint does it' : null;
 }

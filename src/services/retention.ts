@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { eq } from 'drizzle-orm';
 import { databaseSizes, optimize, writeTransaction, type Db } from '../db/client.js';
+import { startBackgroundCheckpoints } from '../db/maintenance.js';
 import { retentionRuns } from '../db/schema.js';
 import { AppError, conflict } from '../lib/app-error.js';
 import { newId } from '../lib/ids.js';
@@ -11,7 +12,7 @@ import { loadPolicy, savePolicy, schedulerSince, type RetentionPolicy } from './
 import { getRun, lastRun, lastScheduledStart, listRuns, type RetentionRunView, type RunTrigger } from './retention-runs.js';
 import { RunAbortedError, type SliceContext } from './retention-slices.js';
 import { countExpired, deleteExpired, noCounts, prepareSteps, type Counts, type Cutoffs } from './retention-steps.js';
-import { reclaimSpace } from './retention-vacuum.js';
+import { finishWal, reclaimSpace } from './retention-vacuum.js';
 
 export { lastRun } from './retention-runs.js';
 export type { RetentionRunView, RunTrigger } from './retention-runs.js';
@@ -78,13 +79,20 @@ export function createRetentionService({ db, config, now, log }: ServiceDeps) {
       },
     };
     const cut = cutoffsFor(policy, startedAt);
-    if (opts.dryRun) Object.assign(counts, await countExpired(ctx, steps, cut));
-    else await deleteExpired(ctx, steps, cut, startedAt, counts);
-    const deletedRows = counts.toolCalls + counts.sessions + counts.productivityEvents + counts.featureUsage;
-    let note: string | null = opts.dryRun ? 'dry run: nothing deleted, nothing vacuumed' : null;
-    if (!opts.dryRun) {
-      if (deletedRows >= OPTIMIZE_AFTER_ROWS) optimize(db);
-      note = await reclaimSpace(ctx, policy.vacuum, config.dbPath);
+    let note: string | null = 'dry run: nothing deleted, nothing vacuumed';
+    if (opts.dryRun) {
+      Object.assign(counts, await countExpired(ctx, steps, cut));
+    } else {
+      // While this run writes, WAL checkpoints happen off the request thread (see maintenance.ts).
+      const checkpoints = startBackgroundCheckpoints(db, config.dbPath);
+      try {
+        await deleteExpired(ctx, steps, cut, startedAt, counts);
+        if (counts.toolCalls + counts.sessions + counts.productivityEvents + counts.featureUsage >= OPTIMIZE_AFTER_ROWS) optimize(db);
+        note = await reclaimSpace(ctx, policy.vacuum, config.dbPath);
+      } finally {
+        await checkpoints.stop();
+      }
+      note = note ?? finishWal(ctx, policy.vacuum);
     }
     writeTransaction(db, (tx) =>
       tx.update(retentionRuns)
