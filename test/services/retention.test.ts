@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
@@ -198,6 +200,9 @@ test('vacuum: incremental returns freed pages; off keeps them; the run records b
   assert.equal(inc.vacuum.note, null);
   assert.ok((inc.vacuum.bytesAfter ?? Infinity) < inc.vacuum.bytesBefore, `${inc.vacuum.bytesAfter} < ${inc.vacuum.bytesBefore}`);
   assert.equal(Number(app.db.$client.pragma('freelist_count', { simple: true })), 0);
+  // Checkpoints went to a worker during the run; the connection checkpoints by itself again after.
+  assert.equal(Number(app.db.$client.pragma('wal_autocheckpoint', { simple: true })), 1000);
+  assert.ok(statSync(join(app.dir, 'analytics.db-wal')).size < 64 * 1024, 'WAL truncated (then only the run record)');
 });
 
 test('vacuum full rewrites the file when the disk has room', async (t) => {
