@@ -38,3 +38,10 @@ test('/openapi.json and /docs are public', async (t) => {
   const docs = await app.inject('/docs/');
   assert.ok([200, 302].includes(docs.statusCode));
 });
+
+test('Swagger UI is not forced to https (the service speaks plain HTTP by default)', async (t) => {
+  const app = await build(t);
+  const res = await app.inject('/docs');
+  assert.equal(res.statusCode, 200);
+  assert.doesNotMatch(String(res.headers['content-security-policy']), /upgrade-insecure-requests/);
+});

@@ -49,6 +49,8 @@ export default fp(
     await app.register(swaggerUi, {
       routePrefix: '/docs',
       staticCSP: true,
+      // The service speaks plain HTTP by default: an https upgrade would break the UI off localhost.
+      transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
       uiConfig: { persistAuthorization: true, displayRequestDuration: true, tryItOutEnabled: true },
       // The UI's own /docs/json and /docs/yaml stay public like the rest of /docs.
       uiHooks: {},

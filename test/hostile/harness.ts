@@ -7,7 +7,7 @@ const VOLATILE: Record<string, string[]> = { api_keys: ['last_used_at'] };
 
 export type Snapshot = Map<string, string>;
 
-/** Every row of every table (ordered by rowid), as text: a failed request must leave it identical. */
+/** Every row of every table, as sorted text (some tables are WITHOUT ROWID): a failed request must leave it identical. */
 export function snapshot(app: TestApp): Snapshot {
   const sqlite = app.db.$client;
   const tables = sqlite
@@ -16,9 +16,9 @@ export function snapshot(app: TestApp): Snapshot {
     .all() as string[];
   const snap: Snapshot = new Map();
   for (const table of tables) {
-    const rows = sqlite.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all() as Array<Record<string, unknown>>;
+    const rows = sqlite.prepare(`SELECT * FROM "${table}"`).all() as Array<Record<string, unknown>>;
     for (const row of rows) for (const column of VOLATILE[table] ?? []) delete row[column];
-    snap.set(table, JSON.stringify(rows));
+    snap.set(table, JSON.stringify(rows.map((row) => JSON.stringify(row)).sort()));
   }
   return snap;
 }
