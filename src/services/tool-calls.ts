@@ -101,8 +101,40 @@ export function createToolCallService(deps: IngestDeps) {
     activityAt: (row) => row.timestamp,
     insert: (_tx, row) => insert.run(row).changes > 0,
     countsToolCalls: true,
+    onStored: (_tx, stored) => deps.rollups.record(stored.map(({ row, session }) => ({ ...row, ...session }))),
   });
   const exporter = createToolCallExporter(db);
+
+  // One prepared statement per combination of filters (at most 64): building and preparing
+  // the query on every request cost more than running it.
+  const listStatements = new Map<string, ReturnType<typeof prepareList>>();
+  function prepareList(filter: ToolCallFilter, paged: boolean) {
+    const p = sql.placeholder;
+    const conditions: SQL[] = [];
+    if (filter.session !== undefined) conditions.push(eq(toolCalls.sessionId, p('session')));
+    if (filter.tool !== undefined) conditions.push(eq(toolCalls.toolName, p('tool')));
+    if (filter.status !== undefined) conditions.push(eq(toolCalls.status, p('status')));
+    if (filter.from !== undefined) conditions.push(gte(toolCalls.timestamp, p('from')));
+    if (filter.to !== undefined) conditions.push(lt(toolCalls.timestamp, p('to')));
+    // `ts <= c AND (ts < c OR id < i)` keeps an index range on timestamp; a bare OR would not.
+    if (paged) conditions.push(lte(toolCalls.timestamp, p('afterTs')), or(lt(toolCalls.timestamp, p('afterTs')), lt(toolCalls.id, p('afterId'))) as SQL);
+    return db
+      .select()
+      .from(toolCalls)
+      .where(and(...conditions))
+      .orderBy(desc(toolCalls.timestamp), desc(toolCalls.id))
+      .limit(p('limit'))
+      .prepare();
+  }
+  function listStatement(filter: ToolCallFilter, paged: boolean) {
+    const shape = (['session', 'tool', 'status', 'from', 'to'] as const).map((k) => (filter[k] === undefined ? 0 : 1)).join('') + (paged ? 1 : 0);
+    let stmt = listStatements.get(shape);
+    if (!stmt) {
+      stmt = prepareList(filter, paged);
+      listStatements.set(shape, stmt);
+    }
+    return stmt;
+  }
 
   return {
     /**
@@ -115,19 +147,17 @@ export function createToolCallService(deps: IngestDeps) {
 
     /** Newest first: timestamp desc, id desc; the cursor is that pair. */
     list(filter: ToolCallFilter & { limit: number; cursor?: string }): { items: ToolCallView[]; nextCursor: string | null } {
-      const conditions = toolCallConditions(filter);
-      if (filter.cursor !== undefined) {
-        const [ts, id] = decodeCursor(filter.cursor, ['number', 'string']) as [number, string];
-        // `ts <= c AND (…)` keeps an index range on timestamp; a bare OR would not.
-        conditions.push(lte(toolCalls.timestamp, ts), or(lt(toolCalls.timestamp, ts), lt(toolCalls.id, id)) as SQL);
-      }
-      const rows = db
-        .select()
-        .from(toolCalls)
-        .where(and(...conditions))
-        .orderBy(desc(toolCalls.timestamp), desc(toolCalls.id))
-        .limit(filter.limit + 1)
-        .all();
+      const after = filter.cursor === undefined ? undefined : (decodeCursor(filter.cursor, ['number', 'string']) as [number, string]);
+      const rows = listStatement(filter, after !== undefined).all({
+        session: filter.session === undefined ? undefined : canonicalUuid(filter.session),
+        tool: filter.tool,
+        status: filter.status,
+        from: filter.from,
+        to: filter.to,
+        afterTs: after?.[0],
+        afterId: after?.[1],
+        limit: filter.limit + 1,
+      });
       const result = page(rows, filter.limit, (r) => [r.timestamp, r.id]);
       return { items: result.rows.map(toolCallView), nextCursor: result.nextCursor };
     },
