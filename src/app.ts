@@ -16,6 +16,7 @@ import jsonBodyPlugin from './plugins/json-body.js';
 import lifecyclePlugin from './plugins/lifecycle.js';
 import openapiPlugin from './plugins/openapi.js';
 import retentionSchedulerPlugin from './plugins/retention-scheduler.js';
+import rollupsBackfillPlugin from './plugins/rollups-backfill.js';
 import servicesPlugin from './plugins/services.js';
 import storageGuardPlugin from './plugins/storage-guard.js';
 import healthRoutes from './routes/health.js';
@@ -93,7 +94,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
   }
   await app.register(authPlugin);
-  if (config.scheduler) await app.register(retentionSchedulerPlugin);
+  if (config.scheduler) {
+    await app.register(retentionSchedulerPlugin);
+    await app.register(rollupsBackfillPlugin);
+  }
   if (config.rateLimitMax > 0) {
     await app.register(rateLimit, {
       max: config.rateLimitMax,

@@ -6,12 +6,14 @@ import { UsageError, type CliContext, type Command } from './command.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
 import { retentionCommand } from './retention.js';
+import { rollupsCommand } from './rollups.js';
 
 /** The dispatch table: one line per command group, each in its own file. */
 const COMMANDS: Record<string, Command> = {
   keys: keysCommand,
   migrate: migrateCommand,
   retention: retentionCommand,
+  rollups: rollupsCommand,
 };
 
 function overview(): string {

@@ -65,6 +65,16 @@ export const SessionsReportRow = Type.Object(
   { title: 'SessionsReportRow' },
 );
 
+/** Issue 9: the tool reports read rollups when they can; only their percentiles differ from raw. */
+const PCT = 'exact when source is raw; within 1 % relative of the exact value when source is rollup';
+const Source = Type.Union([Type.Literal('rollup'), Type.Literal('raw')], {
+  description:
+    'where the figures came from. rollup: 15-minute rollups for the whole slots of the range (raw rows for partial slots at its ends); calls, errors, timeouts, ' +
+    'rates, averages and max are identical to raw, percentiles within 1 % relative. raw: the raw tool calls (a session filter, or rollups not built yet); ' +
+    'percentiles exact. Rollups outlive raw rows (retention rollupDays), so a range older than the raw retention still has figures from rollups.',
+  example: 'rollup',
+});
+
 export const ToolsReportRow = Type.Object(
   {
     toolName: Type.String({ example: 'Bash' }),
@@ -74,9 +84,9 @@ export const ToolsReportRow = Type.Object(
     errorRate: Rate('errors / calls'),
     timeoutRate: Rate('timeouts / calls'),
     avgDurationMs: Num('mean durationMs'),
-    p50DurationMs: Nullable(Type.Integer({ description: 'nearest-rank median (exact)' })),
-    p95DurationMs: Nullable(Type.Integer({ description: 'nearest-rank 95th percentile (exact)' })),
-    p99DurationMs: Nullable(Type.Integer({ description: 'nearest-rank 99th percentile (exact)' })),
+    p50DurationMs: Nullable(Type.Integer({ description: `nearest-rank median (${PCT})` })),
+    p95DurationMs: Nullable(Type.Integer({ description: `nearest-rank 95th percentile (${PCT})` })),
+    p99DurationMs: Nullable(Type.Integer({ description: `nearest-rank 99th percentile (${PCT})` })),
     maxDurationMs: Nullable(Type.Integer()),
   },
   { title: 'ToolsReportRow' },
@@ -89,7 +99,7 @@ export const ToolsTimeseriesRow = Type.Object(
     calls: Count('tool calls in the bucket'),
     errors: Count("status 'error'"),
     avgDurationMs: Num('mean durationMs'),
-    p95DurationMs: Nullable(Type.Integer({ description: 'nearest-rank 95th percentile (exact)' })),
+    p95DurationMs: Nullable(Type.Integer({ description: `nearest-rank 95th percentile (${PCT})` })),
   },
   { title: 'ToolsTimeseriesRow' },
 );
@@ -149,8 +159,8 @@ export function reportEnvelope(title: string, row: TObject, extra: TProperties =
 }
 
 export const SessionsReport = reportEnvelope('SessionsReport', SessionsReportRow);
-export const ToolsReport = reportEnvelope('ToolsReport', ToolsReportRow);
-export const ToolsTimeseriesReport = reportEnvelope('ToolsTimeseriesReport', ToolsTimeseriesRow);
+export const ToolsReport = reportEnvelope('ToolsReport', ToolsReportRow, { source: Source });
+export const ToolsTimeseriesReport = reportEnvelope('ToolsTimeseriesReport', ToolsTimeseriesRow, { source: Source });
 export const ProductivityReport = reportEnvelope('ProductivityReport', ProductivityReportRow, {
   totals: Type.Object(productivityFigures, { description: 'over every matching event (not in the CSV)' }),
 });

@@ -25,6 +25,7 @@ export const RetentionPolicySchema = Type.Object(
       description: 'active sessions with no activity for this many hours are set to cancelled (endedAt = their last activity)',
       example: 24,
     }),
+    rollupDays: Days('tool-call rollups (15-minute slots that feed the tool reports; kept apart from the raw rows so trends outlive them)', 730),
     schedule: Type.String({
       minLength: 1,
       maxLength: 100,
@@ -37,8 +38,11 @@ export const RetentionPolicySchema = Type.Object(
   { $id: 'RetentionPolicy', title: 'RetentionPolicy', additionalProperties: false },
 );
 
-/** PUT body: the same object, every field required (a replacement, not a patch). */
-export const RetentionPolicyBody = Type.Object(RetentionPolicySchema.properties, { title: 'RetentionPolicyInput', additionalProperties: false });
+/** PUT body: the same object, every field required (a replacement, not a patch), except rollupDays (default 730), which came later. */
+export const RetentionPolicyBody = Type.Object(
+  { ...RetentionPolicySchema.properties, rollupDays: Type.Optional(RetentionPolicySchema.properties.rollupDays) },
+  { title: 'RetentionPolicyInput', additionalProperties: false },
+);
 
 export const RetentionRunQuery = Type.Object(
   { dryRun: Type.Optional(Type.Boolean({ default: false, description: 'count what would be deleted and closed; change nothing' })) },

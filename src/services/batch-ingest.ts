@@ -8,6 +8,9 @@ import type { WriteQueue } from './write-queue.js';
 
 export type BatchResult = { accepted: number; duplicates: number; rejected: Rejection[] };
 
+/** The session fields stored rows are rolled up by (issue 9): profile and project. */
+export type SessionDims = { profileId: number | null; project: string | null };
+
 /** What one kind of telemetry row needs to go through the shared batch rules. */
 export type IngestSpec<Input, Row> = {
   /** Plain name for messages: "tool call". */
@@ -21,6 +24,8 @@ export type IngestSpec<Input, Row> = {
   insert: (db: Db, row: Row) => boolean;
   /** Tool calls keep sessions.tool_call_count exact. */
   countsToolCalls?: boolean;
+  /** Runs in the same transaction with the rows actually inserted (not duplicates): tool calls maintain their rollups. */
+  onStored?: (db: Db, stored: Array<{ row: Row; session: SessionDims }>) => void;
 };
 
 type Deps = { db: Db; now: () => number; writes: WriteQueue; counters: IngestCounters };
@@ -53,8 +58,19 @@ export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Inp
     .where(sql`${sessions.id} = ${sql.placeholder('id')}`)
     .prepare();
   // Prepared once: building and preparing an IN (…) query per request cost ~10% of a single-call ingest.
-  const sessionExists = deps.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, sql.placeholder('id'))).prepare();
-  const knownSessions = (ids: string[]) => new Set(ids.filter((id) => sessionExists.get({ id }) !== undefined));
+  const sessionLookup = deps.db
+    .select({ profileId: sessions.profileId, project: sessions.project })
+    .from(sessions)
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare();
+  const knownSessions = (ids: string[]) => {
+    const found = new Map<string, SessionDims>();
+    for (const id of ids) {
+      const dims = sessionLookup.get({ id });
+      if (dims) found.set(id, dims);
+    }
+    return found;
+  };
 
   function store(db: Db, items: Array<Indexed<Input>>, partial: boolean, isBatch: boolean): BatchResult {
     const now = deps.now();
@@ -75,16 +91,20 @@ export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Inp
     }
     let accepted = 0;
     const touched = new Map<string, { calls: number; at: number }>();
+    const stored: Array<{ row: Row; session: SessionDims }> = [];
     for (const { row } of rows) {
       const sessionId = spec.sessionIdOf(row);
-      if (!known.has(sessionId) || !spec.insert(db, row)) continue;
+      const session = known.get(sessionId);
+      if (!session || !spec.insert(db, row)) continue;
       accepted += 1;
+      if (spec.onStored) stored.push({ row, session });
       const t = touched.get(sessionId) ?? { calls: 0, at: 0 };
       t.calls += 1;
       t.at = Math.max(t.at, spec.activityAt(row));
       touched.set(sessionId, t);
     }
     for (const [id, t] of touched) bumpSession.run({ id, calls: spec.countsToolCalls ? t.calls : 0, at: t.at });
+    if (stored.length > 0) spec.onStored?.(db, stored);
     return { accepted, duplicates: rows.length - unknown.length - accepted, rejected };
   }
 

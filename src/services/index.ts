@@ -8,6 +8,7 @@ import { createProductivityEventService } from './productivity-events.js';
 import { createProfileService } from './profiles.js';
 import { createReportService } from './reports.js';
 import { createRetentionService } from './retention.js';
+import { createRollupService, type RollupService } from './rollups.js';
 import { createSessionService } from './sessions.js';
 import { createStatsService } from './stats.js';
 import { createToolCallService } from './tool-calls.js';
@@ -27,13 +28,14 @@ export type ServiceDeps = {
 };
 
 /** What the telemetry ingest services get on top: shared counters and the group-commit queue. */
-export type IngestDeps = ServiceDeps & { counters: IngestCounters; writes: WriteQueue };
+export type IngestDeps = ServiceDeps & { counters: IngestCounters; writes: WriteQueue; rollups: RollupService };
 
 /** Builds every service once; routes reach them through app.services. */
 export function createServices(deps: ServiceDeps) {
   const counters = createIngestCounters();
   const writes = createWriteQueue({ db: deps.db, windowMs: deps.config.groupCommitMs });
-  const ingestDeps = { ...deps, counters, writes };
+  const rollups = createRollupService(deps);
+  const ingestDeps = { ...deps, counters, writes, rollups };
   const apiKeys = createApiKeyService(deps);
   const profiles = createProfileService(deps);
   const sessions = createSessionService(deps);
@@ -41,10 +43,10 @@ export function createServices(deps: ServiceDeps) {
   const productivityEvents = createProductivityEventService(ingestDeps);
   const featureUsage = createFeatureUsageService(ingestDeps);
   const otlp = createOtlpService({ ...ingestDeps, toolCalls });
-  const reports = createReportService(deps);
-  const retention = createRetentionService(deps);
+  const reports = createReportService({ ...deps, rollups });
+  const retention = createRetentionService({ ...deps, rollups });
   const stats = createStatsService(ingestDeps);
-  return { counters, writes, apiKeys, profiles, sessions, toolCalls, productivityEvents, featureUsage, otlp, reports, retention, stats };
+  return { counters, writes, rollups, apiKeys, profiles, sessions, toolCalls, productivityEvents, featureUsage, otlp, reports, retention, stats };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -32,7 +32,7 @@ export type ToolFilter = ReportFilter & { tool?: string };
 /** Most buckets one time series may have (an hourly series of ~5.7 years). */
 export const MAX_BUCKETS = 50_000;
 
-function toolScope(db: Db, filter: ToolFilter) {
+export function toolScope(db: Db, filter: ToolFilter) {
   const scope = sessionScope(db, filter, 't.session_id', false);
   if (filter.tool !== undefined) {
     scope.where.push('t.tool_name = @tool');

@@ -5,10 +5,14 @@ import { featuresReport, type FeaturesFilter, type FeaturesReportRow } from './r
 import { productivityReport, type ProductivityFilter, type ProductivityReportRow } from './reports-productivity.js';
 import { profilesReport, sessionsReport, type ProfilesReportRow, type SessionsReportRow } from './reports-sessions.js';
 import { toolsReport, toolsTimeseries, type ToolFilter, type ToolsReportRow, type ToolsTimeseriesRow } from './reports-tools.js';
+import { toolsReportFromRollups, toolsTimeseriesFromRollups } from './reports-tools-rollup.js';
+import { createRollupService, type RollupService } from './rollups.js';
 
 export type { ReportFilter } from './reports-common.js';
 
 type Report<Row> = { from: string; to: string; rows: Row[] };
+/** Where the tool reports' figures came from (issue 9). */
+export type ReportSource = 'rollup' | 'raw';
 
 /** The column order of each report's rows: the JSON field order and the CSV header. */
 export const REPORT_FIELDS = {
@@ -24,10 +28,13 @@ const envelope = <Row>(range: Range, rows: Row[]): Report<Row> => ({ from: iso(r
 
 /**
  * Contract "Reports": every report over [from, to) (default the last 30 days), narrowed by
- * profile, project or session. All figures come from SQL over the raw rows.
+ * profile, project or session. The tool reports read the rollups when the filters allow it (no
+ * session filter) and the rollups are built, raw rows otherwise; they say which in `source`.
  */
-export function createReportService({ db, now }: ServiceDeps) {
+export function createReportService({ db, now, ...deps }: ServiceDeps & { rollups?: RollupService }) {
   const prepared = statementCache(db);
+  const rollups = deps.rollups ?? createRollupService({ db, now });
+  const sourceFor = (filter: ToolFilter): ReportSource => (filter.session === undefined && rollups.isBuilt() ? 'rollup' : 'raw');
 
   return {
     sessions(filter: ReportFilter): Report<SessionsReportRow> {
@@ -35,16 +42,21 @@ export function createReportService({ db, now }: ServiceDeps) {
       return envelope(range, sessionsReport(db, prepared, range, filter));
     },
 
-    tools(filter: ToolFilter): Report<ToolsReportRow> {
+    tools(filter: ToolFilter): Report<ToolsReportRow> & { source: ReportSource } {
       const range = resolveRange(filter, now());
-      return envelope(range, toolsReport(db, prepared, range, filter));
+      const source = sourceFor(filter);
+      const rows = source === 'rollup' ? toolsReportFromRollups(db, prepared, range, filter) : toolsReport(db, prepared, range, filter);
+      return { ...envelope(range, rows), source };
     },
 
-    toolsTimeseries(filter: ToolFilter & { interval?: 'hour' | 'day'; tz?: string }): Report<ToolsTimeseriesRow> {
+    toolsTimeseries(filter: ToolFilter & { interval?: 'hour' | 'day'; tz?: string }): Report<ToolsTimeseriesRow> & { source: ReportSource } {
       const tz = filter.tz ?? 'UTC';
       assertTimeZone(tz);
       const range = resolveRange(filter, now());
-      return envelope(range, toolsTimeseries(db, prepared, range, { ...filter, tz, interval: filter.interval ?? 'day' }));
+      const source = sourceFor(filter);
+      const full = { ...filter, tz, interval: filter.interval ?? 'day' };
+      const rows = source === 'rollup' ? toolsTimeseriesFromRollups(db, prepared, range, full) : toolsTimeseries(db, prepared, range, full);
+      return { ...envelope(range, rows), source };
     },
 
     productivity(filter: Omit<ProductivityFilter, 'groupBy' | 'tz'> & { groupBy?: ProductivityFilter['groupBy']; tz?: string }) {

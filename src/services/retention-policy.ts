@@ -13,6 +13,8 @@ export type RetentionPolicy = {
   productivityEventsDays: number;
   featureUsageDays: number;
   staleSessionHours: number;
+  /** Tool-call rollups (issue 9), kept longer than raw rows so trends outlive them. */
+  rollupDays: number;
   schedule: string;
   vacuum: VacuumMode;
 };
@@ -24,6 +26,7 @@ export const DEFAULT_POLICY: RetentionPolicy = Object.freeze({
   productivityEventsDays: 365,
   featureUsageDays: 90,
   staleSessionHours: 24,
+  rollupDays: 730,
   schedule: '30 3 * * *',
   vacuum: 'incremental',
 });
@@ -56,7 +59,7 @@ export function scheduleProblem(expr: string): string | null {
   }
 }
 
-export function assertValidPolicy(policy: RetentionPolicy): void {
+export function assertValidPolicy(policy: Pick<RetentionPolicy, 'schedule'>): void {
   const problem = scheduleProblem(policy.schedule);
   if (problem) throw invalid(`schedule ${problem}`, [{ path: '/schedule', message: problem }]);
 }
@@ -68,7 +71,8 @@ export function loadPolicy(db: Db): RetentionPolicy {
   return { ...DEFAULT_POLICY, ...stored };
 }
 
-export function savePolicy(db: Db, policy: RetentionPolicy, now: number): RetentionPolicy {
+/** A PUT body may omit rollupDays (it came after the contract's fields): it then keeps the default. */
+export function savePolicy(db: Db, policy: Omit<RetentionPolicy, 'rollupDays'> & { rollupDays?: number }, now: number): RetentionPolicy {
   assertValidPolicy(policy);
   const value: RetentionPolicy = {
     toolCallsDays: policy.toolCallsDays,
@@ -76,6 +80,7 @@ export function savePolicy(db: Db, policy: RetentionPolicy, now: number): Retent
     productivityEventsDays: policy.productivityEventsDays,
     featureUsageDays: policy.featureUsageDays,
     staleSessionHours: policy.staleSessionHours,
+    rollupDays: policy.rollupDays ?? DEFAULT_POLICY.rollupDays,
     schedule: policy.schedule.trim(),
     vacuum: policy.vacuum,
   };

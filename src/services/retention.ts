@@ -13,6 +13,7 @@ import { getRun, lastRun, lastScheduledStart, listRuns, type RetentionRunView, t
 import { RunAbortedError, type SliceContext } from './retention-slices.js';
 import { countExpired, deleteExpired, noCounts, prepareSteps, type Counts, type Cutoffs } from './retention-steps.js';
 import { finishWal, reclaimSpace } from './retention-vacuum.js';
+import { createRollupService, deleteExpiredRollups, type RollupService } from './rollups.js';
 
 export { lastRun } from './retention-runs.js';
 export type { RetentionRunView, RunTrigger } from './retention-runs.js';
@@ -58,8 +59,9 @@ const retentionRunning = (detail: string) => conflict('RETENTION_RUNNING', detai
  * and their history. One run at a time per database file, across processes, via a lease.
  * Knows nothing of Fastify: the scheduler plugin listens to policy changes with onPolicyChange.
  */
-export function createRetentionService({ db, config, now, log }: ServiceDeps) {
+export function createRetentionService({ db, config, now, log, ...deps }: ServiceDeps & { rollups?: RollupService }) {
   const steps = prepareSteps(db);
+  const rollups = deps.rollups ?? createRollupService({ db, now });
   const policyListeners = new Set<(policy: RetentionPolicy) => void>();
   const inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
 
@@ -87,6 +89,9 @@ export function createRetentionService({ db, config, now, log }: ServiceDeps) {
       const checkpoints = startBackgroundCheckpoints(db, config.dbPath);
       try {
         await deleteExpired(ctx, steps, cut, startedAt, counts);
+        // Rollups have their own limit (issue 9: trends outlive raw rows); not in the run record's counts.
+        const rollupRows = await deleteExpiredRollups(ctx, rollups, startedAt - policy.rollupDays * DAY_MS);
+        if (rollupRows > 0) log.info({ runId, rollupRows }, 'retention: expired rollups deleted');
         if (counts.toolCalls + counts.sessions + counts.productivityEvents + counts.featureUsage >= OPTIMIZE_AFTER_ROWS) optimize(db);
         note = await reclaimSpace(ctx, policy.vacuum, config.dbPath);
       } finally {
@@ -186,7 +191,7 @@ export function createRetentionService({ db, config, now, log }: ServiceDeps) {
     getPolicy: (): RetentionPolicy => loadPolicy(db),
 
     /** Replaces the policy (validated) and tells listeners, so a new schedule applies without restart. */
-    putPolicy(policy: RetentionPolicy): RetentionPolicy {
+    putPolicy(policy: Parameters<typeof savePolicy>[1]): RetentionPolicy {
       const saved = savePolicy(db, policy, now());
       for (const listener of policyListeners) listener(saved);
       return saved;

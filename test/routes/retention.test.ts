@@ -21,6 +21,7 @@ test('GET /v1/retention/policy gives the contract defaults', async (t) => {
     productivityEventsDays: 365,
     featureUsageDays: 90,
     staleSessionHours: 24,
+    rollupDays: 730,
     schedule: DEFAULT_POLICY.schedule,
     vacuum: 'incremental',
   });
@@ -30,9 +31,16 @@ test('PUT /v1/retention/policy replaces and persists it', async (t) => {
   const app = await build(t);
   const put = await app.inject({ method: 'PUT', url: '/v1/retention/policy', headers: { ...auth(app.keys.admin), ...json }, payload: POLICY });
   assert.equal(put.statusCode, 200);
-  assert.deepEqual(put.json(), POLICY);
+  // rollupDays (issue 9) may be omitted: it keeps its default.
+  assert.deepEqual(put.json(), { ...POLICY, rollupDays: 730 });
   const get = await app.inject({ method: 'GET', url: '/v1/retention/policy', headers: auth(app.keys.admin) });
-  assert.deepEqual(get.json(), POLICY);
+  assert.deepEqual(get.json(), { ...POLICY, rollupDays: 730 });
+  const withRollups = await app.inject({ method: 'PUT', url: '/v1/retention/policy', headers: { ...auth(app.keys.admin), ...json }, payload: { ...POLICY, rollupDays: 3650 } });
+  assert.deepEqual(withRollups.json(), { ...POLICY, rollupDays: 3650 });
+  // A policy stored before rollupDays existed reads with the default.
+  app.db.$client.prepare("update settings set value = json_remove(value, '$.rollupDays') where key = 'retention.policy'").run();
+  const old = await app.inject({ method: 'GET', url: '/v1/retention/policy', headers: auth(app.keys.admin) });
+  assert.equal(old.json().rollupDays, 730);
 });
 
 test('PUT /v1/retention/policy validates every field and writes nothing when invalid', async (t) => {
@@ -43,6 +51,8 @@ test('PUT /v1/retention/policy validates every field and writes nothing when inv
     [{ ...POLICY, schedule: '99 * * * *' }, '/schedule'],
     [{ ...POLICY, schedule: '2030-01-01T00:00:00Z' }, '/schedule'],
     [{ ...POLICY, toolCallsDays: 0 }, '/toolCallsDays'],
+    [{ ...POLICY, rollupDays: 0 }, '/rollupDays'],
+    [{ ...POLICY, rollupDays: 36_501 }, '/rollupDays'],
     [{ ...POLICY, sessionsDays: -3 }, '/sessionsDays'],
     [{ ...POLICY, featureUsageDays: 1.5 }, '/featureUsageDays'],
     [{ ...POLICY, productivityEventsDays: '30' }, '/productivityEventsDays'],

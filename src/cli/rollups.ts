@@ -1,0 +1,55 @@
+import { createRollupService, type RebuildResult } from '../services/rollups.js';
+import { parse, UsageError, withDatabase, type Command } from './command.js';
+
+const USAGE = `Usage:
+  devflow rollups rebuild [--json]
+  devflow rollups status [--json]
+
+  rebuild  Recomputes the tool-call rollups (15-minute slots that feed GET /v1/reports/tools and
+           /v1/reports/tools/timeseries) from the raw tool calls, from the oldest one still stored
+           on, in small slices: safe while the server runs and ingests. Older rollups, whose raw
+           rows retention already deleted, are kept. Ctrl-C stops it between two slices; run it
+           again to start over (the server's own backfill resumes where it stopped).
+  status   Says whether the rollups are built (until then the tool reports read raw rows).
+
+Works on the database of DEVFLOW_DB_PATH, like the server.`;
+
+export const rollupsCommand: Command = {
+  summary: 'rebuild the tool-call rollups behind the tool reports, or show their state',
+  usage: USAGE,
+  async run(ctx) {
+    const [sub, ...args] = ctx.argv;
+    if (sub === '--help' || sub === '-h' || args.includes('--help') || args.includes('-h')) {
+      ctx.out(USAGE);
+      return 0;
+    }
+    if (sub !== 'rebuild' && sub !== 'status') {
+      throw new UsageError(sub === undefined ? 'rollups needs a subcommand: rebuild, status' : `unknown rollups subcommand '${sub}' (expected rebuild or status)`);
+    }
+    const { values } = parse(args, { json: { type: 'boolean' } });
+    if (sub === 'status') {
+      const state = await withDatabase(ctx, (db) => createRollupService({ db, now: Date.now }).state());
+      ctx.out(values.json ? JSON.stringify(state) : state.built ? 'rollups: built' : `rollups: not built${state.next === null ? '' : ` (backfill at ${new Date(state.next).toISOString()})`}`);
+      return 0;
+    }
+    const result = await withDatabase(ctx, async (db) => {
+      const controller = new AbortController();
+      const stop = () => controller.abort('aborted: interrupted from the command line');
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        return await createRollupService({ db, now: Date.now }).rebuild({ signal: controller.signal });
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    });
+    ctx.out(values.json ? JSON.stringify(result) : summary(result));
+    return 0;
+  },
+};
+
+function summary(r: RebuildResult): string {
+  if (r.from === null || r.to === null) return `rollups rebuilt: no raw tool calls stored (${r.seconds.toFixed(1)} s)`;
+  return `rollups rebuilt: ${r.slots} slots of 15 minutes from ${new Date(r.from).toISOString()} to ${new Date(r.to).toISOString()} in ${r.seconds.toFixed(1)} s`;
+}

@@ -1,0 +1,37 @@
+import fp from 'fastify-plugin';
+import { RunAbortedError } from '../services/retention-slices.js';
+
+/**
+ * Builds the tool-call rollups for rows stored before they existed (issue 9), in the background
+ * after start: slot-range slices of ~10 ms that yield to requests between them, the cursor
+ * saved with each, so a restart resumes. Until it completes the tool reports read raw rows.
+ * Runs with the scheduler (DEVFLOW_SCHEDULER): background maintenance belongs to one process;
+ * `devflow rollups rebuild` does the same from the command line.
+ */
+export default fp(
+  async function rollupsBackfill(app) {
+    const rollups = app.services.rollups;
+    const controller = new AbortController();
+    let running: Promise<void> | null = null;
+
+    app.addHook('onReady', async function startBackfill() {
+      if (rollups.isBuilt()) return;
+      running = (async () => {
+        try {
+          const result = await rollups.rebuild({ resume: true, signal: controller.signal });
+          app.log.info(result, 'rollups: backfill done; the tool reports read rollups from now on');
+        } catch (err) {
+          if (err instanceof RunAbortedError) app.log.info('rollups: backfill stopped; it resumes at the next start');
+          else app.log.error({ err }, 'rollups: backfill failed; the tool reports keep reading raw rows (devflow rollups rebuild)');
+        }
+      })();
+      app.log.info('rollups: backfill started');
+    });
+
+    app.addHook('preClose', async function stopBackfill() {
+      controller.abort('aborted: the server is shutting down');
+      await running;
+    });
+  },
+  { name: 'rollups-backfill', dependencies: ['services', 'db'] },
+);

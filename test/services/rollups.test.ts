@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { main } from '../../src/cli/main.js';
+import { SLOT_MS } from '../../src/services/rollups.js';
+import { auth, build, type TestApp } from '../helper.js';
+
+const DAY = 86_400_000;
+
+async function post(app: TestApp, url: string, payload: object) {
+  const res = await app.inject({ method: 'POST', url, headers: auth(app.keys.admin), payload });
+  assert.ok(res.statusCode < 300, res.body);
+  return res.json() as Record<string, unknown>;
+}
+
+const rollupCalls = (app: TestApp) => (app.db.$client.prepare('select coalesce(sum(calls), 0) as n from tool_call_rollups').get() as { n: number }).n;
+
+test('reports read raw rows until the rollups are built, then rollups; the backfill builds rows stored before', async (t) => {
+  const app = await build(t);
+  const s = await post(app, '/v1/sessions', { type: 'agent', project: 'web', startedAt: Date.now() - 20 * DAY });
+  await post(app, '/v1/tool-calls', { items: [1, 2, 3].map((i) => ({ sessionId: s.id, toolName: 'Bash', durationMs: 50 * i + 10, status: 'success', timestamp: Date.now() - i * DAY })) });
+  // Rows stored "before rollups existed": drop what ingest kept.
+  app.db.$client.exec('delete from tool_call_rollups; delete from tool_call_latency_buckets');
+  const raw = await app.inject({ url: '/v1/reports/tools', headers: auth(app.keys.read) });
+  assert.equal(raw.json().source, 'raw');
+  const csv = await app.inject({ url: '/v1/reports/tools?format=csv', headers: auth(app.keys.read) });
+  assert.ok(!csv.body.includes('source'), 'CSV is unchanged');
+  const result = await app.services.rollups.rebuild();
+  assert.ok(result.slots > 0);
+  assert.equal(rollupCalls(app), 3);
+  const rolled = await app.inject({ url: '/v1/reports/tools', headers: auth(app.keys.read) });
+  assert.equal(rolled.json().source, 'rollup');
+  assert.deepEqual(rolled.json().rows, raw.json().rows, 'durations under 200 ms have exact buckets');
+});
+
+test('retention: raw rows and rollups have separate limits (rollupDays); reports answer from rollups alone', async (t) => {
+  const app = await build(t);
+  await app.services.rollups.rebuild();
+  const now = Date.now();
+  const s = await post(app, '/v1/sessions', { type: 'agent', startedAt: now - 40 * DAY });
+  const times = [now - 30 * DAY, now - 12 * DAY, now - 2 * DAY];
+  await post(app, '/v1/tool-calls', { items: times.map((ts, i) => ({ sessionId: s.id, toolName: 'Read', durationMs: 10 + i, status: 'error', timestamp: ts })) });
+  const policy = (await app.inject({ url: '/v1/retention/policy', headers: auth(app.keys.admin) })).json() as object;
+  const put = await app.inject({ method: 'PUT', url: '/v1/retention/policy', headers: auth(app.keys.admin), payload: { ...policy, toolCallsDays: 7, rollupDays: 20 } });
+  assert.equal(put.statusCode, 200);
+  const run = await post(app, '/v1/retention/run', {});
+  assert.equal((run.deleted as { toolCalls: number }).toolCalls, 2, 'raw rows older than 7 days');
+  assert.equal(rollupCalls(app), 2, 'rollups older than 20 days');
+  const from = Math.floor((now - 13 * DAY) / SLOT_MS) * SLOT_MS;
+  const res = await app.inject({ url: `/v1/reports/tools?from=${from}&to=${now - 10 * DAY}`, headers: auth(app.keys.read) });
+  assert.equal(res.json().source, 'rollup');
+  assert.equal(res.json().rows[0].calls, 1, 'a range with no raw rows left still has its figures');
+  assert.equal(res.json().rows[0].errorRate, 1);
+});
+
+test('devflow rollups rebuild and status', async (t) => {
+  const app = await build(t);
+  const env = { DEVFLOW_DB_PATH: join(app.dir, 'analytics.db') };
+  const out: string[] = [];
+  const io = { env, out: (l: string) => void out.push(l), err: (l: string) => void out.push(l) };
+  assert.equal(await main(['rollups', 'status'], io), 0);
+  assert.match(out.pop() ?? '', /not built/);
+  assert.equal(await main(['rollups', 'rebuild'], io), 0);
+  assert.match(out.pop() ?? '', /rollups rebuilt/);
+  assert.equal(await main(['rollups', 'status', '--json'], io), 0);
+  assert.equal(JSON.parse(out.pop() ?? '{}').built, true);
+  assert.equal(await main(['rollups', 'nope'], io), 2);
+  assert.equal(await main(['rollups', '--help'], io), 0);
+});
