@@ -1,10 +1,10 @@
-import { and, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
+import { eq, gte, lt, sql } from 'drizzle-orm';
 import { featureUsage } from '../db/schema.js';
 import { createBatchParser } from '../lib/batch-body.js';
-import { decodeCursor, page } from '../lib/cursor.js';
 import { canonicalUuid, newId } from '../lib/ids.js';
 import { iso, isoOrNull, toMillis } from '../lib/time.js';
 import { FeatureUsageInput } from '../schemas/feature-usage.js';
+import { listNewestFirst } from './keyset-list.js';
 import { createBatchIngester, type BatchResult } from './batch-ingest.js';
 import type { IngestDeps } from './index.js';
 import { applyItemCheck, type ItemCheck } from './productivity-events.js';
@@ -92,24 +92,21 @@ export function createFeatureUsageService(deps: IngestDeps) {
     /** Newest first; keyset on (startedAt, id). */
     list(filter: FeatureUsageFilter): { items: FeatureUsageView[]; nextCursor: string | null } {
       const t = featureUsage;
-      const conditions: Array<SQL | undefined> = [
-        filter.session ? eq(t.sessionId, canonicalUuid(filter.session)) : undefined,
+      const result = listNewestFirst(db, {
+        table: t,
+        time: t.startedAt,
+        id: t.id,
+        timeOf: (r: typeof t.$inferSelect) => r.startedAt,
+        idOf: (r: typeof t.$inferSelect) => r.id,
+        conditions: [
+          filter.session ? eq(t.sessionId, canonicalUuid(filter.session)) : undefined,
         filter.feature ? eq(t.featureName, filter.feature) : undefined,
         filter.from !== undefined ? gte(t.startedAt, filter.from) : undefined,
         filter.to !== undefined ? lt(t.startedAt, filter.to) : undefined,
-      ];
-      if (filter.cursor) {
-        const [at, id] = decodeCursor(filter.cursor, ['number', 'string']) as [number, string];
-        conditions.push(or(lt(t.startedAt, at), and(eq(t.startedAt, at), lt(t.id, id))));
-      }
-      const rows = db
-        .select()
-        .from(t)
-        .where(and(...conditions))
-        .orderBy(desc(t.startedAt), desc(t.id))
-        .limit(filter.limit + 1)
-        .all();
-      const result = page(rows, filter.limit, (r) => [r.startedAt, r.id]);
+        ],
+        cursor: filter.cursor,
+        limit: filter.limit,
+      });
       return { items: result.rows.map(view), nextCursor: result.nextCursor };
     },
   };

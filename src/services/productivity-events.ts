@@ -1,11 +1,11 @@
-import { and, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
+import { eq, gte, lt, sql } from 'drizzle-orm';
 import { productivityEvents } from '../db/schema.js';
 import { AppError, type FieldError } from '../lib/app-error.js';
 import { createBatchParser, type ParsedBatch } from '../lib/batch-body.js';
-import { decodeCursor, page } from '../lib/cursor.js';
 import { canonicalUuid, newId } from '../lib/ids.js';
 import { iso, toMillis } from '../lib/time.js';
 import { CONTEXT_DATA_MAX_BYTES, ProductivityEventInput } from '../schemas/productivity-events.js';
+import { listNewestFirst } from './keyset-list.js';
 import { createBatchIngester, type BatchResult } from './batch-ingest.js';
 import type { IngestDeps } from './index.js';
 
@@ -125,24 +125,21 @@ export function createProductivityEventService(deps: IngestDeps) {
     /** Newest first; keyset on (createdAt, id). */
     list(filter: ProductivityEventFilter): { items: ProductivityEventView[]; nextCursor: string | null } {
       const t = productivityEvents;
-      const conditions: Array<SQL | undefined> = [
-        filter.session ? eq(t.sessionId, canonicalUuid(filter.session)) : undefined,
+      const result = listNewestFirst(db, {
+        table: t,
+        time: t.createdAt,
+        id: t.id,
+        timeOf: (r: typeof t.$inferSelect) => r.createdAt,
+        idOf: (r: typeof t.$inferSelect) => r.id,
+        conditions: [
+          filter.session ? eq(t.sessionId, canonicalUuid(filter.session)) : undefined,
         filter.eventType ? eq(t.eventType, filter.eventType) : undefined,
         filter.from !== undefined ? gte(t.createdAt, filter.from) : undefined,
         filter.to !== undefined ? lt(t.createdAt, filter.to) : undefined,
-      ];
-      if (filter.cursor) {
-        const [at, id] = decodeCursor(filter.cursor, ['number', 'string']) as [number, string];
-        conditions.push(or(lt(t.createdAt, at), and(eq(t.createdAt, at), lt(t.id, id))));
-      }
-      const rows = db
-        .select()
-        .from(t)
-        .where(and(...conditions))
-        .orderBy(desc(t.createdAt), desc(t.id))
-        .limit(filter.limit + 1)
-        .all();
-      const result = page(rows, filter.limit, (r) => [r.createdAt, r.id]);
+        ],
+        cursor: filter.cursor,
+        limit: filter.limit,
+      });
       return { items: result.rows.map(view), nextCursor: result.nextCursor };
     },
   };
