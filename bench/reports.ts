@@ -11,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/db/client.js';
 import { DEFAULT_DATASET, DEFAULT_SIZE, generateDataset } from './dataset.js';
+import { reportCases, timeCases, type Timed } from './lib/report-timing.js';
 import { writeSection } from './lib/results.js';
 import { ROOT, startServer } from './lib/server.js';
 
@@ -18,42 +19,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const WARMUP = 3;
 const KEY = 'dfa_bench_reports_admin_key_0123456789';
 const DAY = 86_400_000;
-
-type Case = { name: string; path: string; target?: number; accept?: string };
-
-function cases(end: number): Case[] {
-  const d = (days: number) => new Date(end - days * DAY).toISOString();
-  const to = new Date(end).toISOString();
-  return [
-    { name: 'profile by name', path: '/v1/profiles/profile-042', target: 10 },
-    { name: 'sessions list (newest 50)', path: '/v1/sessions?limit=50', target: 50 },
-    { name: 'sessions list by profile', path: '/v1/sessions?profile=profile-007&limit=50', target: 50 },
-    { name: 'sessions list by type+status, 7 days', path: `/v1/sessions?type=test&status=failed&from=${d(7)}&to=${to}`, target: 50 },
-    { name: 'reports/sessions (30 days)', path: '/v1/reports/sessions', target: 100 },
-    { name: 'reports/profiles (30 days)', path: '/v1/reports/profiles', target: 100 },
-    { name: 'reports/features (30 days)', path: '/v1/reports/features', target: 100 },
-    { name: 'reports/productivity day (30 days)', path: '/v1/reports/productivity', target: 100 },
-    { name: 'reports/productivity week, America/New_York (30 days)', path: '/v1/reports/productivity?groupBy=week&tz=America/New_York', target: 100 },
-    { name: 'reports/productivity month, America/New_York (90 days)', path: `/v1/reports/productivity?groupBy=month&tz=America/New_York&from=${d(90)}&to=${to}` },
-    { name: 'reports/tools (7 days)', path: `/v1/reports/tools?from=${d(7)}&to=${to}` },
-    { name: 'reports/tools (30 days)', path: '/v1/reports/tools' },
-    { name: 'reports/tools (30 days) as CSV', path: '/v1/reports/tools', accept: 'text/csv' },
-    { name: 'reports/tools (30 days, one project)', path: '/v1/reports/tools?project=project-3' },
-    { name: 'reports/tools/timeseries day (30 days)', path: '/v1/reports/tools/timeseries?interval=day' },
-    { name: 'reports/tools/timeseries hour, Asia/Kolkata (7 days)', path: `/v1/reports/tools/timeseries?interval=hour&tz=Asia/Kolkata&from=${d(7)}&to=${to}` },
-    { name: 'reports/tools/timeseries day, one tool (30 days)', path: '/v1/reports/tools/timeseries?interval=day&tool=Bash' },
-    { name: 'stats', path: '/v1/stats' },
-  ];
-}
-
-const quantile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-
-async function time(url: string, accept?: string): Promise<{ ms: number; status: number; bytes: number }> {
-  const t0 = performance.now();
-  const res = await fetch(url, { headers: { authorization: `Bearer ${KEY}`, ...(accept ? { accept } : {}) } });
-  const body = await res.arrayBuffer();
-  return { ms: performance.now() - t0, status: res.status, bytes: body.byteLength };
-}
 
 async function main(): Promise<void> {
   const file = process.env.BENCH_DATASET ?? DEFAULT_DATASET;
@@ -77,26 +42,11 @@ async function main(): Promise<void> {
     DEVFLOW_SCHEDULER: 'false',
   });
   const loadBefore = loadavg()[0] as number;
-  const results: Array<Case & { median: number; p95: number; max: number; bytes: number }> = [];
+  const results: Timed[] = [];
   try {
-    // Round-robin over the endpoints, so a burst of load from other work on the machine hits
-    // every endpoint alike instead of whichever happened to be measured at the time.
-    const list = cases(end);
-    const samples = list.map(() => [] as number[]);
-    const bytes = list.map(() => 0);
-    for (let round = 0; round < WARMUP + RUNS; round++) {
-      for (const [i, c] of list.entries()) {
-        const r = await time(server.url + c.path, c.accept);
-        if (r.status !== 200) throw new Error(`${c.path}: HTTP ${r.status}`);
-        if (round >= WARMUP) (samples[i] as number[]).push(r.ms);
-        bytes[i] = r.bytes;
-      }
-    }
-    for (const [i, c] of list.entries()) {
-      const sorted = (samples[i] as number[]).sort((a, b) => a - b);
-      const row = { ...c, median: quantile(sorted, 50), p95: quantile(sorted, 95), max: sorted[sorted.length - 1] as number, bytes: bytes[i] as number };
+    for (const row of await timeCases(server, KEY, reportCases(end), WARMUP, RUNS)) {
       results.push(row);
-      process.stdout.write(`${c.name}: median ${row.median.toFixed(1)} ms, p95 ${row.p95.toFixed(1)} ms\n`);
+      process.stdout.write(`${row.name}: median ${row.median.toFixed(1)} ms, p95 ${row.p95.toFixed(1)} ms\n`);
     }
   } finally {
     await server.stop();

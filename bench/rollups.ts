@@ -1,0 +1,167 @@
+/**
+ * Rollups benchmark (issue 9): `node --import tsx bench/rollups.ts`. Not part of `npm test`.
+ *
+ * For each size in BENCH_ROLLUP_SIZES (default 1000000,10000000 tool calls):
+ *   1. bench/dataset.ts's generator (raw prepared statements, big transactions), then the
+ *      rollups built by the service's own rebuild path (the backfill), timed; ANALYZE;
+ *   2. src/server.ts on that file; every endpoint of bench/reports.ts timed round-robin
+ *      (the tool reports answer from rollups: checked via `source`).
+ * Then batched ingest in-process, through the real tool-call service and group-commit queue,
+ * with and without rollup maintenance (alternating runs on fresh files, same batches).
+ * Writes the "## Rollups" section of bench/RESULTS.md.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { closeDatabase, openDatabase } from '../src/db/client.js';
+import { runMigrations } from '../src/db/migrate.js';
+import type { ParsedBatch } from '../src/lib/batch-body.js';
+import { createIngestCounters } from '../src/services/ingest-counters.js';
+import { createRollupService, type RollupService } from '../src/services/rollups.js';
+import { createToolCallService, type ToolCallInput } from '../src/services/tool-calls.js';
+import { createWriteQueue } from '../src/services/write-queue.js';
+import { DEFAULT_SIZE, generateDataset } from './dataset.js';
+import { callFields, sessionIds } from './lib/data.js';
+import { reportCases, timeCases, timeRequest, type Timed } from './lib/report-timing.js';
+import { writeSection } from './lib/results.js';
+import { ROOT, startServer } from './lib/server.js';
+
+const SIZES = (process.env.BENCH_ROLLUP_SIZES ?? '1000000,10000000').split(',').map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const INGEST_ROWS = Number(process.env.BENCH_INGEST_ROWS ?? 200_000);
+const INGEST_ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 3);
+const KEY = 'dfa_bench_rollups_admin_key_0123456789';
+const log = (m: string) => process.stderr.write(`[bench:rollups] ${m}\n`);
+
+type SizeResult = { calls: number; generatedS: number; rebuildS: number; rollupRows: number; bucketRows: number; mib: number; timed: Timed[] };
+
+async function prepareDataset(size: number): Promise<{ file: string; generatedS: number; rebuildS: number }> {
+  const file = join(ROOT, `bench/.tmp/rollups-${size}.db`);
+  let generatedS = 0;
+  let rebuildS = 0;
+  if (!existsSync(file) || process.env.BENCH_REGENERATE === '1') {
+    log(`generating ${size} tool calls`);
+    generatedS = generateDataset(file, { ...DEFAULT_SIZE, toolCalls: size }).seconds;
+    const db = openDatabase({ path: file, cacheSizeMiB: 256 });
+    log('building rollups with the rebuild path');
+    rebuildS = (await createRollupService({ db, now: Date.now }).rebuild()).seconds;
+    db.$client.exec('analyze');
+    closeDatabase(db);
+  }
+  return { file, generatedS, rebuildS };
+}
+
+async function measureReports(size: number): Promise<SizeResult> {
+  const { file, generatedS, rebuildS } = await prepareDataset(size);
+  const probe = openDatabase({ path: file, readonly: true });
+  const q = (sql: string) => Number((probe.$client.prepare(sql).get() as { n: number }).n);
+  const end = q('select max(timestamp) + 1 as n from tool_calls');
+  const counts = { calls: q('select count(*) as n from tool_calls'), rollupRows: q('select count(*) as n from tool_call_rollups'), bucketRows: q('select count(*) as n from tool_call_latency_buckets') };
+  probe.$client.close();
+  const server = await startServer('src/server.ts', { DEVFLOW_DB_PATH: file, DEVFLOW_ADMIN_KEY: KEY, DEVFLOW_RATE_LIMIT: '0', DEVFLOW_SCHEDULER: 'false' });
+  try {
+    const check = await timeRequest(`${server.url}/v1/reports/tools`, KEY);
+    const source = (JSON.parse(Buffer.from(check.body).toString()) as { source: string }).source;
+    if (source !== 'rollup') throw new Error(`reports/tools answered from ${source}`);
+    log(`${size}: timing ${RUNS} rounds`);
+    const timed = await timeCases(server, KEY, reportCases(end), 3, RUNS);
+    for (const r of timed) log(`${r.name}: median ${r.median.toFixed(1)} p95 ${r.p95.toFixed(1)}`);
+    return { ...counts, generatedS, rebuildS, mib: statSync(file).size / 2 ** 20, timed };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Rows/s of batched ingest (1000 per batch, 4 in flight) through the service, on a fresh file. */
+async function ingestRate(dir: string, withRollups: boolean, round: number): Promise<number> {
+  const path = join(dir, `ingest-${withRollups}-${round}.db`);
+  const db = openDatabase({ path, cacheSizeMiB: 64 });
+  runMigrations(db);
+  const sessions = sessionIds();
+  const insertSession = db.$client.prepare("insert into sessions (id, profile_id, type, status, project, started_at, updated_at, last_activity_at) values (?, null, 'agent', 'active', ?, 0, 0, 0)");
+  sessions.forEach((id, i) => insertSession.run(id, `project-${i % 8}`));
+  const config = loadConfig({});
+  const rollups: RollupService = withRollups ? createRollupService({ db, now: Date.now }) : { ...createRollupService({ db, now: Date.now }), record: () => undefined };
+  const writes = createWriteQueue({ db, windowMs: config.groupCommitMs });
+  const log0 = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const service = createToolCallService({ db, config, now: Date.now, log: log0, counters: createIngestCounters(), writes, rollups });
+  // Already validated, as the route's parser hands them over.
+  const batches: Array<ParsedBatch<ToolCallInput>> = Array.from({ length: 32 }, (_, b) => ({
+    items: Array.from({ length: 1000 }, (_, i) => ({ index: i, value: callFields(b * 1000 + i, sessions) as ToolCallInput })),
+    rejected: [],
+    isBatch: true,
+  }));
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < INGEST_ROWS / 1000) {
+      const i = next++;
+      const batch = batches[i % batches.length] as ParsedBatch<ToolCallInput>;
+      await service.ingest(batch, false);
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  const seconds = (performance.now() - t0) / 1000;
+  closeDatabase(db);
+  rmSync(path, { force: true });
+  return INGEST_ROWS / seconds;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(join(ROOT, 'bench/.tmp'), { recursive: true });
+  const loadBefore = loadavg()[0] as number;
+  const dir = mkdtempSync(join(tmpdir(), 'devflow-bench-rollups-'));
+  const ingest: Array<{ without: number; with: number }> = [];
+  try {
+    for (let round = 0; round < INGEST_ROUNDS; round++) {
+      const without = await ingestRate(dir, false, round);
+      const withR = await ingestRate(dir, true, round);
+      ingest.push({ without, with: withR });
+      log(`ingest round ${round}: ${without.toFixed(0)} rows/s without rollups, ${withR.toFixed(0)} with (${((withR / without) * 100).toFixed(0)} %)`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const sizes: SizeResult[] = [];
+  for (const size of SIZES) sizes.push(await measureReports(size));
+  render(sizes, ingest, loadBefore);
+}
+
+function render(sizes: SizeResult[], ingest: Array<{ without: number; with: number }>, loadBefore: number): void {
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const ratio = med(ingest.map((r) => r.with / r.without));
+  const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
+  const out = [
+    `\`node --import tsx bench/rollups.ts\` (bench/rollups.ts), ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}; ` +
+      `load average ${loadBefore.toFixed(1)} at the start, ${(loadavg()[0] as number).toFixed(1)} at the end (other work shared the 2 cores: upper bounds).`,
+    '',
+    '### Batched ingest with and without rollup maintenance',
+    '',
+    `In-process, through the real tool-call service and group-commit queue (parsing and validation excluded, so the rollups' share is larger than over HTTP): ` +
+      `${n0(INGEST_ROWS)} rows in batches of 1000, 4 in flight, bench/lib/data.ts rows (64 sessions over 8 projects, 16 tools), fresh file per run, runs alternating.`,
+    '',
+    '| round | without rollups rows/s | with rollups rows/s | ratio |',
+    '|---|---|---|---|',
+    ...ingest.map((r, i) => `| ${i + 1} | ${n0(r.without)} | ${n0(r.with)} | ${((r.with / r.without) * 100).toFixed(0)} % |`),
+    '',
+    `**Median ratio ${(ratio * 100).toFixed(0)} %** (target ≥ 80 %: ${ratio >= 0.8 ? 'met' : 'NOT met'}).`,
+  ];
+  for (const s of sizes) {
+    out.push(
+      '',
+      `### ${n0(s.calls)} tool calls`,
+      '',
+      `bench/dataset.ts data (40 tools, 50,000 sessions over 200 profiles × 20 projects, 90 days; ${s.mib.toFixed(0)} MiB)` +
+        (s.generatedS ? `, generated in ${s.generatedS.toFixed(0)} s; rollups built by the rebuild path in ${s.rebuildS.toFixed(0)} s` : ' (file reused)') +
+        `: ${n0(s.rollupRows)} rollup rows, ${n0(s.bucketRows)} histogram rows. Real server, one request at a time, round-robin, 3 warm-up + ${RUNS} rounds; the tool reports answered with source rollup.`,
+      '',
+      '| endpoint | median ms | p95 ms | max ms | bytes | < 100 ms at p95 |',
+      '|---|---|---|---|---|---|',
+      ...s.timed.map((r) => `| ${r.name} | ${r.median.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.bytes} | ${r.p95 < 100 ? 'yes' : '**no**'} |`),
+    );
+  }
+  writeSection(join(ROOT, 'bench/RESULTS.md'), '## Rollups', out.join('\n'));
+}
+
+await main();
