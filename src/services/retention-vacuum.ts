@@ -1,5 +1,5 @@
 import { databaseSizes, writeTransaction } from '../db/client.js';
-import { checkpointTruncate, freeDiskBytes, freePageCount, fullVacuum, hasIncrementalVacuum, incrementalVacuumStep } from '../db/maintenance.js';
+import { checkpointTruncate, freeDiskBytes, freePageCount, fullVacuum, hasIncrementalVacuum, incrementalVacuumStep, type WalTruncation } from '../db/maintenance.js';
 import type { VacuumMode } from './retention-policy.js';
 import { checkAborted, SliceSizer, timed, yieldToEventLoop, type SliceContext } from './retention-slices.js';
 
@@ -52,13 +52,18 @@ export async function reclaimSpace(ctx: SliceContext, mode: VacuumMode, dbPath: 
   return null;
 }
 
-/** Copies the WAL into the file and truncates it, so the WAL shrinks too; a note if readers prevented it. */
-export function finishWal(ctx: SliceContext, mode: VacuumMode): string | null {
+/**
+ * The WAL copied into the file and truncated to zero: done by the checkpoint worker when it
+ * ran (`byWorker`), else here. Returns a note when readers kept it from completing.
+ */
+export function finishWal(ctx: SliceContext, mode: VacuumMode, byWorker: WalTruncation): string | null {
   if (mode === 'off') return null;
-  let busy = false;
-  timed(ctx, null, () => {
-    busy = checkpointTruncate(ctx.db).busy;
-    return 1;
-  });
-  return busy ? 'the WAL could not be truncated (readers were active); the next checkpoint does it' : null;
+  let busy = byWorker?.busy ?? false;
+  if (byWorker === null) {
+    timed(ctx, null, () => {
+      busy = checkpointTruncate(ctx.db).busy;
+      return 1;
+    });
+  }
+  return busy ? 'the WAL could not be truncated (readers or writers were active); the next checkpoint does it' : null;
 }

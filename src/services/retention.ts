@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { eq } from 'drizzle-orm';
 import { databaseSizes, optimize, writeTransaction, type Db } from '../db/client.js';
-import { startBackgroundCheckpoints } from '../db/maintenance.js';
+import { startBackgroundCheckpoints, type WalTruncation } from '../db/maintenance.js';
 import { retentionRuns } from '../db/schema.js';
 import { AppError, conflict } from '../lib/app-error.js';
 import { newId } from '../lib/ids.js';
@@ -10,7 +10,7 @@ import type { ServiceDeps } from './index.js';
 import { acquireLease, currentLease, LEASE_RENEW_MS, LeaseLostError, releaseLease, renewLease } from './retention-lease.js';
 import { loadPolicy, savePolicy, schedulerSince, type RetentionPolicy } from './retention-policy.js';
 import { getRun, lastRun, lastScheduledStart, listRuns, type RetentionRunView, type RunTrigger } from './retention-runs.js';
-import { RunAbortedError, type SliceContext } from './retention-slices.js';
+import { RunAbortedError, timed, type SliceContext } from './retention-slices.js';
 import { countExpired, deleteExpired, noCounts, prepareSteps, type Counts, type Cutoffs } from './retention-steps.js';
 import { finishWal, reclaimSpace } from './retention-vacuum.js';
 import { createRollupService, deleteExpiredRollups, type RollupService } from './rollups.js';
@@ -87,17 +87,24 @@ export function createRetentionService({ db, config, now, log, ...deps }: Servic
     } else {
       // While this run writes, WAL checkpoints happen off the request thread (see maintenance.ts).
       const checkpoints = startBackgroundCheckpoints(db, config.dbPath);
+      let wal: WalTruncation = null;
       try {
         await deleteExpired(ctx, steps, cut, startedAt, counts);
         // Rollups have their own limit (issue 9: trends outlive raw rows); not in the run record's counts.
         const rollupRows = await deleteExpiredRollups(ctx, rollups, startedAt - policy.rollupDays * DAY_MS);
         if (rollupRows > 0) log.info({ runId, rollupRows }, 'retention: expired rollups deleted');
-        if (counts.toolCalls + counts.sessions + counts.productivityEvents + counts.featureUsage >= OPTIMIZE_AFTER_ROWS) optimize(db);
+        if (counts.toolCalls + counts.sessions + counts.productivityEvents + counts.featureUsage >= OPTIMIZE_AFTER_ROWS) {
+          timed(ctx, null, () => {
+            optimize(db);
+            return 0;
+          });
+        }
         note = await reclaimSpace(ctx, policy.vacuum, config.dbPath);
+        wal = await checkpoints.stop({ truncate: policy.vacuum !== 'off' });
       } finally {
         await checkpoints.stop();
       }
-      note = note ?? finishWal(ctx, policy.vacuum);
+      note = note ?? finishWal(ctx, policy.vacuum, wal);
     }
     writeTransaction(db, (tx) =>
       tx.update(retentionRuns)
