@@ -70,9 +70,10 @@ const PCT = 'exact when source is raw; within 1 % relative of the exact value wh
 const Source = Type.Union([Type.Literal('rollup'), Type.Literal('raw')], {
   description:
     'where the figures came from. rollup: 15-minute rollups for the whole slots of the range (raw rows for partial slots at its ends); calls, errors, timeouts, ' +
-    'rates, averages and max are identical to raw, percentiles within 1 % relative. raw: the raw tool calls (a session filter, or rollups not built yet); ' +
-    'percentiles exact. Rollups outlive raw rows (retention rollupDays), so a range older than the raw retention still has figures from rollups.',
-  example: 'rollup',
+    'rates, averages and max are identical to raw, percentiles within 1 % relative. raw: the raw tool calls, percentiles exact. ' +
+    'Raw rows answer whenever they reach back to the start of the range; rollups outlive raw rows (retention rollupDays), so a range that starts before ' +
+    'the oldest raw tool call left by retention is answered from rollups. A session filter always reads raw rows.',
+  example: 'raw',
 });
 
 export const ToolsReportRow = Type.Object(

@@ -1,3 +1,5 @@
+import { min } from 'drizzle-orm';
+import { toolCallRollups, toolCalls } from '../db/schema.js';
 import { iso } from '../lib/time.js';
 import type { ServiceDeps } from './index.js';
 import { assertTimeZone, resolveRange, statementCache, type Range, type ReportFilter } from './reports-common.js';
@@ -6,7 +8,7 @@ import { productivityReport, type ProductivityFilter, type ProductivityReportRow
 import { profilesReport, sessionsReport, type ProfilesReportRow, type SessionsReportRow } from './reports-sessions.js';
 import { toolsReport, toolsTimeseries, type ToolFilter, type ToolsReportRow, type ToolsTimeseriesRow } from './reports-tools.js';
 import { toolsReportFromRollups, toolsTimeseriesFromRollups } from './reports-tools-rollup.js';
-import { createRollupService, type RollupService } from './rollups.js';
+import { createRollupService, slotOf, type RollupService } from './rollups.js';
 
 export type { ReportFilter } from './reports-common.js';
 
@@ -28,13 +30,26 @@ const envelope = <Row>(range: Range, rows: Row[]): Report<Row> => ({ from: iso(r
 
 /**
  * Contract "Reports": every report over [from, to) (default the last 30 days), narrowed by
- * profile, project or session. The tool reports read the rollups when the filters allow it (no
- * session filter) and the rollups are built, raw rows otherwise; they say which in `source`.
+ * profile, project or session. The tool reports read the rollups for ranges that start before
+ * the oldest raw tool call (no session filter, rollups built), raw rows otherwise; they say which in `source`.
  */
 export function createReportService({ db, now, ...deps }: ServiceDeps & { rollups?: RollupService }) {
   const prepared = statementCache(db);
   const rollups = deps.rollups ?? createRollupService({ db, now });
-  const sourceFor = (filter: ToolFilter): ReportSource => (filter.session === undefined && rollups.isBuilt() ? 'rollup' : 'raw');
+  const oldestRaw = db.select({ at: min(toolCalls.timestamp) }).from(toolCalls).prepare();
+  const oldestSlot = db.select({ at: min(toolCallRollups.slotStart) }).from(toolCallRollups).prepare();
+  // Measured at 1M calls (bench/RESULTS.md "Rollups"): with profile and project in the rollup
+  // key, a 15-minute slot barely aggregates, and a 30-day report was slower from rollups than
+  // from raw rows. So rollups answer only where raw rows no longer reach — the range starts
+  // before the oldest raw call and the rollups hold older slots (retention deleted raw rows) —
+  // and raw rows everywhere else, exact percentiles included.
+  const sourceFor = (filter: ToolFilter, range: Range): ReportSource => {
+    if (filter.session !== undefined || !rollups.isBuilt()) return 'raw';
+    const raw = oldestRaw.get()?.at ?? null;
+    const rolled = oldestSlot.get()?.at ?? null;
+    if (rolled === null) return 'raw';
+    return raw === null || (range.from < raw && rolled < slotOf(raw)) ? 'rollup' : 'raw';
+  };
 
   return {
     sessions(filter: ReportFilter): Report<SessionsReportRow> {
@@ -44,7 +59,7 @@ export function createReportService({ db, now, ...deps }: ServiceDeps & { rollup
 
     tools(filter: ToolFilter): Report<ToolsReportRow> & { source: ReportSource } {
       const range = resolveRange(filter, now());
-      const source = sourceFor(filter);
+      const source = sourceFor(filter, range);
       const rows = source === 'rollup' ? toolsReportFromRollups(db, prepared, range, filter) : toolsReport(db, prepared, range, filter);
       return { ...envelope(range, rows), source };
     },
@@ -53,7 +68,7 @@ export function createReportService({ db, now, ...deps }: ServiceDeps & { rollup
       const tz = filter.tz ?? 'UTC';
       assertTimeZone(tz);
       const range = resolveRange(filter, now());
-      const source = sourceFor(filter);
+      const source = sourceFor(filter, range);
       const full = { ...filter, tz, interval: filter.interval ?? 'day' };
       const rows = source === 'rollup' ? toolsTimeseriesFromRollups(db, prepared, range, full) : toolsTimeseries(db, prepared, range, full);
       return { ...envelope(range, rows), source };
