@@ -6,7 +6,7 @@ import { AppError } from '../../src/lib/app-error.js';
 import { plainValue } from '../../src/lib/otlp-any-value.js';
 import { mapLogsRequest, OTLP_NAMESPACE, sessionIdFor } from '../../src/lib/otlp-mapping.js';
 
-const FIXTURE = JSON.parse(readFileSync(new URL('../../../shared/spec/otlp-claude-code-tool-result.json', import.meta.url), 'utf8')) as unknown;
+const FIXTURE = JSON.parse(readFileSync(new URL('../fixtures/otlp-claude-code-tool-result.json', import.meta.url), 'utf8')) as unknown;
 const NOW = Date.parse('2026-11-23T04:00:00.000Z');
 const SESSION = '9f5063b2-d106-49f4-8c00-30432373ece6';
 

@@ -7,7 +7,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { OTLP_NAMESPACE } from '../../src/lib/otlp-mapping.js';
 import { auth, build, problemOf, type TestApp } from '../helper.js';
 
-const FIXTURE_TEXT = readFileSync(new URL('../../../shared/spec/otlp-claude-code-tool-result.json', import.meta.url), 'utf8');
+const FIXTURE_TEXT = readFileSync(new URL('../fixtures/otlp-claude-code-tool-result.json', import.meta.url), 'utf8');
 const SESSION = '9f5063b2-d106-49f4-8c00-30432373ece6';
 
 type Value = { stringValue?: string; intValue?: number | string; boolValue?: boolean };
