@@ -1,17 +1,20 @@
 /**
  * Ingest benchmark (issue 5): `npm run bench:ingest`. Not part of `npm test`.
  *
- * One run measures, on this machine and in this order:
+ * One run measures, on this machine and in this order (references next to what they judge):
  *   1. raw better-sqlite3 inserts into the service's schema with its pragmas (UUID v7, 1000
  *      per transaction, one prepared statement) — the reference for batched ingest;
- *   2. the naive setup (random v4 ids, SQLite's default 2 MB page cache), same rows;
- *   3. a Fastify no-op POST route with the same body schema — the reference for single calls;
- *   4. the real service (child process, temp DB, rate limit off, LOG_LEVEL=warn):
- *      batches of 1000 with 4 clients, then single tool calls at 50 connections;
+ *   2. the real service (child process, temp DB, rate limit off, LOG_LEVEL=warn): batches of
+ *      1000 with 4 clients;
+ *   3. the naive setup (random v4 ids, SQLite's default 2 MB page cache), same rows;
+ *   4. a Fastify no-op POST route with the same body schema (the reference for single calls),
+ *      the service's per-request floor (GET /healthz, an authenticated 404), then single tool
+ *      calls at 50 connections;
  *   5. an NDJSON export of 1M rows from that server, with its RSS growth.
  * Results go to the "## Ingest" section of bench/RESULTS.md (medians over the recorded runs
  * with the same settings, plus every run), raw runs to bench/.tmp/ingest-runs.jsonl.
  *
+ * `--render-only` rewrites the section from the recorded runs without measuring.
  * Environment: BENCH_SECONDS (15), BENCH_RAW_ROWS (1000000), BENCH_NAIVE_ROWS (300000),
  * BENCH_EXPORT_ROWS (1000000), BENCH_GROUP_COMMIT_MS (the service default), BENCH_RUNS_KEPT (5).
  */
@@ -23,9 +26,9 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../src/config.js';
 import { batchBodies, sessionIds, singleBodies } from './lib/data.js';
-import { postLoad, type LoadResult } from './lib/load.js';
+import { getLoad, postLoad, type LoadResult } from './lib/load.js';
 import { rawInsert, rateAt } from './lib/raw-insert.js';
-import { renderIngest, type IngestRun } from './lib/report.js';
+import { renderIngest, type IngestRun } from './lib/ingest-report.js';
 import { writeSection } from './lib/results.js';
 import { mib, rssOf, sampleRss } from './lib/rss.js';
 import { ROOT, startServer, type RunningServer } from './lib/server.js';
@@ -33,6 +36,7 @@ import { ROOT, startServer, type RunningServer } from './lib/server.js';
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const SECONDS = env('BENCH_SECONDS', 15);
 const WARMUP_SECONDS = 3;
+const FLOOR_SECONDS = 6;
 const RAW_ROWS = env('BENCH_RAW_ROWS', 1_000_000);
 const NAIVE_ROWS = env('BENCH_NAIVE_ROWS', 300_000);
 const EXPORT_ROWS = env('BENCH_EXPORT_ROWS', 1_000_000);
@@ -88,38 +92,45 @@ function exportAll(server: RunningServer, key: string): Promise<{ rows: number; 
   });
 }
 
-async function loadPhase(label: string, server: RunningServer, opts: { bodies: string[]; connections: number; key?: string }) {
+async function loadPhase(label: string, server: RunningServer, opts: { bodies: string[]; connections: number; key?: string }, rows?: () => number) {
   log(`${label}: warm-up ${WARMUP_SECONDS}s`);
   await postLoad({ url: server.url, path: '/v1/tool-calls', seconds: WARMUP_SECONDS, ...opts });
   log(`${label}: ${SECONDS}s at ${opts.connections} connections`);
+  const rowsBefore = rows?.() ?? 0;
   const rss = sampleRss(server.pid);
   const started = performance.now();
   const result = await postLoad({ url: server.url, path: '/v1/tool-calls', seconds: SECONDS, ...opts });
   const seconds = (performance.now() - started) / 1000;
-  return { result, seconds, rssPeak: rss.stop() };
+  const rssPeak = rss.stop();
+  // Every request was answered after its commit, so the count is final once autocannon returns.
+  const rowsAfter = rows?.() ?? 0;
+  return { result, seconds, rssPeak, rows: rowsAfter - rowsBefore, rowsAfter };
+}
+
+function history(settings: IngestRun['settings']): IngestRun[] {
+  return readFileSync(HISTORY, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as IngestRun)
+    .filter((r) => JSON.stringify(r.settings) === JSON.stringify(settings))
+    .slice(-RUNS_KEPT);
 }
 
 async function main(): Promise<void> {
   mkdirSync(join(ROOT, 'bench', '.tmp'), { recursive: true });
+  if (process.argv.includes('--render-only')) {
+    const last = readFileSync(HISTORY, 'utf8').split('\n').filter(Boolean).pop();
+    if (!last) throw new Error(`no runs recorded in ${HISTORY}`);
+    writeSection(join(ROOT, 'bench', 'RESULTS.md'), '## Ingest', renderIngest(history((JSON.parse(last) as IngestRun).settings)));
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'devflow-bench-ingest-'));
   const loadBefore = loadavg()[0] as number;
   const benchStarted = performance.now();
   const sessions = sessionIds();
   const servers: RunningServer[] = [];
   try {
-    log(`raw better-sqlite3, UUID v7, service pragmas: ${RAW_ROWS} rows`);
-    const raw = rawInsert({ path: join(dir, 'raw.db'), rows: RAW_ROWS, ids: 'v7', sessions });
-    log(`naive: random v4 ids, default page cache: ${NAIVE_ROWS} rows`);
-    const naive = rawInsert({ path: join(dir, 'naive.db'), rows: NAIVE_ROWS, ids: 'v4', defaultCache: true, sessions });
-    rmSync(join(dir, 'raw.db'), { force: true });
-    rmSync(join(dir, 'naive.db'), { force: true });
-
     const singles = singleBodies(1000, sessions);
-    const noop = await startServer('bench/lib/noop-server.ts', {});
-    servers.push(noop);
-    const noopPhase = await loadPhase('no-op route, single calls', noop, { bodies: singles, connections: 50 });
-    await noop.stop();
-
     const dbPath = join(dir, 'service.db');
     const server = await startServer('src/server.ts', {
       DEVFLOW_DB_PATH: dbPath,
@@ -134,17 +145,30 @@ async function main(): Promise<void> {
     const readKey = ((await api(server, 'POST', '/v1/api-keys', { name: 'bench-read', role: 'read' })) as { key: string }).key;
     const rssIdle = rssOf(server.pid);
 
+    // The raw reference runs right before the batch phase (the machine's load drifts), the
+    // naive one right after it.
+    log(`raw better-sqlite3, UUID v7, service pragmas: ${RAW_ROWS} rows`);
+    const raw = rawInsert({ path: join(dir, 'raw.db'), rows: RAW_ROWS, ids: 'v7', sessions });
+    rmSync(join(dir, 'raw.db'), { force: true });
     const batches = batchBodies(32, 1000, sessions);
-    let before = countRows(dbPath);
-    const batchPhase = await loadPhase('service, batches of 1000', server, { bodies: batches, connections: 4, key: ingestKey });
-    await new Promise((r) => setTimeout(r, 200));
-    const batchRows = countRows(dbPath) - before;
-    const rowsBeforeBatch = before;
+    const batchPhase = await loadPhase('service, batches of 1000', server, { bodies: batches, connections: 4, key: ingestKey }, () => countRows(dbPath));
+    log(`naive: random v4 ids, default page cache: ${NAIVE_ROWS} rows`);
+    const naive = rawInsert({ path: join(dir, 'naive.db'), rows: NAIVE_ROWS, ids: 'v4', defaultCache: true, sessions });
+    rmSync(join(dir, 'naive.db'), { force: true });
 
-    before = countRows(dbPath);
-    const singlePhase = await loadPhase('service, single calls', server, { bodies: singles, connections: 50, key: ingestKey });
-    await new Promise((r) => setTimeout(r, 200));
-    const singleRows = countRows(dbPath) - before;
+    // The no-op reference runs right before the single-call phase, so both see the same machine.
+    const noop = await startServer('bench/lib/noop-server.ts', {});
+    servers.push(noop);
+    const noopPhase = await loadPhase('no-op route, single calls', noop, { bodies: singles, connections: 50 });
+    await noop.stop();
+
+    // Where a single call's time goes before any ingest work: the service's public probe, and
+    // an authenticated request (API-key lookup) that ends in a 404.
+    log(`service floor: GET /healthz and an authenticated 404, ${FLOOR_SECONDS}s each`);
+    const healthz = await getLoad({ url: server.url, path: '/healthz', connections: 50, seconds: FLOOR_SECONDS });
+    const authed404 = await getLoad({ url: server.url, path: '/v1/bench-no-such-route', key: ingestKey, connections: 50, seconds: FLOOR_SECONDS });
+
+    const singlePhase = await loadPhase('service, single calls', server, { bodies: singles, connections: 50, key: ingestKey }, () => countRows(dbPath));
 
     const present = countRows(dbPath);
     if (present < EXPORT_ROWS) {
@@ -161,11 +185,12 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       settings: { seconds: SECONDS, rawRows: RAW_ROWS, naiveRows: NAIVE_ROWS, exportRows: EXPORT_ROWS, groupCommitMs: GROUP_COMMIT_MS },
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version, loadBefore, loadAfter: loadavg()[0] as number },
-      raw: { rowsPerSec: raw.rowsPerSec, rows: raw.rows, rateAtBatchRows: rateAt(raw, rowsBeforeBatch + batchRows), rateAtNaiveRows: rateAt(raw, NAIVE_ROWS) },
+      raw: { rowsPerSec: raw.rowsPerSec, rows: raw.rows, rateAtBatchRows: rateAt(raw, batchPhase.rowsAfter), rateAtNaiveRows: rateAt(raw, NAIVE_ROWS) },
       naive: { rowsPerSec: naive.rowsPerSec, rows: naive.rows },
       noop: { ...summary(noopPhase.result), rssPeakMiB: mib(noopPhase.rssPeak) },
-      batch: { ...summary(batchPhase.result), rows: batchRows, rowsPerSec: batchRows / batchPhase.seconds, rssPeakMiB: mib(batchPhase.rssPeak) },
-      single: { ...summary(singlePhase.result), rows: singleRows, rowsPerSec: singleRows / singlePhase.seconds, rssPeakMiB: mib(singlePhase.rssPeak) },
+      floor: { healthz: summary(healthz), authed404: summary(authed404) },
+      batch: { ...summary(batchPhase.result), rows: batchPhase.rows, rowsPerSec: batchPhase.rows / batchPhase.seconds, rssPeakMiB: mib(batchPhase.rssPeak) },
+      single: { ...summary(singlePhase.result), rows: singlePhase.rows, rowsPerSec: singlePhase.rows / singlePhase.seconds, rssPeakMiB: mib(singlePhase.rssPeak) },
       export: {
         rows: exported.rows,
         expectedRows: exportRows,
@@ -180,15 +205,10 @@ async function main(): Promise<void> {
       benchSeconds: (performance.now() - benchStarted) / 1000,
     };
     appendFileSync(HISTORY, `${JSON.stringify(run)}\n`);
-    const history = readFileSync(HISTORY, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as IngestRun)
-      .filter((r) => JSON.stringify(r.settings) === JSON.stringify(run.settings))
-      .slice(-RUNS_KEPT);
-    writeSection(join(ROOT, 'bench', 'RESULTS.md'), '## Ingest', renderIngest(history));
+    const runs = history(run.settings);
+    writeSection(join(ROOT, 'bench', 'RESULTS.md'), '## Ingest', renderIngest(runs));
     process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
-    log(`done in ${run.benchSeconds.toFixed(0)} s; ${history.length} run(s) in the median; bench/RESULTS.md updated`);
+    log(`done in ${run.benchSeconds.toFixed(0)} s; ${runs.length} run(s) in the median; bench/RESULTS.md updated`);
   } finally {
     for (const s of servers) await s.stop().catch(() => undefined);
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });

@@ -41,3 +41,13 @@ export function postLoad(opts: { url: string; path: string; key?: string; bodies
     ],
   });
 }
+
+/** GETs one path for `seconds` (the service's own per-request floor: probes, auth). */
+export function getLoad(opts: { url: string; path: string; key?: string; connections: number; seconds: number }): Promise<LoadResult> {
+  return autocannon({
+    url: opts.url,
+    connections: opts.connections,
+    duration: opts.seconds,
+    requests: [{ method: 'GET', path: opts.path, headers: opts.key ? { authorization: `Bearer ${opts.key}` } : {} }],
+  });
+}

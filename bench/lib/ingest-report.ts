@@ -7,6 +7,8 @@ export type IngestRun = {
   raw: { rowsPerSec: number; rows: number; rateAtBatchRows: number; rateAtNaiveRows: number };
   naive: { rowsPerSec: number; rows: number };
   noop: Http & { rssPeakMiB: number };
+  /** The service's per-request floor: GET /healthz, and an authenticated GET that ends in a 404 (non2xx expected). */
+  floor: { healthz: Http; authed404: Http };
   batch: Http & { rows: number; rowsPerSec: number; rssPeakMiB: number };
   single: Http & { rows: number; rowsPerSec: number; rssPeakMiB: number };
   export: { rows: number; expectedRows: number; seconds: number; rowsPerSec: number; mib: number; rssBeforeMiB: number; rssPeakMiB: number; rssGrowthMiB: number };
@@ -54,7 +56,8 @@ export function renderIngest(runs: IngestRun[]): string {
     `service's own migrations and pragmas (WAL, synchronous NORMAL, ${'64 MiB'} page cache), rate limit off, LOG_LEVEL=warn, group commit window`,
     `${s.groupCommitMs} ms, an \`ingest\` API key (looked up per request). Load: autocannon in the bench process on the same 2 cores, ${s.seconds} s per phase`,
     'after a 3 s warm-up. Rows come from the same generator everywhere (64 sessions, 16 tools, 85/10/5 % success/error/timeout); HTTP bodies carry',
-    'no id and no timestamp, so the server makes UUID v7 ids and stamps now, like the raw reference.',
+    'no id and no timestamp, so the server makes UUID v7 ids and stamps now, like the raw reference. The service\'s ingest also keeps',
+    'the per-tool rollups (issue 9) in the same transaction; the raw reference inserts the tool_calls rows only.',
     '',
     '| target | median | result |',
     '|---|---|---|',
@@ -72,8 +75,12 @@ export function renderIngest(runs: IngestRun[]): string {
     `| naive: random v4 ids, default page cache, ${n0(s.naiveRows)} rows | ${n0(m((r) => r.naive.rowsPerSec))} | | | | |`,
     `| service: POST batches of 1000, 4 connections | ${n0(m((r) => r.batch.rowsPerSec))} | ${n1(m((r) => r.batch.reqPerSec))} | ${n1(m((r) => r.batch.p50))} | ${n1(m((r) => r.batch.p99))} | ${n0(m((r) => r.batch.rssPeakMiB))} |`,
     `| no-op Fastify route, same body schema, single calls, 50 connections | | ${n0(m((r) => r.noop.reqPerSec))} | ${n1(m((r) => r.noop.p50))} | ${n1(m((r) => r.noop.p99))} | ${n0(m((r) => r.noop.rssPeakMiB))} |`,
+    `| service floor: GET /healthz (helmet, request id, no key), 50 connections | | ${n0(m((r) => r.floor.healthz.reqPerSec))} | ${n1(m((r) => r.floor.healthz.p50))} | ${n1(m((r) => r.floor.healthz.p99))} | |`,
+    `| service floor: authenticated GET answered 404 (API-key lookup), 50 connections | | ${n0(m((r) => r.floor.authed404.reqPerSec))} | ${n1(m((r) => r.floor.authed404.p50))} | ${n1(m((r) => r.floor.authed404.p99))} | |`,
     `| service: POST single tool calls, 50 connections | ${n0(m((r) => r.single.rowsPerSec))} | ${n0(m((r) => r.single.reqPerSec))} | ${n1(m((r) => r.single.p50))} | ${n1(m((r) => r.single.p99))} | ${n0(m((r) => r.single.rssPeakMiB))} |`,
     `| service: NDJSON export of ${n0(s.exportRows)} rows | ${n0(m((r) => r.export.rowsPerSec))} | | | | ${n0(m((r) => r.export.rssPeakMiB))} (from ${n0(m((r) => r.export.rssBeforeMiB))}) |`,
+    '',
+    ...analysis(runs, { batchVsRaw, rawVsNaive, singleVsNoop, singleP99, exportGrowth }),
     '',
     'Every run (ratios: batch ÷ raw at equal table size, raw ÷ naive at equal size, single ÷ no-op req/s):',
     '',
@@ -88,4 +95,51 @@ export function renderIngest(runs: IngestRun[]): string {
     );
   }
   return out.join('\n');
+}
+
+/** The "why" for each target, from the same medians (the file must say why a target is missed). */
+function analysis(runs: IngestRun[], med: { batchVsRaw: number; rawVsNaive: number; singleVsNoop: number; singleP99: number; exportGrowth: number }): string[] {
+  const m = (f: (r: IngestRun) => number) => median(runs.map(f));
+  const noop = m((r) => r.noop.reqPerSec);
+  const healthz = m((r) => r.floor.healthz.reqPerSec);
+  const authed = m((r) => r.floor.authed404.reqPerSec);
+  const single = m((r) => r.single.reqPerSec);
+  const load = m((r) => (r.machine.loadBefore + r.machine.loadAfter) / 2);
+  const lines = [
+    '**Reading the figures.**',
+    '',
+    `- Machine load: the 1-minute load average around the runs was ${n1(load)} on 2 cores (other work shares them), so absolute rates`,
+    '  are lower and noisier than on an idle machine; the references run in the same minutes and the ratios are what the targets judge.',
+    `- Batched ingest runs at ${pct(med.batchVsRaw)} of raw better-sqlite3 at the same table size: per row the service adds JSON parsing,`,
+    '  validation, a Drizzle prepared insert (0.91× raw), the session lookup and counter update, and the HTTP transfer of ~150 KB per batch.',
+    `- UUID v7 vs random v4 with the default cache: ${x2(med.rawVsNaive)} faster at ${n0(runs[0]?.settings.naiveRows ?? 0)} rows (the gap widens with size: random keys dirty`,
+    '  a different page of every index per row once the index outgrows the cache).',
+    `- Single calls: the service's own floor before any ingest work is ${pct(healthz / noop)} of the no-op route for GET /healthz and`,
+    `  ${pct(authed / noop)} for an authenticated request (SHA-256 + API-key lookup, security headers, request id); the POST reaches`,
+    `  ${pct(single / authed)} of that authenticated floor, i.e. the ingest work itself (body parsing, validation, insert, rollups, the shared`,
+    `  commit) costs about ${(authed / single - 1).toFixed(1)}× the fixed per-request overhead.`,
+  ];
+  if (med.singleVsNoop < 0.5) {
+    lines.push(
+      `  **Missed by ${pct(0.5 - med.singleVsNoop)}**${authed / noop < 0.5 ? ': the authenticated floor alone is already below the target' : ''}. A CPU profile of this`,
+      '  phase puts the write queue (inserts, rollups, commit) at ~21 % of server CPU, helmet\'s per-request header building at ~8 % and the',
+      '  API-key check at ~8 %; the commit is already shared (a group held ~30 requests at 50 connections in an instrumented run).',
+    );
+  }
+  if (med.singleP99 >= 25) {
+    lines.push(
+      `- p99 of single calls **missed by ${n1(med.singleP99 - 25)} ms**: the no-op route itself shows p99 ${n1(m((r) => r.noop.p99))} ms and the service's /healthz`,
+      `  ${n1(m((r) => r.floor.healthz.p99))} ms in the same minutes, i.e. most of the tail is CPU contention on the 2 cores (autocannon and the`,
+      '  server share them); WAL auto-checkpoints also run on the event loop of the committing request (they copy up to ~4 MB and',
+      '  fsync; a 4 MB fsync measured 3–35 ms on this disk), which a background checkpointer would take off the request path.',
+    );
+  }
+  lines.push(
+    `- Group commit window ${runs[runs.length - 1]?.settings.groupCommitMs ?? '?'} ms (DEVFLOW_GROUP_COMMIT_MS): 0 ms (writes read in the same event-loop turn share a commit) and 2 ms`,
+    '  were compared in 10 alternating 5 s pairs of single calls at 50 connections: no difference beyond the noise (medians 2,267 vs 2,123 and',
+    '  3,317 vs 3,263 req/s), so the default stays 2 ms. A commit here costs no fsync (WAL, synchronous NORMAL); what grouping saves is',
+    '  the per-commit WAL write and the amortised auto-checkpoint.',
+    `- Export: ${n0(runs[runs.length - 1]?.export.rows ?? 0)} rows streamed in keyset chunks of 1000 rows; server RSS grew ${n1(med.exportGrowth)} MiB (median).`,
+  );
+  return lines;
 }
