@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/client.js';
 import { featureUsage, productivityEvents, sessions, toolCalls } from '../db/schema.js';
-import { checkAborted, keepLeaseAlive, SliceSizer, TARGET_SLICE_MS, writeInSlices, writeSlice, yieldToEventLoop, type SliceContext } from './retention-slices.js';
+import { checkAborted, keepLeaseAlive, releaseWriteLock, SliceSizer, TARGET_SLICE_MS, writeInSlices, writeSlice, yieldToEventLoop, type SliceContext } from './retention-slices.js';
 
 /**
  * The retention rules as batched SQL (contract "Retention and maintenance"). The real run and
@@ -116,7 +116,7 @@ export async function deleteExpired(ctx: SliceContext, steps: Steps, cut: Cutoff
     });
     for (const kind of CHILD_KINDS) counts[kind] += late[kind];
     counts.sessions += deleted;
-    await yieldToEventLoop();
+    await releaseWriteLock();
   }
 
   await writeInSlices(ctx, new SliceSizer(200, 20, 10_000), (_tx, limit) => steps.closeStale.run(now, cut.stale, limit).changes, (n) => (counts.staleSessionsClosed += n));

@@ -1,7 +1,7 @@
 import { databaseSizes, writeTransaction } from '../db/client.js';
 import { checkpointTruncate, freeDiskBytes, freePageCount, fullVacuum, hasIncrementalVacuum, incrementalVacuumStep, type WalTruncation } from '../db/maintenance.js';
 import type { VacuumMode } from './retention-policy.js';
-import { checkAborted, SliceSizer, timed, yieldToEventLoop, type SliceContext } from './retention-slices.js';
+import { checkAborted, releaseWriteLock, SliceSizer, timed, type SliceContext } from './retention-slices.js';
 
 /**
  * Gives the pages freed by the deletes back to the file system. Returns a note for the run
@@ -47,7 +47,7 @@ export async function reclaimSpace(ctx: SliceContext, mode: VacuumMode, dbPath: 
     });
     // Concurrent deletes can free pages as fast as we return them: stop once no progress is made.
     if (remaining >= before) break;
-    await yieldToEventLoop();
+    await releaseWriteLock();
   }
   return null;
 }
