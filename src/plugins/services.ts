@@ -9,7 +9,13 @@ declare module 'fastify' {
 
 export default fp(
   async function services(app, opts: { now?: () => number }) {
-    app.decorate('services', createServices({ db: app.db, config: app.config, now: opts.now ?? Date.now, log: app.log }));
+    const services = createServices({ db: app.db, config: app.config, now: opts.now ?? Date.now, log: app.log });
+    app.decorate('services', services);
+    // Plugins close in reverse order, so this runs before the database closes: writes still
+    // waiting for their group commit are committed, not lost.
+    app.addHook('onClose', async function flushWrites() {
+      services.writes.flush();
+    });
   },
   { name: 'services', dependencies: ['db', 'config'] },
 );

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ballastPath, freeBytes } from '../../src/db/ballast.js';
-import { auth, build, problemOf, tempDir, type TestApp } from '../helper.js';
+import type { TestContext } from 'node:test';
+import { auth, build, problemOf, type TestApp } from '../helper.js';
 
 /** A small real filesystem when we may mount one (root); null otherwise. */
-function smallFilesystem(t: Parameters<typeof tempDir>[0], sizeMiB: number): string | null {
+function smallFilesystem(t: Pick<TestContext, 'after'>, sizeMiB: number): string | null {
   if (process.getuid?.() !== 0) return null;
   const mnt = mkdtempSync(join(tmpdir(), 'devflow-tmpfs-'));
   try {

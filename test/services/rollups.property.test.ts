@@ -74,12 +74,6 @@ async function seed(app: TestApp, seedValue: number, start: number, span: number
   assert.equal(again.accepted, 0, 're-sent batch: duplicates only');
 }
 
-function query(p: Params): string {
-  const q: Record<string, string> = { from: new Date(p.from).toISOString(), to: new Date(p.to).toISOString() };
-  for (const k of ['profile', 'project', 'tool'] as const) if (p[k] !== undefined) q[k] = p[k] as string;
-  return new URLSearchParams(q).toString();
-}
-
 /** The rollup path itself (the API reads it only where raw rows no longer reach). */
 async function viaRollups(app: TestApp, p: Params): Promise<Answers> {
   const prepared = statementCache(app.db);

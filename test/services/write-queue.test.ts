@@ -4,7 +4,7 @@ import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import { createWriteQueue } from '../../src/services/write-queue.js';
-import { tempDir } from '../helper.js';
+import { build, createSession, tempDir } from '../helper.js';
 
 /** A real database file with a small table, and a second connection that sees only commits. */
 function setup(t: TestContext) {
@@ -134,4 +134,15 @@ test('flush commits what is waiting now', async (t) => {
   assert.deepEqual(committed(), ['x']);
   await pending;
   queue.flush();
+});
+
+test('closing the app commits writes still waiting for their group commit', async (t) => {
+  const app = await build(t, { groupCommitMs: 1000 });
+  const session = await createSession(app);
+  const pending = app.services.writes.run((db) => db.$client.prepare("update sessions set project = 'flushed' where id = ?").run(session.id));
+  await app.close();
+  await pending;
+  const db = openDatabase({ path: join(app.dir, 'analytics.db') });
+  t.after(() => closeDatabase(db));
+  assert.equal((db.$client.prepare('select project from sessions where id = ?').get(session.id) as { project: string }).project, 'flushed');
 });
