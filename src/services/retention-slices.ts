@@ -54,6 +54,8 @@ export type SliceContext = {
   keepLease: (tx: Db, force?: boolean) => void;
   /** True when the lease should be renewed (read-only slices renew it in a transaction of their own). */
   leaseDue: () => boolean;
+  /** Between two write slices: releases the write lock for a moment and lets the WAL checkpointer catch up when needed. */
+  pause?: () => Promise<void>;
   onSlice?: (elapsedMs: number, processed: number) => void;
 };
 
@@ -105,7 +107,7 @@ export async function writeInSlices(ctx: SliceContext, sizer: SliceSizer, step: 
     const n = writeSlice(ctx, sizer, (tx) => step(tx, limit));
     tally(n);
     if (n < limit) return;
-    await releaseWriteLock();
+    await (ctx.pause ?? releaseWriteLock)();
   }
 }
 

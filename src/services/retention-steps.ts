@@ -116,7 +116,7 @@ export async function deleteExpired(ctx: SliceContext, steps: Steps, cut: Cutoff
     });
     for (const kind of CHILD_KINDS) counts[kind] += late[kind];
     counts.sessions += deleted;
-    await releaseWriteLock();
+    await (ctx.pause ?? releaseWriteLock)();
   }
 
   await writeInSlices(ctx, new SliceSizer(200, 20, 10_000), (_tx, limit) => steps.closeStale.run(now, cut.stale, limit).changes, (n) => (counts.staleSessionsClosed += n));

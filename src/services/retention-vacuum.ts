@@ -1,5 +1,6 @@
 import { databaseSizes, writeTransaction } from '../db/client.js';
-import { checkpointTruncate, freeDiskBytes, freePageCount, fullVacuum, hasIncrementalVacuum, incrementalVacuumStep, type WalTruncation } from '../db/maintenance.js';
+import { checkpointTruncate, freeDiskBytes, freePageCount, fullVacuum, hasIncrementalVacuum, incrementalVacuumStep } from '../db/maintenance.js';
+import type { WalTruncation } from '../db/wal-checkpointer.js';
 import type { VacuumMode } from './retention-policy.js';
 import { checkAborted, releaseWriteLock, SliceSizer, timed, type SliceContext } from './retention-slices.js';
 
@@ -47,7 +48,7 @@ export async function reclaimSpace(ctx: SliceContext, mode: VacuumMode, dbPath: 
     });
     // Concurrent deletes can free pages as fast as we return them: stop once no progress is made.
     if (remaining >= before) break;
-    await releaseWriteLock();
+    await (ctx.pause ?? releaseWriteLock)();
   }
   return null;
 }

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { eq } from 'drizzle-orm';
 import { databaseSizes, optimize, writeTransaction, type Db } from '../db/client.js';
-import { startBackgroundCheckpoints, type WalTruncation } from '../db/maintenance.js';
+import { startWalCheckpointer, type WalTruncation } from '../db/wal-checkpointer.js';
 import { retentionRuns } from '../db/schema.js';
 import { AppError, conflict } from '../lib/app-error.js';
 import { newId } from '../lib/ids.js';
@@ -10,7 +11,7 @@ import type { ServiceDeps } from './index.js';
 import { acquireLease, currentLease, LEASE_RENEW_MS, LeaseLostError, releaseLease, renewLease } from './retention-lease.js';
 import { loadPolicy, savePolicy, schedulerSince, type RetentionPolicy } from './retention-policy.js';
 import { getRun, lastRun, lastScheduledStart, listRuns, type RetentionRunView, type RunTrigger } from './retention-runs.js';
-import { RunAbortedError, timed, type SliceContext } from './retention-slices.js';
+import { releaseWriteLock, RunAbortedError, timed, type SliceContext } from './retention-slices.js';
 import { countExpired, deleteExpired, noCounts, prepareSteps, type Counts, type Cutoffs } from './retention-steps.js';
 import { finishWal, reclaimSpace } from './retention-vacuum.js';
 import { createRollupService, deleteExpiredRollups, type RollupService } from './rollups.js';
@@ -85,22 +86,35 @@ export function createRetentionService({ db, config, now, log, ...deps }: Servic
     if (opts.dryRun) {
       Object.assign(counts, await countExpired(ctx, steps, cut));
     } else {
-      // While this run writes, WAL checkpoints happen off the request thread (see maintenance.ts).
-      const checkpoints = startBackgroundCheckpoints(db, config.dbPath);
+      // While this run writes, WAL checkpoints happen off the request thread (wal-checkpointer.ts).
+      const checkpoints = startWalCheckpointer(db, config.dbPath);
+      ctx.pause = async () => {
+        await releaseWriteLock();
+        await checkpoints.drainIfLarge();
+      };
       let wal: WalTruncation = null;
+      let phaseStart = performance.now();
+      const phaseDone = (phase: string, extra: object = {}) => {
+        log.info({ runId, phase, ms: Math.round(performance.now() - phaseStart), ...extra }, 'retention: phase done');
+        phaseStart = performance.now();
+      };
       try {
         await deleteExpired(ctx, steps, cut, startedAt, counts);
+        phaseDone('delete', { counts });
         // Rollups have their own limit (issue 9: trends outlive raw rows); not in the run record's counts.
         const rollupRows = await deleteExpiredRollups(ctx, rollups, startedAt - policy.rollupDays * DAY_MS);
-        if (rollupRows > 0) log.info({ runId, rollupRows }, 'retention: expired rollups deleted');
+        phaseDone('rollups', { rollupRows });
         if (counts.toolCalls + counts.sessions + counts.productivityEvents + counts.featureUsage >= OPTIMIZE_AFTER_ROWS) {
           timed(ctx, null, () => {
             optimize(db);
             return 0;
           });
+          phaseDone('optimize');
         }
         note = await reclaimSpace(ctx, policy.vacuum, config.dbPath);
+        phaseDone('vacuum');
         wal = await checkpoints.stop({ truncate: policy.vacuum !== 'off' });
+        phaseDone('wal', { wal });
       } finally {
         await checkpoints.stop();
       }
