@@ -250,11 +250,11 @@ test('policy: defaults, persisted replacement, cron validated', async (t) => {
   for (const bad of ['', '61 * * * *', '* * *', '2030-01-01T00:00:00', '0 0 31 2 *', '* * * * * * * *']) assert.notEqual(scheduleProblem(bad), null, bad);
 });
 
-test('slice sizer converges on the time target and grows at most 2x', () => {
+test('slice sizer converges on the time target and grows at most 1.5x', () => {
   const s = new SliceSizer(100, 10, 100_000, 10);
-  s.observe(100, 1); // 100 rows/ms -> ideal 1000, capped at 200
-  assert.equal(s.size, 200);
-  s.observe(200, 40); // 5 rows/ms -> 50
+  s.observe(100, 1); // 100 rows/ms -> ideal 1000, capped at 150
+  assert.equal(s.size, 150);
+  s.observe(150, 30); // 5 rows/ms -> 50
   assert.equal(s.size, 50);
   s.observe(50, 1000);
   assert.equal(s.size, 10);
