@@ -8,8 +8,10 @@
  *   BENCH_RETENTION_ROWS=1000000 node --import tsx bench/retention.ts
  *
  * Env: BENCH_RETENTION_ROWS (5,000,000), BENCH_INGEST_RPS (100 requests/s), BENCH_INGEST_BATCH
- * (10 tool calls per request). The generated file is cached in bench/.tmp/ and copied per run;
- * `--build-only` just generates it.
+ * (10 tool calls per request); for diagnosis BENCH_SERVER_LOG_LEVEL=info (the run logs each
+ * phase with its duration) and BENCH_SERVER_NODE_OPTIONS (e.g. an --import of an event-loop
+ * lag probe). The generated file is cached in bench/.tmp/ and copied per run; `--build-only`
+ * just generates it.
  */
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
