@@ -69,7 +69,7 @@ export function ensureSessions(tx: Db, items: EnsureSessionInput[], now: number)
     if (tx.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, id)).get()) continue;
     const profileId = item.profile === undefined || item.profile === null ? null : (findProfile(tx, item.profile)?.id ?? null);
     tx.insert(sessions)
-      .values({ id, profileId, type: 'agent', project: item.project ?? null, startedAt: item.startedAt, updatedAt: now, lastActivityAt: Math.max(item.startedAt, now) })
+      .values({ id, profileId, type: 'agent', project: item.project ?? null, startedAt: item.startedAt, updatedAt: now, lastActivityAt: item.startedAt })
       .run();
     created.push(id);
   }
@@ -116,7 +116,9 @@ export function createSessionService({ db, now }: ServiceDeps) {
             project,
             startedAt,
             updatedAt: t,
-            lastActivityAt: Math.max(startedAt, t),
+            // Creating is not activity of its own: a session sent with a past startedAt is as
+            // old as that (retention and stale detection go by the data's times).
+            lastActivityAt: startedAt,
           })
           .returning()
           .get();
@@ -181,7 +183,9 @@ export function createSessionService({ db, now }: ServiceDeps) {
             errorCount: patch.errorCount ?? row.errorCount,
             endedAt: endedAt ?? row.endedAt,
             updatedAt: Math.max(t, row.updatedAt),
-            lastActivityAt: Math.max(row.lastActivityAt, t, endedAt ?? 0),
+            // An update is activity now, except an end given with its own endedAt: the
+            // session's activity stopped then.
+            lastActivityAt: Math.max(row.lastActivityAt, patch.endedAt ?? t),
           })
           .where(eq(sessions.id, row.id))
           .returning()
