@@ -37,6 +37,9 @@ export function openDatabase(options: OpenOptions): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`cache_size = ${-1024 * Math.trunc(options.cacheSizeMiB ?? 64)}`);
   sqlite.pragma('temp_store = MEMORY');
+  // Bounds the ANALYZE that PRAGMA optimize may run, so statistics stay fresh without a
+  // full scan of a multi-gigabyte table on start (sampled statistics are enough for the planner).
+  sqlite.pragma('analysis_limit = 1000');
   // Keep the WAL from growing without bound between checkpoints under sustained ingest.
   sqlite.pragma('journal_size_limit = 67108864');
   if (!inMemory) restrictFileModes(path);
