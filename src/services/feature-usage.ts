@@ -100,9 +100,9 @@ export function createFeatureUsageService(deps: IngestDeps) {
         idOf: (r: typeof t.$inferSelect) => r.id,
         conditions: [
           filter.session ? eq(t.sessionId, canonicalUuid(filter.session)) : undefined,
-        filter.feature ? eq(t.featureName, filter.feature) : undefined,
-        filter.from !== undefined ? gte(t.startedAt, filter.from) : undefined,
-        filter.to !== undefined ? lt(t.startedAt, filter.to) : undefined,
+          filter.feature ? eq(t.featureName, filter.feature) : undefined,
+          filter.from !== undefined ? gte(t.startedAt, filter.from) : undefined,
+          filter.to !== undefined ? lt(t.startedAt, filter.to) : undefined,
         ],
         cursor: filter.cursor,
         limit: filter.limit,

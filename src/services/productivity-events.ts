@@ -133,9 +133,9 @@ export function createProductivityEventService(deps: IngestDeps) {
         idOf: (r: typeof t.$inferSelect) => r.id,
         conditions: [
           filter.session ? eq(t.sessionId, canonicalUuid(filter.session)) : undefined,
-        filter.eventType ? eq(t.eventType, filter.eventType) : undefined,
-        filter.from !== undefined ? gte(t.createdAt, filter.from) : undefined,
-        filter.to !== undefined ? lt(t.createdAt, filter.to) : undefined,
+          filter.eventType ? eq(t.eventType, filter.eventType) : undefined,
+          filter.from !== undefined ? gte(t.createdAt, filter.from) : undefined,
+          filter.to !== undefined ? lt(t.createdAt, filter.to) : undefined,
         ],
         cursor: filter.cursor,
         limit: filter.limit,
