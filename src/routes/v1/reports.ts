@@ -94,8 +94,9 @@ const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app)
         tags: TAGS,
         summary: 'Tool calls per tool: errors, timeouts, rates and exact latency percentiles',
         description:
-          `Tool calls with timestamp in [from, to), ordered by calls descending then toolName. Percentiles are exact nearest-rank ` +
-          `(rank ⌈p/100 × n⌉ of the sorted durations). errors counts status error, timeouts status timeout.${CSV_NOTE}`,
+          `Tool calls with timestamp in [from, to), ordered by calls descending then toolName. Percentiles are nearest-rank ` +
+          `(rank ⌈p/100 × n⌉ of the sorted durations): exact when source is raw, within 1 % when it is rollup. ` +
+          `errors counts status error, timeouts status timeout.${CSV_NOTE}`,
         querystring: ToolsReportQuery,
         response: responses(ToolsReport, REPORT_FIELDS.tools),
       },
