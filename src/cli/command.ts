@@ -27,6 +27,21 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/**
+ * `<group> <sub> [args…]`: null when help was asked for (the usage is printed), otherwise the
+ * subcommand and its arguments; a missing or unknown subcommand is a UsageError.
+ */
+export function subcommand(ctx: CliContext, group: string, allowed: readonly string[], usage: string): { sub: string; args: string[] } | null {
+  const [sub, ...args] = ctx.argv;
+  if (sub === '--help' || sub === '-h' || args.includes('--help') || args.includes('-h')) {
+    ctx.out(usage);
+    return null;
+  }
+  if (sub === undefined) throw new UsageError(`${group} needs a subcommand: ${allowed.join(', ')}`);
+  if (!allowed.includes(sub)) throw new UsageError(`unknown ${group} subcommand '${sub}' (expected ${allowed.join(', ')})`);
+  return { sub, args };
+}
+
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** node:util parseArgs in strict mode, with its errors turned into one-line usage errors. */

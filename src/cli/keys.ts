@@ -5,7 +5,7 @@ import { createValidatorCompiler } from '../lib/validation.js';
 import { validationErrors, type AjvError } from '../lib/validation-errors.js';
 import { CreateApiKeyBody } from '../schemas/api-keys.js';
 import { createApiKeyService, expiryFromInput, type ApiKeyView, type Role } from '../services/api-keys.js';
-import { parse, UsageError, withDatabase, type CliContext, type Command } from './command.js';
+import { parse, subcommand, UsageError, withDatabase, type CliContext, type Command } from './command.js';
 
 const USAGE = `Usage:
   devflow keys create --name NAME --role read|ingest|admin [--expires-at TIME] [--json]
@@ -30,15 +30,9 @@ export const keysCommand: Command = {
   summary: 'create, list and revoke API keys',
   usage: USAGE,
   async run(ctx) {
-    const [sub, ...args] = ctx.argv;
-    if (sub === undefined) throw new UsageError(`keys needs a subcommand: ${Object.keys(SUBCOMMANDS).join(', ')}`);
-    if (sub === '--help' || sub === '-h' || args.includes('--help') || args.includes('-h')) {
-      ctx.out(USAGE);
-      return 0;
-    }
-    const handler = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-    if (!handler) throw new UsageError(`unknown keys subcommand '${sub}' (expected ${Object.keys(SUBCOMMANDS).join(', ')})`);
-    return handler(ctx, args);
+    const chosen = subcommand(ctx, 'keys', Object.keys(SUBCOMMANDS), USAGE);
+    if (!chosen) return 0;
+    return (SUBCOMMANDS[chosen.sub] as (typeof SUBCOMMANDS)[string])(ctx, chosen.args);
   },
 };
 

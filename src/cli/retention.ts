@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { createRetentionService, type RetentionRunView } from '../services/retention.js';
-import { parse, UsageError, withDatabase, type CliContext, type Command } from './command.js';
+import { parse, subcommand, withDatabase, type CliContext, type Command } from './command.js';
 
 const USAGE = `Usage:
   devflow retention run [--dry-run] [--json]
@@ -20,12 +20,9 @@ export const retentionCommand: Command = {
   summary: 'run retention now (or count what it would delete with --dry-run)',
   usage: USAGE,
   async run(ctx) {
-    const [sub, ...args] = ctx.argv;
-    if (sub === '--help' || sub === '-h' || args.includes('--help') || args.includes('-h')) {
-      ctx.out(USAGE);
-      return 0;
-    }
-    if (sub !== 'run') throw new UsageError(sub === undefined ? 'retention needs a subcommand: run' : `unknown retention subcommand '${sub}' (expected run)`);
+    const chosen = subcommand(ctx, 'retention', ['run'], USAGE);
+    if (!chosen) return 0;
+    const { args } = chosen;
     const { values } = parse(args, { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } });
     const run = await withDatabase(ctx, (db, config) => runOnce(ctx, db, config, values['dry-run'] ?? false));
     ctx.out(values.json ? JSON.stringify(run, null, 2) : summary(run));

@@ -1,5 +1,5 @@
 import { createRollupService, type RebuildResult } from '../services/rollups.js';
-import { parse, UsageError, withDatabase, type Command } from './command.js';
+import { parse, subcommand, withDatabase, type Command } from './command.js';
 
 const USAGE = `Usage:
   devflow rollups rebuild [--json]
@@ -18,14 +18,9 @@ export const rollupsCommand: Command = {
   summary: 'rebuild the tool-call rollups behind the tool reports, or show their state',
   usage: USAGE,
   async run(ctx) {
-    const [sub, ...args] = ctx.argv;
-    if (sub === '--help' || sub === '-h' || args.includes('--help') || args.includes('-h')) {
-      ctx.out(USAGE);
-      return 0;
-    }
-    if (sub !== 'rebuild' && sub !== 'status') {
-      throw new UsageError(sub === undefined ? 'rollups needs a subcommand: rebuild, status' : `unknown rollups subcommand '${sub}' (expected rebuild or status)`);
-    }
+    const chosen = subcommand(ctx, 'rollups', ['rebuild', 'status'], USAGE);
+    if (!chosen) return 0;
+    const { sub, args } = chosen;
     const { values } = parse(args, { json: { type: 'boolean' } });
     if (sub === 'status') {
       const state = await withDatabase(ctx, (db) => createRollupService({ db, now: Date.now }).state());
