@@ -1,6 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
-import { invalid, type FieldError } from './app-error.js';
-import { compileBodyValidator } from './validation.js';
+import { AppError, invalid, type FieldError } from './app-error.js';
+import { compileBodyValidator, documentOnly } from './validation.js';
 
 export type Indexed<T> = { index: number; value: T };
 export type Rejection = { index: number; code: string; errors: FieldError[] };
@@ -12,9 +12,11 @@ export type ParsedBatch<T> = { items: Array<Indexed<T>>; rejected: Rejection[]; 
  * its own path (`/items/17/durationMs`) and, with `?partial=true`, rejected on its own.
  */
 export function batchBodySchema<T extends TSchema>(item: T, maxBatch: number, title: string) {
-  return Type.Union(
-    [item, Type.Object({ items: Type.Array(item, { minItems: 1, maxItems: maxBatch }) }, { additionalProperties: false, title: `${title}Batch` })],
-    { description: `one ${title} object, or { items: [ … ] } with 1..${maxBatch} of them` },
+  return documentOnly(
+    Type.Union(
+      [item, Type.Object({ items: Type.Array(item, { minItems: 1, maxItems: maxBatch }) }, { additionalProperties: false, title: `${title}Batch` })],
+      { description: `one ${title} object, or { items: [ … ] } with 1..${maxBatch} of them` },
+    ),
   );
 }
 
@@ -59,6 +61,28 @@ export function createBatchParser<T>(item: TSchema, maxBatch: number) {
     if (!partial && allErrors.length > 0) throw invalid(describe(allErrors, rejected.length), allErrors);
     return { items, rejected, isBatch };
   };
+}
+
+/** A check the schema cannot express; returns the problem for one item, or null. */
+export type ItemCheck<T> = (value: T, prefix: string) => { status: number; code: string; detail: string; errors: FieldError[] } | null;
+
+/**
+ * Applies a semantic per-item check after schema validation, with the batch rules: the first
+ * failure fails the request (nothing stored) unless partial, where the item is rejected alone.
+ */
+export function applyItemCheck<T>(batch: ParsedBatch<T>, partial: boolean, check: ItemCheck<T>): ParsedBatch<T> {
+  const kept: ParsedBatch<T>['items'] = [];
+  const rejected = [...batch.rejected];
+  for (const item of batch.items) {
+    const failure = check(item.value, batch.isBatch ? `/items/${item.index}` : '');
+    if (!failure) {
+      kept.push(item);
+      continue;
+    }
+    if (!partial) throw new AppError(failure.status, failure.code, `${failure.detail}; nothing was stored`, failure.errors);
+    rejected.push({ index: item.index, code: failure.code, errors: failure.errors });
+  }
+  return { items: kept, rejected, isBatch: batch.isBatch };
 }
 
 function describe(errors: FieldError[], badItems = 1): string {

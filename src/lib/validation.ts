@@ -30,6 +30,18 @@ function makeAjv(options: Options): Ajv {
 
 let sharedBodyAjv: Ajv | undefined;
 
+const documentedOnly = new WeakSet<object>();
+
+/**
+ * Marks a body schema as documentation only: the route's service validates the body itself
+ * (batch bodies, item by item, so a bad item is reported at its own path and, with
+ * ?partial=true, rejected alone). Validating it here too would only repeat the work.
+ */
+export function documentOnly<T extends object>(schema: T): T {
+  documentedOnly.add(schema);
+  return schema;
+}
+
 /** The body validator as a function returning field errors (empty when valid), for batch items. */
 export function compileBodyValidator(schema: object): (value: unknown, pathPrefix?: string) => FieldError[] {
   sharedBodyAjv ??= makeAjv({ coerceTypes: false });
@@ -44,5 +56,8 @@ export function compileBodyValidator(schema: object): (value: unknown, pathPrefi
 export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
   const bodyAjv = makeAjv({ coerceTypes: false });
   const textAjv = makeAjv({ coerceTypes: 'array' });
-  return ({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
+  return ({ schema, httpPart }) => {
+    if (httpPart !== 'body') return textAjv.compile(schema as object);
+    return documentedOnly.has(schema as object) ? () => true : bodyAjv.compile(schema as object);
+  };
 }

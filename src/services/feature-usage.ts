@@ -1,13 +1,12 @@
 import { eq, gte, lt, sql } from 'drizzle-orm';
 import { featureUsage } from '../db/schema.js';
-import { createBatchParser } from '../lib/batch-body.js';
+import { applyItemCheck, createBatchParser, type ItemCheck } from '../lib/batch-body.js';
 import { canonicalUuid, newId } from '../lib/ids.js';
 import { iso, isoOrNull, toMillis } from '../lib/time.js';
 import { FeatureUsageInput } from '../schemas/feature-usage.js';
 import { listNewestFirst } from './keyset-list.js';
 import { createBatchIngester, type BatchResult } from './batch-ingest.js';
 import type { IngestDeps } from './index.js';
-import { applyItemCheck, type ItemCheck } from './productivity-events.js';
 
 type Row = typeof featureUsage.$inferSelect;
 

@@ -1,7 +1,6 @@
 import { eq, gte, lt, sql } from 'drizzle-orm';
 import { productivityEvents } from '../db/schema.js';
-import { AppError, type FieldError } from '../lib/app-error.js';
-import { createBatchParser, type ParsedBatch } from '../lib/batch-body.js';
+import { applyItemCheck, createBatchParser, type ItemCheck } from '../lib/batch-body.js';
 import { canonicalUuid, newId } from '../lib/ids.js';
 import { iso, toMillis } from '../lib/time.js';
 import { CONTEXT_DATA_MAX_BYTES, ProductivityEventInput } from '../schemas/productivity-events.js';
@@ -25,28 +24,6 @@ export type ProductivityEventView = {
 };
 
 export type ProductivityEventFilter = { session?: string; eventType?: string; from?: number; to?: number; limit: number; cursor?: string };
-
-/** A check the schema cannot express; returns the problem for one item, or null. */
-export type ItemCheck<T> = (value: T, prefix: string) => { status: number; code: string; detail: string; errors: FieldError[] } | null;
-
-/**
- * Applies a semantic per-item check after schema validation, with the batch rules: the first
- * failure fails the request (nothing stored) unless partial, where the item is rejected alone.
- */
-export function applyItemCheck<T>(batch: ParsedBatch<T>, partial: boolean, check: ItemCheck<T>): ParsedBatch<T> {
-  const kept: ParsedBatch<T>['items'] = [];
-  const rejected = [...batch.rejected];
-  for (const item of batch.items) {
-    const failure = check(item.value, batch.isBatch ? `/items/${item.index}` : '');
-    if (!failure) {
-      kept.push(item);
-      continue;
-    }
-    if (!partial) throw new AppError(failure.status, failure.code, `${failure.detail}; nothing was stored`, failure.errors);
-    rejected.push({ index: item.index, code: failure.code, errors: failure.errors });
-  }
-  return { items: kept, rejected, isBatch: batch.isBatch };
-}
 
 /** Contract: timeSaved = traditional − actual; improvementPercentage = timeSaved / traditional × 100, null when traditional is 0. */
 export function computeSavings(traditional: number, actual: number): { timeSaved: number; improvementPercentage: number | null } {

@@ -1,10 +1,11 @@
 import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { toolCalls, type TOOL_CALL_STATUSES } from '../db/schema.js';
-import type { ParsedBatch } from '../lib/batch-body.js';
+import { createBatchParser, type ParsedBatch } from '../lib/batch-body.js';
 import { decodeCursor, page } from '../lib/cursor.js';
 import { canonicalUuid, newId } from '../lib/ids.js';
 import { iso, toMillis } from '../lib/time.js';
+import { ToolCallInputSchema } from '../schemas/tool-calls.js';
 import { createBatchIngester, type BatchResult } from './batch-ingest.js';
 import type { IngestDeps } from './index.js';
 import { createToolCallExporter, type ExportFormat } from './tool-calls-export.js';
@@ -92,6 +93,7 @@ function prepareInsert(db: Db) {
 }
 
 export function createToolCallService(deps: IngestDeps) {
+  const parse = createBatchParser<ToolCallInput>(ToolCallInputSchema, deps.config.maxBatch);
   const { db } = deps;
   const insert = prepareInsert(db);
   const ingester = createBatchIngester<ToolCallInput, ToolCallRow>(deps, {
@@ -137,10 +139,12 @@ export function createToolCallService(deps: IngestDeps) {
   }
 
   return {
-    /**
-     * Stores already-validated items (the route's batch parser, or OTLP's mapping) with the
-     * contract's batch rules; resolves after the group commit.
-     */
+    /** One tool call or `{ items }` as posted; the contract's batch rules. */
+    ingestBody(body: unknown, partial: boolean): Promise<BatchResult> {
+      return ingester.ingest(parse(body, partial), partial);
+    },
+
+    /** Stores already-validated items (OTLP's mapping) with the same rules; resolves after the group commit. */
     ingest(batch: ParsedBatch<ToolCallInput>, partial: boolean): Promise<BatchResult> {
       return ingester.ingest(batch, partial);
     },

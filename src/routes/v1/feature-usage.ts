@@ -1,7 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifySchemaCompiler } from 'fastify';
 import { batchBodySchema } from '../../lib/batch-body.js';
-import { createValidatorCompiler } from '../../lib/validation.js';
 import { toMillisOrUndefined } from '../../lib/time.js';
 import { problemResponses } from '../../schemas/common.js';
 import {
@@ -12,15 +10,6 @@ import {
   FeatureUsagePage,
 } from '../../schemas/feature-usage.js';
 
-/**
- * The batch body schema documents the shape; the service validates each item itself so a bad
- * item is reported at its own path and, with ?partial=true, rejected alone.
- */
-function documentOnlyBody(): FastifySchemaCompiler<unknown> {
-  const compile = createValidatorCompiler();
-  return (route) => (route.httpPart === 'body' ? () => true : compile(route));
-}
-
 const featureUsageRoutes: FastifyPluginAsyncTypebox = async function featureUsageRoutes(app) {
   const usage = app.services.featureUsage;
 
@@ -28,7 +17,6 @@ const featureUsageRoutes: FastifyPluginAsyncTypebox = async function featureUsag
     '/feature-usage',
     {
       config: { access: 'ingest' },
-      validatorCompiler: documentOnlyBody(),
       schema: {
         tags: ['feature-usage'],
         summary: 'Record feature usage (one, or { items } in a batch)',

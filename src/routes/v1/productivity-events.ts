@@ -1,7 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifySchemaCompiler } from 'fastify';
 import { batchBodySchema } from '../../lib/batch-body.js';
-import { createValidatorCompiler } from '../../lib/validation.js';
 import { toMillisOrUndefined } from '../../lib/time.js';
 import { problemResponses } from '../../schemas/common.js';
 import {
@@ -12,15 +10,6 @@ import {
   ProductivityEventPage,
 } from '../../schemas/productivity-events.js';
 
-/**
- * The batch body schema documents the shape; the service validates each item itself so a bad
- * item is reported at its own path and, with ?partial=true, rejected alone.
- */
-function documentOnlyBody(): FastifySchemaCompiler<unknown> {
-  const compile = createValidatorCompiler();
-  return (route) => (route.httpPart === 'body' ? () => true : compile(route));
-}
-
 const productivityEventRoutes: FastifyPluginAsyncTypebox = async function productivityEventRoutes(app) {
   const events = app.services.productivityEvents;
 
@@ -28,7 +17,6 @@ const productivityEventRoutes: FastifyPluginAsyncTypebox = async function produc
     '/productivity-events',
     {
       config: { access: 'ingest' },
-      validatorCompiler: documentOnlyBody(),
       schema: {
         tags: ['productivity'],
         summary: 'Record productivity events (one, or { items } in a batch)',

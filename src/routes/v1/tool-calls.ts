@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import { batchBodySchema, createBatchParser } from '../../lib/batch-body.js';
+import { batchBodySchema } from '../../lib/batch-body.js';
 import { toMillisOrUndefined } from '../../lib/time.js';
 import { BatchResult, problemResponses } from '../../schemas/common.js';
 import { IngestQuery, ToolCallExportQuery, ToolCallInputSchema, ToolCallListQuery, ToolCallPage } from '../../schemas/tool-calls.js';
-import { EXPORT_CONTENT_TYPES, type ExportFormat, type ToolCallInput } from '../../services/tool-calls.js';
+import { EXPORT_CONTENT_TYPES, type ExportFormat } from '../../services/tool-calls.js';
 
 const TAGS = ['tool-calls'];
 
@@ -40,15 +40,11 @@ export function exportFormat(format: ExportFormat | undefined, accept: string | 
 /** Contract "Tool calls": ingest posts, read lists and exports. */
 const toolCallRoutes: FastifyPluginAsyncTypebox = async function toolCallRoutes(app) {
   const toolCalls = app.services.toolCalls;
-  const parseBatch = createBatchParser<ToolCallInput>(ToolCallInputSchema, app.config.maxBatch);
 
   app.post(
     '/tool-calls',
     {
       config: { access: 'ingest' },
-      // The body schema documents the shape; the batch parser validates it item by item, so a
-      // bad item is reported as /items/17/durationMs instead of a union's "must match anyOf".
-      attachValidation: true,
       schema: {
         tags: TAGS,
         summary: 'Record one tool call or a batch',
@@ -63,10 +59,7 @@ const toolCallRoutes: FastifyPluginAsyncTypebox = async function toolCallRoutes(
       },
     },
     async function ingestToolCalls(request) {
-      const error = request.validationError as (Error & { validationContext?: string }) | undefined;
-      if (error && error.validationContext !== 'body') throw error;
-      const partial = request.query.partial ?? false;
-      return toolCalls.ingest(parseBatch(request.body, partial), partial);
+      return toolCalls.ingestBody(request.body, request.query.partial ?? false);
     },
   );
 
