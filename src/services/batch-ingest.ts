@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { sessions } from '../db/schema.js';
 import { unprocessable, type FieldError } from '../lib/app-error.js';
@@ -29,18 +29,6 @@ export type IngestSpec<Input, Row> = {
 };
 
 type Deps = { db: Db; now: () => number; writes: WriteQueue; counters: IngestCounters };
-
-const SESSION_LOOKUP_CHUNK = 500;
-
-/** Session ids among `ids` that exist. */
-export function existingSessionIds(db: Db, ids: string[]): Set<string> {
-  const found = new Set<string>();
-  for (let i = 0; i < ids.length; i += SESSION_LOOKUP_CHUNK) {
-    const chunk = ids.slice(i, i + SESSION_LOOKUP_CHUNK);
-    for (const row of db.select({ id: sessions.id }).from(sessions).where(inArray(sessions.id, chunk)).all()) found.add(row.id);
-  }
-  return found;
-}
 
 /**
  * The batch rules shared by tool calls, productivity events and feature usage (contract
