@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { v7 as uuidv7 } from 'uuid';
 import { closeDatabase, openDatabase } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
+import { mulberry32 } from '../test/support/prng.js';
 
 const DAY = 86_400_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -36,17 +37,6 @@ const TYPES = ['repl', 'profile', 'test', 'watch', 'lint', 'typecheck', 'mcp', '
 const EVENT_TYPES = ['code_generation', 'debugging', 'refactoring', 'code_review', 'documentation', 'testing'];
 const FEATURES = Array.from({ length: 30 }, (_, i) => ({ category: ['editing', 'search', 'navigation', 'ai', 'git'][i % 5] as string, name: `feature-${i}` }));
 
-/** mulberry32: fast and seeded, so every run measures the same data. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `n` sorted times spread over [start, end), so rows are inserted in time order like real ingest. */
 function* sortedTimes(n: number, start: number, end: number, rand: () => number): Generator<number> {
@@ -61,7 +51,7 @@ export function generateDataset(file: string, size: DatasetSize = DEFAULT_SIZE, 
   const db = openDatabase({ path: file, cacheSizeMiB: 256 });
   runMigrations(db);
   const sqlite = db.$client;
-  const rand = prng(20261123);
+  const rand = mulberry32(20261123);
   const start = end - size.days * DAY;
   const inChunks = (n: number, fn: (i: number) => void) => {
     for (let from = 0; from < n; from += 100_000) sqlite.transaction(() => { for (let i = from; i < Math.min(n, from + 100_000); i++) fn(i); })();

@@ -4,19 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import type { TestApp } from '../helper.js';
+import { mulberry32 } from '../support/prng.js';
 
 export const DAY = 86_400_000;
 
-/** mulberry32: small, seeded, good enough for test data. */
+/** Seeded random helpers for test data. */
 export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),

@@ -7,6 +7,7 @@ import { toolsReport, toolsTimeseries, type ToolsReportRow, type ToolsTimeseries
 import { toolsReportFromRollups, toolsTimeseriesFromRollups } from '../../src/services/reports-tools-rollup.js';
 import { SLOT_MS } from '../../src/services/rollups.js';
 import { auth, build, type TestApp } from '../helper.js';
+import { mulberry32 } from '../support/prng.js';
 
 /**
  * Issue 9, "Done when": for random datasets and random report parameters, the tool reports read
@@ -23,16 +24,6 @@ const PROJECTS = ['web', 'api', null];
 type Params = { from: number; to: number; profile?: string; project?: string; tool?: string; tz: string; interval: 'hour' | 'day' };
 type Answers = { tools: ToolsReportRow[]; series: ToolsTimeseriesRow[] };
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function post(app: TestApp, url: string, body: unknown) {
   const res = await app.inject({ method: 'POST', url, headers: auth(app.keys.admin), payload: body as object });
@@ -42,7 +33,7 @@ async function post(app: TestApp, url: string, body: unknown) {
 
 /** Sessions over two profiles and three projects, then tool calls through the real ingest (with a re-sent batch). */
 async function seed(app: TestApp, seedValue: number, start: number, span: number): Promise<void> {
-  const rand = prng(seedValue);
+  const rand = mulberry32(seedValue);
   await post(app, '/v1/profiles', { name: 'alpha' });
   await post(app, '/v1/profiles', { name: 'beta' });
   const sessions: string[] = [];
