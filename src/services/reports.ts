@@ -8,7 +8,7 @@ import { productivityReport, type ProductivityFilter, type ProductivityReportRow
 import { profilesReport, sessionsReport, type ProfilesReportRow, type SessionsReportRow } from './reports-sessions.js';
 import { toolsReport, toolsTimeseries, type ToolFilter, type ToolsReportRow, type ToolsTimeseriesRow } from './reports-tools.js';
 import { toolsReportFromRollups, toolsTimeseriesFromRollups } from './reports-tools-rollup.js';
-import { createRollupService, slotOf, type RollupService } from './rollups.js';
+import { slotOf, type RollupService } from './rollups.js';
 
 export type { ReportFilter } from './reports-common.js';
 
@@ -33,9 +33,8 @@ const envelope = <Row>(range: Range, rows: Row[]): Report<Row> => ({ from: iso(r
  * profile, project or session. The tool reports read the rollups for ranges that start before
  * the oldest raw tool call (no session filter, rollups built), raw rows otherwise; they say which in `source`.
  */
-export function createReportService({ db, now, ...deps }: ServiceDeps & { rollups?: RollupService }) {
+export function createReportService({ db, now, rollups }: ServiceDeps & { rollups: RollupService }) {
   const prepared = statementCache(db);
-  const rollups = deps.rollups ?? createRollupService({ db, now });
   const oldestRaw = db.select({ at: min(toolCalls.timestamp) }).from(toolCalls).prepare();
   const oldestSlot = db.select({ at: min(toolCallRollups.slotStart) }).from(toolCallRollups).prepare();
   // Measured at 1M calls (bench/RESULTS.md "Rollups"): with profile and project in the rollup

@@ -14,7 +14,7 @@ import { getRun, lastRun, lastScheduledStart, listRuns, type RetentionRunView, t
 import { releaseWriteLock, RunAbortedError, timed, type SliceContext } from './retention-slices.js';
 import { countExpired, deleteExpired, noCounts, prepareSteps, type Counts, type Cutoffs } from './retention-steps.js';
 import { finishWal, reclaimSpace } from './retention-vacuum.js';
-import { createRollupService, deleteExpiredRollups, type RollupService } from './rollups.js';
+import { deleteExpiredRollups, type RollupService } from './rollups.js';
 
 export { lastRun } from './retention-runs.js';
 export type { RetentionRunView, RunTrigger } from './retention-runs.js';
@@ -60,9 +60,8 @@ const retentionRunning = (detail: string) => conflict('RETENTION_RUNNING', detai
  * and their history. One run at a time per database file, across processes, via a lease.
  * Knows nothing of Fastify: the scheduler plugin listens to policy changes with onPolicyChange.
  */
-export function createRetentionService({ db, config, now, log, ...deps }: ServiceDeps & { rollups?: RollupService }) {
+export function createRetentionService({ db, config, now, log, rollups }: ServiceDeps & { rollups: RollupService }) {
   const steps = prepareSteps(db);
-  const rollups = deps.rollups ?? createRollupService({ db, now });
   const policyListeners = new Set<(policy: RetentionPolicy) => void>();
   const inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
 
