@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -17,6 +16,7 @@ import lifecyclePlugin from './plugins/lifecycle.js';
 import openapiPlugin from './plugins/openapi.js';
 import retentionSchedulerPlugin from './plugins/retention-scheduler.js';
 import rollupsBackfillPlugin from './plugins/rollups-backfill.js';
+import securityHeadersPlugin from './plugins/security-headers.js';
 import servicesPlugin from './plugins/services.js';
 import storageGuardPlugin from './plugins/storage-guard.js';
 import healthRoutes from './routes/health.js';
@@ -78,13 +78,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(servicesPlugin, { now: options.now });
   // Security headers and CORS come before auth, so 401/403 answers carry them too and a
   // browser's preflight (which never carries the key) is answered.
-  await app.register(helmet, {
-    // Swagger UI sets its own CSP on /docs (staticCSP); the API answers JSON only. The service
-    // speaks plain HTTP by default, so subresources must not be upgraded to https.
-    contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'validator.swagger.io'], upgradeInsecureRequests: null },
-    },
-  });
+  await app.register(securityHeadersPlugin);
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: config.corsOrigins,

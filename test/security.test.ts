@@ -172,6 +172,42 @@ test('helmet headers on every answer, 401s included; no x-powered-by', async (t)
   }
 });
 
+/** The security header set, byte for byte, as @fastify/helmet 13 (helmet 8) set it with the service's options. */
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';img-src 'self' data: validator.swagger.io;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' https: 'unsafe-inline'",
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
+  'x-frame-options': 'SAMEORIGIN',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-xss-protection': '0',
+};
+
+test('the same full security header set on successes, 400, 401, 403, 404 and 429', async (t) => {
+  const app = await build(t, { rateLimitMax: 2, rateLimitWindowMs: 60_000 });
+  const json = { ...auth(app.keys.ingest), 'content-type': 'application/json' };
+  const answers = [
+    await app.inject({ url: '/healthz' }),
+    await app.inject({ url: '/v1/api-keys' }),
+    await app.inject({ url: '/v1/api-keys', headers: auth(app.keys.read) }),
+    await app.inject({ url: '/v1/no-such-route', headers: auth(app.keys.read) }),
+    await app.inject({ method: 'POST', url: '/v1/tool-calls', headers: json, payload: '{' }),
+    await app.inject({ method: 'POST', url: '/v1/tool-calls', headers: json, payload: '{}' }),
+    await app.inject({ method: 'POST', url: '/v1/tool-calls', headers: json, payload: '{}' }),
+  ];
+  assert.deepEqual(answers.map((r) => r.statusCode), [200, 401, 403, 404, 400, 400, 429]);
+  for (const res of answers) {
+    const present = Object.fromEntries(Object.keys(SECURITY_HEADERS).map((name) => [name, res.headers[name]]));
+    assert.deepEqual(present, SECURITY_HEADERS, `${res.statusCode} ${res.body.slice(0, 80)}`);
+  }
+});
+
 test('Swagger UI at /docs loads under its CSP, and Authorize has a bearer scheme to use', async (t) => {
   const app = await build(t);
   for (const url of ['/docs', '/docs/']) {
