@@ -34,7 +34,7 @@ const INGEST_ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 3);
 const KEY = 'dfa_bench_rollups_admin_key_0123456789';
 const log = (m: string) => process.stderr.write(`[bench:rollups] ${m}\n`);
 
-type SizeResult = { calls: number; generatedS: number; rebuildS: number; rollupRows: number; bucketRows: number; mib: number; timed: Timed[] };
+type SizeResult = { calls: number; generatedS: number; rebuildS: number; rollupRows: number; summaryRows: number; mib: number; timed: Timed[] };
 
 async function prepareDataset(size: number): Promise<{ file: string; generatedS: number; rebuildS: number }> {
   const file = join(ROOT, `bench/.tmp/rollups-${size}.db`);
@@ -57,7 +57,7 @@ async function measureReports(size: number): Promise<SizeResult> {
   const probe = openDatabase({ path: file, readonly: true });
   const q = (sql: string) => Number((probe.$client.prepare(sql).get() as { n: number }).n);
   const end = q('select max(timestamp) + 1 as n from tool_calls');
-  const counts = { calls: q('select count(*) as n from tool_calls'), rollupRows: q('select count(*) as n from tool_call_rollups'), bucketRows: q('select count(*) as n from tool_call_latency_buckets') };
+  const counts = { calls: q('select count(*) as n from tool_calls'), rollupRows: q('select count(*) as n from tool_call_slot_rollups'), summaryRows: q('select count(*) as n from tool_call_summaries') };
   probe.$client.close();
   const server = await startServer('src/server.ts', { DEVFLOW_DB_PATH: file, DEVFLOW_ADMIN_KEY: KEY, DEVFLOW_RATE_LIMIT: '0', DEVFLOW_SCHEDULER: 'false' });
   try {
@@ -154,7 +154,7 @@ function render(sizes: SizeResult[], ingest: Array<{ without: number; with: numb
       '',
       `bench/dataset.ts data (40 tools, 50,000 sessions over 200 profiles × 20 projects, 90 days; ${s.mib.toFixed(0)} MiB)` +
         (s.generatedS ? `, generated in ${s.generatedS.toFixed(0)} s; rollups built by the rebuild path in ${s.rebuildS.toFixed(0)} s` : ' (file reused)') +
-        `: ${n0(s.rollupRows)} rollup rows, ${n0(s.bucketRows)} histogram rows. Real server, one request at a time, round-robin, 3 warm-up + ${RUNS} rounds; the tool reports answered with source rollup.`,
+        `: ${n0(s.rollupRows)} slot rollup rows, ${n0(s.summaryRows)} summary rows. Real server, one request at a time, round-robin, 3 warm-up + ${RUNS} rounds; the tool reports answered with source rollup.`,
       '',
       '| endpoint | median ms | p95 ms | max ms | bytes | < 100 ms at p95 |',
       '|---|---|---|---|---|---|',

@@ -5,8 +5,8 @@ const USAGE = `Usage:
   devflow rollups rebuild [--json]
   devflow rollups status [--json]
 
-  rebuild  Recomputes the tool-call rollups (15-minute slots that feed GET /v1/reports/tools and
-           /v1/reports/tools/timeseries) from the raw tool calls, from the oldest one still stored
+  rebuild  Recomputes the tool-call rollups (15-minute slots and the day, hour and slot summaries
+           that feed GET /v1/reports/tools and /v1/reports/tools/timeseries) from the raw tool calls, from the oldest one still stored
            on, in small slices: safe while the server runs and ingests. Older rollups, whose raw
            rows retention already deleted, are kept. Ctrl-C stops it between two slices; run it
            again to start over (the server's own backfill resumes where it stopped).

@@ -116,40 +116,63 @@ export const toolCalls = sqliteTable(
 );
 
 /**
- * Tool-call rollups (issue 9): per 15-minute UTC slot (every real UTC offset, +05:30 and +05:45
- * included, is a whole number of slots), tool and the dimensions the reports filter on. Kept in
- * the same transaction as the ingest that feeds them, deleted only by their own retention
- * (rollupDays): trends outlive raw rows. profile_id 0 = no profile and project '' = no project,
- * so the primary key stays unique (NULLs would not be). Rebuilt as WITHOUT ROWID tables by a
- * custom migration, so the primary key is the table and every read is covering.
+ * Tool-call rollups (issue 9), two levels, both kept in the same transaction as the ingest
+ * that feeds them and deleted only by their own retention (rollupDays): trends outlive raw rows.
+ * A histogram is a JSON object {bucket: count} over the log-spaced buckets of
+ * src/lib/latency-histogram.ts: mergeable by adding counts, in SQL (json_each,
+ * json_group_object) and in JavaScript.
+ *
+ * The detailed level: per 15-minute UTC slot (every real UTC offset, +05:30 and +05:45
+ * included, is a whole number of slots), tool, profile and project. profile_id 0 = no profile
+ * and project '' = no project, so the primary key stays unique (NULLs would not be). WITHOUT
+ * ROWID (custom migration): the primary key is the table.
  */
-export const toolCallRollups = sqliteTable(
-  'tool_call_rollups',
+export const toolCallSlotRollups = sqliteTable(
+  'tool_call_slot_rollups',
   {
     slotStart: integer('slot_start').notNull(),
     toolName: text('tool_name').notNull(),
     profileId: integer('profile_id').notNull().default(0),
     project: text('project').notNull().default(''),
-    status: text('status', { enum: TOOL_CALL_STATUSES }).notNull(),
     calls: integer('calls').notNull(),
+    errors: integer('errors').notNull(),
+    timeouts: integer('timeouts').notNull(),
     durationSum: integer('duration_sum').notNull(),
     durationMax: integer('duration_max').notNull(),
+    histogram: text('histogram').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.slotStart, t.toolName, t.profileId, t.project, t.status] })],
+  (t) => [
+    primaryKey({ columns: [t.slotStart, t.toolName, t.profileId, t.project] }),
+    // Rows a subtraction (a deleted session) emptied, found without a scan.
+    index('tool_call_slot_rollups_empty_idx').on(t.slotStart).where(sql`${t.calls} = 0`),
+  ],
 );
 
-/** A mergeable log-spaced latency histogram per slot (bucket numbers: src/lib/latency-histogram.ts). */
-export const toolCallLatencyBuckets = sqliteTable(
-  'tool_call_latency_buckets',
+/**
+ * The summary level the unfiltered (or singly filtered) reports read: per grain (15 minutes,
+ * 1 hour, 1 day, all UTC-aligned), scope and tool. Scope '' = every call, at all three
+ * grains; 'profile:<id>' and 'project:<name>' = the calls of one profile or project, per day
+ * only. A report cell is cut into the largest aligned pieces that fit, so 30 days are ~30 rows
+ * per tool whatever the ingest rate.
+ */
+export const toolCallSummaries = sqliteTable(
+  'tool_call_summaries',
   {
+    grain: integer('grain').notNull(),
+    scope: text('scope').notNull(),
     slotStart: integer('slot_start').notNull(),
     toolName: text('tool_name').notNull(),
-    profileId: integer('profile_id').notNull().default(0),
-    project: text('project').notNull().default(''),
-    bucket: integer('bucket').notNull(),
-    count: integer('count').notNull(),
+    calls: integer('calls').notNull(),
+    errors: integer('errors').notNull(),
+    timeouts: integer('timeouts').notNull(),
+    durationSum: integer('duration_sum').notNull(),
+    durationMax: integer('duration_max').notNull(),
+    histogram: text('histogram').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.slotStart, t.toolName, t.profileId, t.project, t.bucket] })],
+  (t) => [
+    primaryKey({ columns: [t.grain, t.scope, t.slotStart, t.toolName] }),
+    index('tool_call_summaries_empty_idx').on(t.grain).where(sql`${t.calls} = 0`),
+  ],
 );
 
 export const productivityEvents = sqliteTable(

@@ -69,10 +69,10 @@ export const SessionsReportRow = Type.Object(
 const PCT = 'exact when source is raw; within 1 % relative of the exact value when source is rollup';
 const Source = Type.Union([Type.Literal('rollup'), Type.Literal('raw')], {
   description:
-    'where the figures came from. rollup: 15-minute rollups for the whole slots of the range (raw rows for partial slots at its ends); calls, errors, timeouts, ' +
-    'rates, averages and max are identical to raw, percentiles within 1 % relative. raw: the raw tool calls, percentiles exact. ' +
-    'Raw rows answer whenever they reach back to the start of the range; rollups outlive raw rows (retention rollupDays), so a range that starts before ' +
-    'the oldest raw tool call left by retention is answered from rollups. A session filter always reads raw rows.',
+    'where the figures came from. rollup: pre-aggregated rollups (whole UTC days, hours and 15-minute slots of the range; raw rows for the partial ' +
+    'slots at its ends, and with both profile and project given, for whatever is not a whole day); calls, errors, timeouts, rates, averages and max are ' +
+    'identical to raw, percentiles within 1 % relative. raw: the raw tool calls, percentiles exact: with a session filter, and until the rollups of ' +
+    'rows stored before an upgrade are built. Rollups outlive raw rows (retention rollupDays), so ranges whose raw rows retention deleted still answer.',
   example: 'raw',
 });
 

@@ -37,8 +37,8 @@ export function createServices(deps: ServiceDeps) {
   const rollups = createRollupService(deps);
   const ingestDeps = { ...deps, counters, writes, rollups };
   const apiKeys = createApiKeyService(deps);
-  const profiles = createProfileService(deps);
-  const sessions = createSessionService(deps);
+  const profiles = createProfileService({ ...deps, rollups });
+  const sessions = createSessionService({ ...deps, rollups });
   const toolCalls = createToolCallService(ingestDeps);
   const productivityEvents = createProductivityEventService(ingestDeps);
   const featureUsage = createFeatureUsageService(ingestDeps);

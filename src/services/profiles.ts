@@ -5,6 +5,7 @@ import { conflict, notFound } from '../lib/app-error.js';
 import { decodeCursor, page } from '../lib/cursor.js';
 import { iso } from '../lib/time.js';
 import type { ServiceDeps } from './index.js';
+import type { RollupService } from './rollups.js';
 
 type Row = typeof profiles.$inferSelect;
 type AuditRow = typeof profileAudit.$inferSelect;
@@ -68,7 +69,7 @@ export function findProfile(db: Db, idOrName: string | number): Row | undefined 
   return db.select().from(profiles).where(eq(profiles.name, idOrName)).get();
 }
 
-export function createProfileService({ db, now }: ServiceDeps) {
+export function createProfileService({ db, now, rollups }: ServiceDeps & { rollups: RollupService }) {
   const mustFind = (tx: Db, idOrName: string): Row => {
     const row = findProfile(tx, idOrName);
     if (!row) throw notFound(`no profile ${idOrName}`);
@@ -177,7 +178,11 @@ export function createProfileService({ db, now }: ServiceDeps) {
         if (owned > 0 && !opts.cascade) {
           throw conflict('PROFILE_HAS_SESSIONS', `profile ${row.name} has ${owned} session(s); delete them first or use ?cascade=true`);
         }
-        if (owned > 0) tx.delete(sessions).where(eq(sessions.profileId, row.id)).run();
+        if (owned > 0) {
+          const calls = rollups.callsOf({ profileId: row.id });
+          tx.delete(sessions).where(eq(sessions.profileId, row.id)).run();
+          rollups.forget(calls);
+        }
         tx.delete(profiles).where(eq(profiles.id, row.id)).run();
         audit(tx, row, 'delete', diff(row, null), actor, now());
       });

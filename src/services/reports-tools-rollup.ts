@@ -4,111 +4,155 @@ import { iso } from '../lib/time.js';
 import { findProfile } from './profiles.js';
 import { and, type Params, type Prepared, type Range } from './reports-common.js';
 import { bucketTable, toolScope, type ToolFilter, type ToolsReportRow, type ToolsTimeseriesRow } from './reports-tools.js';
-import { SLOT_MS } from './rollups.js';
+import { DAY_MS, HOUR_MS, SLOT_MS } from './rollups-sql.js';
 
 /**
  * The tool reports from rollups (issue 9). A report cell (the whole range, or one local hour or
- * day) is cut into the whole 15-minute slots inside it, read from the rollups, and the partial
- * slots at its edges, read from raw rows; so counts, sums, rates, averages and max are exactly
- * the raw figures, and percentiles come from the merged histogram (within 1 %). Local hours and
- * days of every real zone start on slot boundaries, so only the range's own ends have edges.
+ * day) is cut into the largest UTC-aligned pieces that fit: whole days, hours and 15-minute
+ * slots of the summaries, so 30 days cost ~30 rows per tool. Local hours and days of every real
+ * zone start on slot boundaries, so only the range's own ends leave partial slots: those come
+ * from raw rows. Counts, sums, rates, averages and max are exactly the raw figures; percentiles
+ * come from the merged histograms (within 1 %).
+ *
+ * Which summaries a filter can use: none → every grain of the '' scope; a profile or a project
+ * alone → the days of that scope, and the rest of the cell at slot level; both → slot level
+ * only. Slot level means raw rows where they are all still stored, the slot rollups before that.
  */
 
-type Span = { key: number; lo: number; hi: number };
-type Acc = { calls: number; errors: number; timeouts: number; sum: number; max: number; hist: Array<[number, number]> };
+type Acc = { calls: number; errors: number; timeouts: number; sum: number; max: number; hist: Map<number, number> };
+type Cell = { key: number; lo: number; hi: number };
+/** [cell key, lo, hi] for range joins; [cell key, grain, slot] for summary lookups. */
+type Triple = [number, number, number];
 
-const spansJson = (spans: Array<[number, number, number]>) => JSON.stringify(spans);
-const SPANS = 'b(k, lo, hi) as (select value ->> 0, value ->> 1, value ->> 2 from json_each(@spans))';
+const TRIPLES = 'p(k, a, b) as (select value ->> 0, value ->> 1, value ->> 2 from json_each(@pieces))';
 
-/** Whole slots of each cell (for the rollups) and the partial ones at its edges (for raw rows). */
-function split(cells: Span[]): { inner: Array<[number, number, number]>; edges: Array<[number, number, number]> } {
-  const inner: Array<[number, number, number]> = [];
-  const edges: Array<[number, number, number]> = [];
+/** The summary scope a filter can read, null when it needs slot-level detail, undefined when it matches nothing. */
+function summaryScope(db: Db, filter: ToolFilter): { scope: string | null; profileId?: number } | undefined {
+  let profileId: number | undefined;
+  if (filter.profile !== undefined) {
+    const profile = findProfile(db, filter.profile);
+    if (!profile) return undefined;
+    profileId = profile.id;
+  }
+  const base = profileId === undefined ? {} : { profileId };
+  if (profileId !== undefined && filter.project !== undefined) return { scope: null, ...base };
+  if (profileId !== undefined) return { scope: `profile:${profileId}`, ...base };
+  if (filter.project !== undefined) return { scope: `project:${filter.project}` };
+  return { scope: '' };
+}
+
+type Plan = { summaries: Triple[]; slots: Triple[]; raw: Triple[] };
+
+/**
+ * Cuts the cells into summary pieces, slot-rollup ranges and raw ranges. `rawFrom`: the first
+ * slot from which every raw row is still stored (slot level reads raw rows from there on).
+ */
+function plan(cells: Cell[], grains: readonly number[], rawFrom: number): Plan {
+  const out: Plan = { summaries: [], slots: [], raw: [] };
+  const detail = (key: number, lo: number, hi: number) => {
+    if (lo < rawFrom) out.slots.push([key, lo, Math.min(hi, rawFrom)]);
+    if (hi > rawFrom) out.raw.push([key, Math.max(lo, rawFrom), hi]);
+  };
   for (const { key, lo, hi } of cells) {
     if (lo >= hi) continue;
     const ilo = Math.ceil(lo / SLOT_MS) * SLOT_MS;
     const ihi = Math.floor(hi / SLOT_MS) * SLOT_MS;
     if (ilo >= ihi) {
-      edges.push([key, lo, hi]);
+      out.raw.push([key, lo, hi]);
       continue;
     }
-    inner.push([key, ilo, ihi]);
-    if (lo < ilo) edges.push([key, lo, ilo]);
-    if (ihi < hi) edges.push([key, ihi, hi]);
+    if (lo < ilo) out.raw.push([key, lo, ilo]);
+    if (ihi < hi) out.raw.push([key, ihi, hi]);
+    let t = ilo;
+    while (t < ihi) {
+      const grain = grains.find((g) => t % g === 0 && t + g <= ihi);
+      if (grain !== undefined) {
+        out.summaries.push([key, grain, t]);
+        t += grain;
+        continue;
+      }
+      // No summary piece starts here: slot level up to where the coarsest grain could start.
+      const coarsest = grains[0] ?? ihi;
+      const next = Math.min(ihi, Math.floor(t / coarsest) * coarsest + coarsest);
+      detail(key, t, next);
+      t = next;
+    }
   }
-  return { inner, edges };
+  return out;
 }
 
-/** Filters on the rollups' own columns; null when the profile is unknown (no rows). */
-function rollupScope(db: Db, filter: ToolFilter): { where: string[]; params: Params } | null {
-  const where: string[] = [];
-  const params: Params = {};
-  if (filter.profile !== undefined) {
-    const profile = findProfile(db, filter.profile);
-    if (!profile) return null;
-    where.push('r.profile_id = @profileId');
-    params.profileId = profile.id;
+/** Merges pieces that follow each other within a cell (fewer, longer range scans). */
+function coalesce(ranges: Triple[]): Triple[] {
+  const out: Triple[] = [];
+  for (const r of ranges) {
+    const last = out[out.length - 1];
+    if (last && last[0] === r[0] && last[2] === r[1]) last[2] = r[2];
+    else out.push([...r]);
   }
-  if (filter.project !== undefined) {
-    where.push('r.project = @project');
-    params.project = filter.project;
-  }
-  if (filter.tool !== undefined) {
-    where.push('r.tool_name = @tool');
-    params.tool = filter.tool;
-  }
-  return { where, params };
+  return out;
 }
 
-/** Accumulates every cell × tool from the rollups and the raw edges. */
-function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Span[]): Map<string, { key: number; tool: string; acc: Acc }> {
+function addHistogram(into: Map<number, number>, json: string): void {
+  const h = JSON.parse(json) as Record<string, number>;
+  for (const k in h) into.set(Number(k), (into.get(Number(k)) ?? 0) + (h[k] as number));
+}
+
+type RollupRow = [number, string, number, number, number, number, number, string];
+
+/** Accumulates every cell × tool from the summaries, the slot rollups and raw rows. */
+function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Cell[], rawFrom: number): Map<string, { key: number; tool: string; acc: Acc }> {
   const out = new Map<string, { key: number; tool: string; acc: Acc }>();
-  const scope = rollupScope(db, filter);
+  const scope = summaryScope(db, filter);
   if (!scope) return out;
   const accOf = (key: number, tool: string): Acc => {
     const id = `${key}\u0000${tool}`;
     let cell = out.get(id);
     if (!cell) {
-      cell = { key, tool, acc: { calls: 0, errors: 0, timeouts: 0, sum: 0, max: 0, hist: [] } };
+      cell = { key, tool, acc: { calls: 0, errors: 0, timeouts: 0, sum: 0, max: 0, hist: new Map() } };
       out.set(id, cell);
     }
     return cell.acc;
   };
-  const { inner, edges } = split(cells);
-  if (inner.length > 0) {
-    const where = and(scope.where);
-    const params = { ...scope.params, spans: spansJson(inner) };
-    const counters = prepared(`with ${SPANS}
-      select b.k as k, r.tool_name as tool, r.status as status, sum(r.calls) as calls, total(r.duration_sum) as total, max(r.duration_max) as max
-      from b join tool_call_rollups r on r.slot_start >= b.lo and r.slot_start < b.hi
-      where ${where} group by b.k, r.tool_name, r.status`);
-    for (const row of counters.iterate(params) as Iterable<{ k: number; tool: string; status: string; calls: number; total: number; max: number }>) {
-      const acc = accOf(row.k, row.tool);
-      acc.calls += row.calls;
-      if (row.status === 'error') acc.errors += row.calls;
-      else if (row.status === 'timeout') acc.timeouts += row.calls;
-      acc.sum += row.total;
-      acc.max = Math.max(acc.max, row.max);
-    }
-    const histogram = prepared(`with ${SPANS}
-      select b.k as k, r.tool_name as tool, r.bucket as bucket, sum(r.count) as count
-      from b join tool_call_latency_buckets r on r.slot_start >= b.lo and r.slot_start < b.hi
-      where ${where} group by b.k, r.tool_name, r.bucket`);
-    for (const row of histogram.raw().iterate(params) as Iterable<[number, string, number, number]>) accOf(row[0], row[1]).hist.push([row[2], row[3]]);
+  const addRow = ([k, tool, calls, errors, timeouts, sum, max, histogram]: RollupRow) => {
+    const acc = accOf(k, tool);
+    acc.calls += calls;
+    acc.errors += errors;
+    acc.timeouts += timeouts;
+    acc.sum += sum;
+    acc.max = Math.max(acc.max, max);
+    addHistogram(acc.hist, histogram);
+  };
+  const grains = scope.scope === '' ? [DAY_MS, HOUR_MS, SLOT_MS] : scope.scope === null ? [] : [DAY_MS];
+  const { summaries, slots, raw } = plan(cells, grains, rawFrom);
+  const toolWhere = filter.tool === undefined ? '' : ' and r.tool_name = @tool';
+  const toolParam: Params = filter.tool === undefined ? {} : { tool: filter.tool };
+  const COLUMNS = 'p.k, r.tool_name, r.calls, r.errors, r.timeouts, r.duration_sum, r.duration_max, r.histogram';
+  if (summaries.length > 0) {
+    const rows = prepared(`with ${TRIPLES} select ${COLUMNS}
+      from p join tool_call_summaries r on r.grain = p.a and r.scope = @scope and r.slot_start = p.b where true${toolWhere}`);
+    for (const row of rows.raw().iterate({ ...toolParam, scope: scope.scope, pieces: JSON.stringify(summaries) })) addRow(row as RollupRow);
   }
-  if (edges.length > 0) {
-    const raw = toolScope(db, filter);
-    const rows = prepared(`with ${SPANS}
-      select b.k, t.tool_name, t.status, t.duration_ms from b join tool_calls t on t.timestamp >= b.lo and t.timestamp < b.hi
-      where ${and(raw.where)}`);
-    for (const [k, tool, status, d] of rows.raw().iterate({ ...raw.params, spans: spansJson(edges) }) as Iterable<[number, string, string, number]>) {
+  if (slots.length > 0) {
+    const where = [...(scope.profileId === undefined ? [] : ['r.profile_id = @profileId']), ...(filter.project === undefined ? [] : ['r.project = @project'])];
+    const params: Params = { ...toolParam, ...(scope.profileId === undefined ? {} : { profileId: scope.profileId }), ...(filter.project === undefined ? {} : { project: filter.project }) };
+    const rows = prepared(`with ${TRIPLES} select ${COLUMNS}
+      from p join tool_call_slot_rollups r on r.slot_start >= p.a and r.slot_start < p.b where ${and(where)}${toolWhere}`);
+    for (const row of rows.raw().iterate({ ...params, pieces: JSON.stringify(coalesce(slots)) })) addRow(row as RollupRow);
+  }
+  if (raw.length > 0) {
+    const rawScope = toolScope(db, filter);
+    const rows = prepared(`with ${TRIPLES}
+      select p.k, t.tool_name, t.status, t.duration_ms from p join tool_calls t on t.timestamp >= p.a and t.timestamp < p.b
+      where ${and(rawScope.where)}`);
+    for (const [k, tool, status, d] of rows.raw().iterate({ ...rawScope.params, pieces: JSON.stringify(coalesce(raw)) }) as Iterable<[number, string, string, number]>) {
       const acc = accOf(k, tool);
       acc.calls += 1;
       if (status === 'error') acc.errors += 1;
       else if (status === 'timeout') acc.timeouts += 1;
       acc.sum += d;
       acc.max = Math.max(acc.max, d);
-      acc.hist.push([bucketOf(d), 1]);
+      const b = bucketOf(d);
+      acc.hist.set(b, (acc.hist.get(b) ?? 0) + 1);
     }
   }
   return out;
@@ -117,8 +161,8 @@ function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Span[
 /** SQLite orders text by its UTF-8 bytes (BINARY); JavaScript's < by UTF-16 code units. */
 const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-export function toolsReportFromRollups(db: Db, prepared: Prepared, range: Range, filter: ToolFilter): ToolsReportRow[] {
-  const cells = accumulate(db, prepared, filter, [{ key: 0, lo: range.from, hi: range.to }]);
+export function toolsReportFromRollups(db: Db, prepared: Prepared, range: Range, filter: ToolFilter, rawFrom: number): ToolsReportRow[] {
+  const cells = accumulate(db, prepared, filter, [{ key: 0, lo: range.from, hi: range.to }], rawFrom);
   const rows: ToolsReportRow[] = [];
   for (const { tool, acc } of cells.values()) {
     const [p50, p95, p99] = percentiles(acc.hist, [50, 95, 99], acc.max);
@@ -139,10 +183,16 @@ export function toolsReportFromRollups(db: Db, prepared: Prepared, range: Range,
   return rows.sort((a, b) => b.calls - a.calls || byBytes(a.toolName, b.toolName));
 }
 
-export function toolsTimeseriesFromRollups(db: Db, prepared: Prepared, range: Range, filter: ToolFilter & { interval: 'hour' | 'day'; tz: string }): ToolsTimeseriesRow[] {
+export function toolsTimeseriesFromRollups(
+  db: Db,
+  prepared: Prepared,
+  range: Range,
+  filter: ToolFilter & { interval: 'hour' | 'day'; tz: string },
+  rawFrom: number,
+): ToolsTimeseriesRow[] {
   if (range.from === range.to) return [];
   const { list } = bucketTable(filter.tz, filter.interval, range);
-  const cells = accumulate(db, prepared, filter, list.map((b) => ({ key: b.start, lo: Math.max(b.start, range.from), hi: Math.min(b.end, range.to) })));
+  const cells = accumulate(db, prepared, filter, list.map((b) => ({ key: b.start, lo: Math.max(b.start, range.from), hi: Math.min(b.end, range.to) })), rawFrom);
   const sorted = [...cells.values()].sort((a, b) => a.key - b.key || byBytes(a.tool, b.tool));
   return sorted.map(({ key, tool, acc }) => ({
     bucketStart: iso(key),

@@ -1,5 +1,5 @@
 import { min } from 'drizzle-orm';
-import { toolCallRollups, toolCalls } from '../db/schema.js';
+import { toolCalls } from '../db/schema.js';
 import { iso } from '../lib/time.js';
 import type { ServiceDeps } from './index.js';
 import { assertTimeZone, resolveRange, statementCache, type Range, type ReportFilter } from './reports-common.js';
@@ -8,7 +8,7 @@ import { productivityReport, type ProductivityFilter, type ProductivityReportRow
 import { profilesReport, sessionsReport, type ProfilesReportRow, type SessionsReportRow } from './reports-sessions.js';
 import { toolsReport, toolsTimeseries, type ToolFilter, type ToolsReportRow, type ToolsTimeseriesRow } from './reports-tools.js';
 import { toolsReportFromRollups, toolsTimeseriesFromRollups } from './reports-tools-rollup.js';
-import { slotOf, type RollupService } from './rollups.js';
+import { SLOT_MS, slotOf, type RollupService } from './rollups.js';
 
 export type { ReportFilter } from './reports-common.js';
 
@@ -30,24 +30,18 @@ const envelope = <Row>(range: Range, rows: Row[]): Report<Row> => ({ from: iso(r
 
 /**
  * Contract "Reports": every report over [from, to) (default the last 30 days), narrowed by
- * profile, project or session. The tool reports read the rollups for ranges that start before
- * the oldest raw tool call (no session filter, rollups built), raw rows otherwise; they say which in `source`.
+ * profile, project or session. The tool reports read the rollups once they are built unless a
+ * session is given (then raw rows); they say which in `source`.
  */
 export function createReportService({ db, now, rollups }: ServiceDeps & { rollups: RollupService }) {
   const prepared = statementCache(db);
   const oldestRaw = db.select({ at: min(toolCalls.timestamp) }).from(toolCalls).prepare();
-  const oldestSlot = db.select({ at: min(toolCallRollups.slotStart) }).from(toolCallRollups).prepare();
-  // Measured at 1M calls (bench/RESULTS.md "Rollups"): with profile and project in the rollup
-  // key, a 15-minute slot barely aggregates, and a 30-day report was slower from rollups than
-  // from raw rows. So rollups answer only where raw rows no longer reach — the range starts
-  // before the oldest raw call and the rollups hold older slots (retention deleted raw rows) —
-  // and raw rows everywhere else, exact percentiles included.
-  const sourceFor = (filter: ToolFilter, range: Range): ReportSource => {
-    if (filter.session !== undefined || !rollups.isBuilt()) return 'raw';
-    const raw = oldestRaw.get()?.at ?? null;
-    const rolled = oldestSlot.get()?.at ?? null;
-    if (rolled === null) return 'raw';
-    return raw === null || (range.from < raw && rolled < slotOf(raw)) ? 'rollup' : 'raw';
+  /** Rollups whenever they can answer (built, no session filter); raw rows otherwise. */
+  const sourceFor = (filter: ToolFilter): ReportSource => (filter.session === undefined && rollups.isBuilt() ? 'rollup' : 'raw');
+  /** The first slot whose raw rows are all still stored (the oldest one may have lost some to retention). */
+  const rawFrom = (): number => {
+    const at = oldestRaw.get()?.at ?? null;
+    return at === null ? Number.POSITIVE_INFINITY : slotOf(at) + SLOT_MS;
   };
 
   return {
@@ -58,8 +52,8 @@ export function createReportService({ db, now, rollups }: ServiceDeps & { rollup
 
     tools(filter: ToolFilter): Report<ToolsReportRow> & { source: ReportSource } {
       const range = resolveRange(filter, now());
-      const source = sourceFor(filter, range);
-      const rows = source === 'rollup' ? toolsReportFromRollups(db, prepared, range, filter) : toolsReport(db, prepared, range, filter);
+      const source = sourceFor(filter);
+      const rows = source === 'rollup' ? toolsReportFromRollups(db, prepared, range, filter, rawFrom()) : toolsReport(db, prepared, range, filter);
       return { ...envelope(range, rows), source };
     },
 
@@ -67,9 +61,9 @@ export function createReportService({ db, now, rollups }: ServiceDeps & { rollup
       const tz = filter.tz ?? 'UTC';
       assertTimeZone(tz);
       const range = resolveRange(filter, now());
-      const source = sourceFor(filter, range);
+      const source = sourceFor(filter);
       const full = { ...filter, tz, interval: filter.interval ?? 'day' };
-      const rows = source === 'rollup' ? toolsTimeseriesFromRollups(db, prepared, range, full) : toolsTimeseries(db, prepared, range, full);
+      const rows = source === 'rollup' ? toolsTimeseriesFromRollups(db, prepared, range, full, rawFrom()) : toolsTimeseries(db, prepared, range, full);
       return { ...envelope(range, rows), source };
     },
 

@@ -4,21 +4,20 @@ import { writeTransaction, type Db } from '../db/client.js';
 import { settings } from '../db/schema.js';
 import { bucketOf } from '../lib/latency-histogram.js';
 import { checkAborted, TARGET_SLICE_MS, yieldToEventLoop, type SliceContext } from './retention-slices.js';
+import { APPLY_SLOTS_TO_SUMMARIES, DAY_MS, DELETE_EMPTY, FILL_SLOTS_FROM_RAW, GRAINS, SLOT_MS, UPSERT_SLOT, UPSERT_SUMMARY } from './rollups-sql.js';
+
+export { SLOT_MS } from './rollups-sql.js';
 
 /**
- * Tool-call rollups (issue 9): 15-minute UTC slots × tool × profile × project (× status for the
- * counters, × latency bucket for the histogram). Ingest maintains them in its own transaction
- * (record); a backfill builds them for rows stored before (rebuild), in slot-range slices that
- * each hold the thread about TARGET_SLICE_MS. Until a backfill has completed once, reports read
- * raw rows.
- *
- * Rollups are history: deleting a session (or its profile with cascade) and raw-row retention
- * leave them alone; only their own retention (rollupDays) deletes them. A rebuild recomputes the
- * slots from the oldest raw tool call still stored on, so afterwards those slots match the raw
- * rows again; older slots (whose raw rows are gone) are kept as they are.
+ * Tool-call rollups (issue 9), schema in src/db/schema.ts: slot rollups (15-minute UTC slot ×
+ * tool × profile × project) and summaries (grain × scope × tool) derived from them. Ingest adds
+ * what it stores in its own transaction (record); deleting sessions subtracts theirs (forget),
+ * so rollups always equal the stored raw rows — until raw retention deletes rows, which leaves
+ * rollups alone (trends outlive raw rows; only rollupDays deletes them). A backfill builds them
+ * for rows stored before (rebuild), in slot-range slices that each hold the thread about
+ * TARGET_SLICE_MS. Until a backfill has completed once, reports read raw rows.
  */
 
-export const SLOT_MS = 15 * 60_000;
 export const slotOf = (t: number): number => Math.floor(t / SLOT_MS) * SLOT_MS;
 
 const STATE_KEY = 'rollups.toolCalls';
@@ -27,38 +26,39 @@ export type RollupState = { built: boolean; next: number | null; end: number | n
 /** What one stored tool call contributes. */
 export type RollupInput = { toolName: string; durationMs: number; status: string; timestamp: number; profileId: number | null; project: string | null };
 
-const UPSERT_ROLLUP = `insert into tool_call_rollups (slot_start, tool_name, profile_id, project, status, calls, duration_sum, duration_max)
-  values (?, ?, ?, ?, ?, ?, ?, ?)
-  on conflict (slot_start, tool_name, profile_id, project, status) do update set
-    calls = calls + excluded.calls, duration_sum = duration_sum + excluded.duration_sum, duration_max = max(duration_max, excluded.duration_max)`;
-const UPSERT_BUCKET = `insert into tool_call_latency_buckets (slot_start, tool_name, profile_id, project, bucket, count)
-  values (?, ?, ?, ?, ?, ?)
-  on conflict (slot_start, tool_name, profile_id, project, bucket) do update set count = count + excluded.count`;
-
-/** The raw rows of [lo, hi) as rollup rows; total() never overflows (sum() would throw past 2^63). */
-const FROM_RAW = (select: string, group: string) => `
-  select t.timestamp / ${SLOT_MS} * ${SLOT_MS}, t.tool_name, coalesce(s.profile_id, 0), coalesce(s.project, ''), ${select}
-  from tool_calls t join sessions s on s.id = t.session_id
-  where t.timestamp >= @lo and t.timestamp < @hi group by 1, 2, 3, 4, ${group}`;
+/** One rollup row's delta: counters and a histogram {bucket: count}. */
+type Delta = { key: Array<number | string>; calls: number; errors: number; timeouts: number; sum: number; max: number; hist: Record<number, number> };
 
 function prepare(db: Db) {
   const s = db.$client;
   // The histogram's bucket numbers in SQL too, so the backfill aggregates without leaving SQLite.
   s.function('latency_bucket', { deterministic: true }, (d: unknown) => bucketOf(Number(d)));
   return {
-    upsertRollup: s.prepare(UPSERT_ROLLUP),
-    upsertBucket: s.prepare(UPSERT_BUCKET),
-    clearRollups: s.prepare('delete from tool_call_rollups where slot_start >= @lo and slot_start < @hi'),
-    clearBuckets: s.prepare('delete from tool_call_latency_buckets where slot_start >= @lo and slot_start < @hi'),
-    fillRollups: s.prepare(`insert into tool_call_rollups ${FROM_RAW('t.status, count(*), total(t.duration_ms), max(t.duration_ms)', '5')}`),
-    fillBuckets: s.prepare(`insert into tool_call_latency_buckets ${FROM_RAW('latency_bucket(t.duration_ms), count(*)', '5')}`),
+    upsertSlot: s.prepare(UPSERT_SLOT),
+    upsertSummary: s.prepare(UPSERT_SUMMARY),
+    clearSlots: s.prepare('delete from tool_call_slot_rollups where slot_start >= @lo and slot_start < @hi'),
+    fillSlots: s.prepare(FILL_SLOTS_FROM_RAW),
+    applyToSummaries: s.prepare(APPLY_SLOTS_TO_SUMMARIES),
+    deleteEmpty: DELETE_EMPTY.map((sql) => s.prepare(sql)),
     rawRange: s.prepare('select min(timestamp) as lo, max(timestamp) as hi from tool_calls'),
     rawCalls: s.prepare('select count(*) as n from tool_calls where timestamp >= @lo and timestamp < @hi'),
-    rollupCalls: s.prepare('select coalesce(sum(calls), 0) as n from tool_call_rollups where slot_start = @lo'),
-    oldestRollup: s.prepare('select min(slot_start) as t from tool_call_rollups'),
-    oldestBucket: s.prepare('select min(slot_start) as t from tool_call_latency_buckets'),
-    deleteRollups: s.prepare('delete from tool_call_rollups where slot_start < @hi'),
-    deleteBuckets: s.prepare('delete from tool_call_latency_buckets where slot_start < @hi'),
+    slotCalls: s.prepare('select coalesce(sum(calls), 0) as n from tool_call_slot_rollups where slot_start = @lo'),
+    callsOfSession: s.prepare(`select t.tool_name as toolName, t.duration_ms as durationMs, t.status, t.timestamp, s.profile_id as profileId, s.project
+      from tool_calls t join sessions s on s.id = t.session_id where t.session_id = ?`),
+    callsOfProfile: s.prepare(`select t.tool_name as toolName, t.duration_ms as durationMs, t.status, t.timestamp, s.profile_id as profileId, s.project
+      from sessions s join tool_calls t on t.session_id = s.id where s.profile_id = ?`),
+    slotMax: s.prepare(`update tool_call_slot_rollups set duration_max = coalesce((
+        select max(t.duration_ms) from tool_calls t join sessions s on s.id = t.session_id
+        where t.tool_name = @tool and t.timestamp >= @slot and t.timestamp < @slot + ${SLOT_MS}
+          and coalesce(s.profile_id, 0) = @profile and coalesce(s.project, '') = @project), 0)
+      where slot_start = @slot and tool_name = @tool and profile_id = @profile and project = @project`),
+    summaryMax: s.prepare(`update tool_call_summaries set duration_max = coalesce((
+        select max(r.duration_max) from tool_call_slot_rollups r
+        where r.slot_start >= @slot and r.slot_start < @slot + @grain and r.tool_name = @tool
+          and (@scope = '' or (@scope = 'profile:' || r.profile_id) or (@scope = 'project:' || r.project))), 0)
+      where grain = @grain and scope = @scope and slot_start = @slot and tool_name = @tool`),
+    oldest: ['tool_call_slot_rollups', 'tool_call_summaries'].map((t) => s.prepare(`select min(slot_start) as t from ${t}`)),
+    deleteBefore: ['tool_call_slot_rollups', 'tool_call_summaries'].map((t) => s.prepare(`delete from ${t} where slot_start < @hi`)),
   };
 }
 
@@ -72,42 +72,86 @@ function writeState(tx: Db, state: RollupState, now: number): void {
   tx.insert(settings).values({ key: STATE_KEY, value: state, updatedAt: now }).onConflictDoUpdate({ target: settings.key, set: { value: state, updatedAt: now } }).run();
 }
 
+/** The rows (as [key…, counters…, histogram JSON]) every call of `rows` adds to, summed per row, × sign. */
+function deltas(rows: readonly RollupInput[], sign: 1 | -1): { slots: Delta[]; summaries: Delta[] } {
+  const slots = new Map<string, Delta>();
+  const summaries = new Map<string, Delta>();
+  const add = (into: Map<string, Delta>, key: Array<number | string>, r: RollupInput, bucket: number) => {
+    const id = key.join('\u0000');
+    let d = into.get(id);
+    if (!d) {
+      d = { key, calls: 0, errors: 0, timeouts: 0, sum: 0, max: 0, hist: {} };
+      into.set(id, d);
+    }
+    d.calls += sign;
+    if (r.status === 'error') d.errors += sign;
+    else if (r.status === 'timeout') d.timeouts += sign;
+    d.sum += sign * r.durationMs;
+    d.max = Math.max(d.max, sign > 0 ? r.durationMs : 0);
+    d.hist[bucket] = (d.hist[bucket] ?? 0) + sign;
+  };
+  for (const r of rows) {
+    const bucket = bucketOf(r.durationMs);
+    const profile = r.profileId ?? 0;
+    const project = r.project ?? '';
+    add(slots, [slotOf(r.timestamp), r.toolName, profile, project], r, bucket);
+    for (const grain of GRAINS) add(summaries, [grain, '', Math.floor(r.timestamp / grain) * grain, r.toolName], r, bucket);
+    const day = Math.floor(r.timestamp / DAY_MS) * DAY_MS;
+    if (profile !== 0) add(summaries, [DAY_MS, `profile:${profile}`, day, r.toolName], r, bucket);
+    if (project !== '') add(summaries, [DAY_MS, `project:${project}`, day, r.toolName], r, bucket);
+  }
+  return { slots: [...slots.values()], summaries: [...summaries.values()] };
+}
+
+const params = (d: Delta) => [...d.key, d.calls, d.errors, d.timeouts, d.sum, d.max, JSON.stringify(d.hist)];
+
 export type RebuildOptions = { signal?: AbortSignal; resume?: boolean; onSlice?: (elapsedMs: number, slots: number) => void };
 export type RebuildResult = { slots: number; from: number | null; to: number | null; seconds: number };
 
 export function createRollupService({ db, now }: { db: Db; now: () => number }) {
   const st = prepare(db);
 
-  /** Adds stored tool calls to their rollups: one upsert per group of the batch (inside the caller's transaction). */
-  function record(rows: RollupInput[]): void {
-    const counters = new Map<string, [number, string, number, string, string, number, number, number]>();
-    const buckets = new Map<string, [number, string, number, string, number, number]>();
-    for (const r of rows) {
-      const slot = slotOf(r.timestamp);
-      const profile = r.profileId ?? 0;
-      const project = r.project ?? '';
-      const dims = `${slot}\u0000${r.toolName}\u0000${profile}\u0000${project}\u0000`;
-      const c = counters.get(dims + r.status);
-      if (c) {
-        c[5] += 1;
-        c[6] += r.durationMs;
-        c[7] = Math.max(c[7], r.durationMs);
-      } else counters.set(dims + r.status, [slot, r.toolName, profile, project, r.status, 1, r.durationMs, r.durationMs]);
-      const bucket = bucketOf(r.durationMs);
-      const b = buckets.get(dims + bucket);
-      if (b) b[5] += 1;
-      else buckets.set(dims + bucket, [slot, r.toolName, profile, project, bucket, 1]);
-    }
-    for (const c of counters.values()) st.upsertRollup.run(c);
-    for (const b of buckets.values()) st.upsertBucket.run(b);
+  function apply(rows: readonly RollupInput[], sign: 1 | -1) {
+    const d = deltas(rows, sign);
+    for (const x of d.slots) st.upsertSlot.run(params(x));
+    for (const x of d.summaries) st.upsertSummary.run(params(x));
+    return d;
   }
 
-  /** Recomputes the slots of [lo, hi) from the raw rows, in one transaction. */
+  /** Adds stored tool calls to their rollups: one upsert per rollup row the batch touches (inside the caller's transaction). */
+  function record(rows: readonly RollupInput[]): void {
+    apply(rows, 1);
+  }
+
+  /**
+   * Takes deleted tool calls out again (inside the transaction that deleted them, after the
+   * delete): counts, sums and histograms subtract exactly; the max of every row touched is
+   * recomputed from what is left (raw rows for slots, slot rollups for summaries).
+   */
+  function forget(rows: readonly RollupInput[]): void {
+    if (rows.length === 0) return;
+    const d = apply(rows, -1);
+    for (const { key } of d.slots) st.slotMax.run({ slot: key[0], tool: key[1], profile: key[2], project: key[3] });
+    for (const { key } of d.summaries) st.summaryMax.run({ grain: key[0], scope: key[1], slot: key[2], tool: key[3] });
+    for (const s of st.deleteEmpty) s.run();
+  }
+
+  /** The tool calls a session or a profile's sessions hold, for forget() after they are deleted. */
+  const callsOf = (of: { sessionId: string } | { profileId: number }): RollupInput[] =>
+    ('sessionId' in of ? st.callsOfSession.all(of.sessionId) : st.callsOfProfile.all(of.profileId)) as RollupInput[];
+
+  /**
+   * Recomputes the slots of [lo, hi) from the raw rows, in one transaction: their old
+   * contribution leaves the summaries, the new one enters. The summaries' max only grows, so a
+   * rebuild never lowers it (a slot's raw rows only ever gain rows between rebuilds: deleted
+   * sessions were subtracted when they went).
+   */
   function rebuildSlots(lo: number, hi: number): void {
-    st.clearRollups.run({ lo, hi });
-    st.clearBuckets.run({ lo, hi });
-    st.fillRollups.run({ lo, hi });
-    st.fillBuckets.run({ lo, hi });
+    st.applyToSummaries.run({ lo, hi, sign: -1 });
+    st.clearSlots.run({ lo, hi });
+    st.fillSlots.run({ lo, hi });
+    st.applyToSummaries.run({ lo, hi, sign: 1 });
+    st.deleteEmpty[1]?.run();
   }
 
   /** Where a rebuild starts: the oldest raw slot, unless retention emptied part of it and its rollups hold more. */
@@ -116,7 +160,7 @@ export function createRollupService({ db, now }: { db: Db; now: () => number }) 
     if (lo === null || hi === null) return null;
     const first = slotOf(lo);
     const raw = (st.rawCalls.get({ lo: first, hi: first + SLOT_MS }) as { n: number }).n;
-    const rolled = (st.rollupCalls.get({ lo: first }) as { n: number }).n;
+    const rolled = (st.slotCalls.get({ lo: first }) as { n: number }).n;
     return { start: rolled > raw ? first + SLOT_MS : first, end: slotOf(hi) + SLOT_MS };
   }
 
@@ -170,22 +214,22 @@ export function createRollupService({ db, now }: { db: Db; now: () => number }) 
 
   /**
    * One retention slice, inside the caller's write transaction: deletes the rollups of at most
-   * `slots` whole slots that ended by `cutoff`; returns the rows deleted.
+   * `days` whole UTC days that ended by `cutoff` (so no summary is left half deleted); returns
+   * the rows deleted.
    */
-  function deleteExpiredSlice(cutoff: number, slots: number): { rows: number; more: boolean } {
-    const limit = slotOf(cutoff);
-    const oldest = Math.min(
-      (st.oldestRollup.get() as { t: number | null }).t ?? limit,
-      (st.oldestBucket.get() as { t: number | null }).t ?? limit,
-    );
+  function deleteExpiredSlice(cutoff: number, days: number): { rows: number; more: boolean } {
+    const limit = Math.floor(cutoff / DAY_MS) * DAY_MS;
+    const oldest = Math.min(...st.oldest.map((s) => (s.get() as { t: number | null }).t ?? limit));
     if (oldest >= limit) return { rows: 0, more: false };
-    const hi = Math.min(limit, oldest + slots * SLOT_MS);
-    const rows = st.deleteRollups.run({ hi }).changes + st.deleteBuckets.run({ hi }).changes;
+    const hi = Math.min(limit, Math.floor(oldest / DAY_MS) * DAY_MS + days * DAY_MS);
+    const rows = st.deleteBefore.reduce((n, s) => n + s.run({ hi }).changes, 0);
     return { rows, more: hi < limit };
   }
 
   return {
     record,
+    forget,
+    callsOf,
     rebuild,
     deleteExpiredSlice,
     state: () => readState(db),
@@ -197,25 +241,25 @@ export function createRollupService({ db, now }: { db: Db; now: () => number }) 
 export type RollupService = ReturnType<typeof createRollupService>;
 
 /**
- * Rollup retention (policy rollupDays), separate from raw-row retention: whole slots that ended
- * before `cutoff` go, in slot-range slices sized to TARGET_SLICE_MS, each in its own write
+ * Rollup retention (policy rollupDays), separate from raw-row retention: whole UTC days that
+ * ended before `cutoff` go, in day-range slices sized to TARGET_SLICE_MS, each in its own write
  * transaction with the run's lease upkeep. Returns the rollup rows deleted.
  */
 export async function deleteExpiredRollups(ctx: SliceContext, rollups: RollupService, cutoff: number): Promise<number> {
-  let slots = 16;
+  let days = 1;
   let total = 0;
   for (;;) {
     checkAborted(ctx.signal);
     const started = performance.now();
     const { rows, more } = writeTransaction(ctx.db, (tx) => {
       ctx.keepLease(tx);
-      return rollups.deleteExpiredSlice(cutoff, slots);
+      return rollups.deleteExpiredSlice(cutoff, days);
     });
     const ms = performance.now() - started;
     ctx.onSlice?.(ms, rows);
     total += rows;
     if (!more) return total;
-    slots = Math.max(1, Math.min(slots * 2, Math.floor((slots * TARGET_SLICE_MS) / Math.max(ms, 0.05))));
+    days = Math.max(1, Math.min(days * 2, Math.floor((days * TARGET_SLICE_MS) / Math.max(ms, 0.05))));
     await yieldToEventLoop();
   }
 }

@@ -6,6 +6,7 @@ import { decodeCursor, page } from '../lib/cursor.js';
 import { canonicalUuid, newId } from '../lib/ids.js';
 import { iso, isoOrNull } from '../lib/time.js';
 import type { ServiceDeps } from './index.js';
+import type { RollupService } from './rollups.js';
 import { findProfile } from './profiles.js';
 
 export type SessionType = (typeof SESSION_TYPES)[number];
@@ -88,7 +89,7 @@ function mustFind(tx: Db, id: string): Row {
 
 const TERMINAL: ReadonlySet<SessionStatus> = new Set(['completed', 'failed', 'cancelled']);
 
-export function createSessionService({ db, now }: ServiceDeps) {
+export function createSessionService({ db, now, rollups }: ServiceDeps & { rollups: RollupService }) {
   return {
     /** 201 when created; an already stored id with the same fields answers the stored session (created false). */
     create(input: CreateSessionInput): { session: SessionView; created: boolean } {
@@ -194,11 +195,13 @@ export function createSessionService({ db, now }: ServiceDeps) {
       });
     },
 
-    /** Tool calls, productivity events and feature usage go with it (FK ON DELETE CASCADE). */
+    /** Tool calls, productivity events and feature usage go with it (FK ON DELETE CASCADE), its tool calls out of the rollups too. */
     remove(id: string): void {
       writeTransaction(db, (tx) => {
         const row = mustFind(tx, id);
+        const calls = rollups.callsOf({ sessionId: row.id });
         tx.delete(sessions).where(eq(sessions.id, row.id)).run();
+        rollups.forget(calls);
       });
     },
   };

@@ -32,7 +32,7 @@ async function post(app: TestApp, url: string, body: unknown) {
 }
 
 /** Sessions over two profiles and three projects, then tool calls through the real ingest (with a re-sent batch). */
-async function seed(app: TestApp, seedValue: number, start: number, span: number): Promise<void> {
+async function seed(app: TestApp, seedValue: number, start: number, span: number): Promise<string[]> {
   const rand = mulberry32(seedValue);
   await post(app, '/v1/profiles', { name: 'alpha' });
   await post(app, '/v1/profiles', { name: 'beta' });
@@ -63,13 +63,16 @@ async function seed(app: TestApp, seedValue: number, start: number, span: number
   for (const body of batches) await post(app, '/v1/tool-calls', body);
   const again = await post(app, '/v1/tool-calls', batches[0]);
   assert.equal(again.accepted, 0, 're-sent batch: duplicates only');
+  return sessions;
 }
 
 /** The rollup path itself (the API reads it only where raw rows no longer reach). */
 async function viaRollups(app: TestApp, p: Params): Promise<Answers> {
   const prepared = statementCache(app.db);
   const range = resolveRange(p, Date.now());
-  return { tools: toolsReportFromRollups(app.db, prepared, range, p), series: toolsTimeseriesFromRollups(app.db, prepared, range, p) };
+  const oldest = (app.db.$client.prepare('select min(timestamp) as t from tool_calls').get() as { t: number | null }).t;
+  const rawFrom = oldest === null ? Number.POSITIVE_INFINITY : Math.floor(oldest / SLOT_MS) * SLOT_MS + SLOT_MS;
+  return { tools: toolsReportFromRollups(app.db, prepared, range, p, rawFrom), series: toolsTimeseriesFromRollups(app.db, prepared, range, p, rawFrom) };
 }
 
 function viaRaw(app: TestApp, p: Params): Answers {
@@ -126,10 +129,11 @@ function paramsArb(start: number, span: number): fc.Arbitrary<Params> {
     });
 }
 
-const dump = (app: TestApp) => ({
-  rollups: app.db.$client.prepare('select * from tool_call_rollups order by 1, 2, 3, 4, 5').all(),
-  buckets: app.db.$client.prepare('select * from tool_call_latency_buckets order by 1, 2, 3, 4, 5').all(),
-});
+/** Both rollup levels, histograms parsed (their key order depends on who wrote them). */
+const dump = (app: TestApp) => {
+  const rows = (sql: string) => (app.db.$client.prepare(sql).all() as Array<{ histogram: string }>).map((r) => ({ ...r, histogram: JSON.parse(r.histogram) as unknown }));
+  return { slots: rows('select * from tool_call_slot_rollups order by 1, 2, 3, 4'), summaries: rows('select * from tool_call_summaries order by 1, 2, 3, 4') };
+};
 
 for (const seedValue of [1, 2]) {
   test(`property: rollup answers equal raw answers (dataset ${seedValue}), kept by ingest, rebuilt, and after raw retention`, { timeout: 240_000 }, async (t) => {
@@ -139,13 +143,20 @@ for (const seedValue of [1, 2]) {
     const span = 3.5 * DAY;
     await app.services.rollups.rebuild();
     assert.equal(app.services.rollups.isBuilt(), true, 'an empty database is built at once');
-    await seed(app, seedValue, start, span);
+    const sessions = await seed(app, seedValue, start, span);
 
-    const kept = dump(app);
     const params = paramsArb(start, span);
     await fc.assert(fc.asyncProperty(params, async (p) => compare(await viaRollups(app, p), viaRaw(app, p), p)), { numRuns: 80, seed: seedValue });
 
-    // The backfill's SQL path builds exactly what ingest kept.
+    // Deleting a session, and a profile with its sessions, takes their calls out of the rollups.
+    const del = await app.inject({ method: 'DELETE', url: `/v1/sessions/${sessions[0] as string}`, headers: auth(app.keys.admin) });
+    assert.equal(del.statusCode, 204);
+    const cascade = await app.inject({ method: 'DELETE', url: '/v1/profiles/beta?cascade=true', headers: auth(app.keys.admin) });
+    assert.equal(cascade.statusCode, 204);
+    await fc.assert(fc.asyncProperty(params, async (p) => compare(await viaRollups(app, p), viaRaw(app, p), p)), { numRuns: 40, seed: seedValue + 50 });
+    const kept = dump(app);
+
+    // The backfill's SQL path builds exactly what ingest and the deletes kept.
     await app.services.rollups.rebuild();
     assert.deepEqual(dump(app), kept, 'rebuilt rollups = rollups kept by ingest');
 
@@ -172,17 +183,31 @@ for (const seedValue of [1, 2]) {
   });
 }
 
-test('deleting a session keeps its rollups; a session filter reads raw rows', async (t) => {
+test('deleting a session takes its calls out of the rollups, max included; a session filter reads raw rows', async (t) => {
   const app = await build(t);
   await app.services.rollups.rebuild();
   const s = await post(app, '/v1/sessions', { type: 'agent', project: 'web' });
-  await post(app, '/v1/tool-calls', { items: [{ sessionId: s.id, toolName: 'Bash', durationMs: 120, status: 'success', timestamp: Date.now() - 3_600_000 }] });
+  const other = await post(app, '/v1/sessions', { type: 'agent', project: 'web' });
+  await post(app, '/v1/tool-calls', {
+    items: [
+      { sessionId: s.id, toolName: 'Bash', durationMs: 120_000, status: 'error', timestamp: Date.now() - 3_600_000 },
+      { sessionId: other.id, toolName: 'Bash', durationMs: 80, status: 'success', timestamp: Date.now() - 3_600_000 },
+    ],
+  });
   const bySession = await app.inject({ url: `/v1/reports/tools?session=${s.id as string}`, headers: auth(app.keys.read) });
   assert.equal(bySession.json().source, 'raw');
   assert.equal(bySession.json().rows[0].calls, 1);
   const del = await app.inject({ method: 'DELETE', url: `/v1/sessions/${s.id as string}`, headers: auth(app.keys.admin) });
   assert.equal(del.statusCode, 204);
-  const after = await app.inject({ url: '/v1/reports/tools', headers: auth(app.keys.read) });
-  assert.equal(after.json().source, 'rollup');
-  assert.equal(after.json().rows[0].calls, 1, 'rollups are history: the deleted session still counts');
+  for (const url of ['/v1/reports/tools', '/v1/reports/tools?project=web', `/v1/reports/tools?from=${Date.now() - 7_200_000}`]) {
+    const after = await app.inject({ url, headers: auth(app.keys.read) });
+    assert.equal(after.json().source, 'rollup');
+    assert.deepEqual(
+      after.json().rows.map((r: Record<string, unknown>) => [r.calls, r.errors, r.maxDurationMs, r.p99DurationMs]),
+      [[1, 0, 80, 80]],
+      `${url}: only the other session's call is left`,
+    );
+  }
+  const rows = app.db.$client.prepare('select count(*) as n from tool_call_slot_rollups where calls = 0').get() as { n: number };
+  assert.equal(rows.n, 0, 'no emptied rows are left behind');
 });

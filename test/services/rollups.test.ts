@@ -13,14 +13,14 @@ async function post(app: TestApp, url: string, payload: object) {
   return res.json() as Record<string, unknown>;
 }
 
-const rollupCalls = (app: TestApp) => (app.db.$client.prepare('select coalesce(sum(calls), 0) as n from tool_call_rollups').get() as { n: number }).n;
+const rollupCalls = (app: TestApp) => (app.db.$client.prepare('select coalesce(sum(calls), 0) as n from tool_call_slot_rollups').get() as { n: number }).n;
 
-test('reports read raw rows while raw rows cover the range, rollups before the oldest raw row; the backfill builds rows stored before', async (t) => {
+test('reports read raw rows until the backfill has built the rollups for rows stored before, then rollups, which outlive raw rows', async (t) => {
   const app = await build(t);
   const s = await post(app, '/v1/sessions', { type: 'agent', project: 'web', startedAt: Date.now() - 20 * DAY });
   await post(app, '/v1/tool-calls', { items: [1, 2, 3].map((i) => ({ sessionId: s.id, toolName: 'Bash', durationMs: 50 * i + 10, status: 'success', timestamp: Date.now() - i * DAY })) });
   // Rows stored "before rollups existed": drop what ingest kept.
-  app.db.$client.exec('delete from tool_call_rollups; delete from tool_call_latency_buckets');
+  app.db.$client.exec('delete from tool_call_slot_rollups; delete from tool_call_summaries');
   const raw = await app.inject({ url: '/v1/reports/tools', headers: auth(app.keys.read) });
   assert.equal(raw.json().source, 'raw');
   const csv = await app.inject({ url: '/v1/reports/tools?format=csv', headers: auth(app.keys.read) });
@@ -28,12 +28,13 @@ test('reports read raw rows while raw rows cover the range, rollups before the o
   const result = await app.services.rollups.rebuild();
   assert.ok(result.slots > 0);
   assert.equal(rollupCalls(app), 3);
-  const covered = await app.inject({ url: '/v1/reports/tools', headers: auth(app.keys.read) });
-  assert.equal(covered.json().source, 'raw', 'raw rows reach back to the start of the range');
+  const built = await app.inject({ url: '/v1/reports/tools', headers: auth(app.keys.read) });
+  assert.equal(built.json().source, 'rollup');
+  assert.deepEqual(built.json().rows, raw.json().rows, 'durations under 200 ms have exact buckets');
   app.db.$client.exec('delete from tool_calls where timestamp < ' + String(Date.now() - 2.5 * DAY));
   const rolled = await app.inject({ url: '/v1/reports/tools', headers: auth(app.keys.read) });
   assert.equal(rolled.json().source, 'rollup');
-  assert.deepEqual(rolled.json().rows, raw.json().rows, 'figures outlive the raw rows; durations under 200 ms have exact buckets');
+  assert.deepEqual(rolled.json().rows, raw.json().rows, 'figures outlive the raw rows');
 });
 
 test('retention: raw rows and rollups have separate limits (rollupDays); reports answer from rollups alone', async (t) => {
