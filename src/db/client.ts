@@ -58,6 +58,16 @@ export function optimize(db: Db): void {
   db.$client.pragma('optimize');
 }
 
+/**
+ * A number that changes whenever another connection (another process, the CLI, a second
+ * connection in this one) has committed since this connection last asked; this connection's
+ * own commits leave it alone. It reads no page, so a per-request check is cheap.
+ */
+export function dataVersionReader(db: Db): () => number {
+  const statement = db.$client.prepare('PRAGMA data_version').pluck();
+  return () => statement.get() as number;
+}
+
 /** Checkpoints the WAL into the main file and truncates it, then closes. */
 export function closeDatabase(db: Db): void {
   const sqlite = db.$client;

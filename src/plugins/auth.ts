@@ -55,7 +55,7 @@ export default fp(
   async function auth(app: FastifyInstance) {
     app.decorateRequest('principal', null);
     const envKeyHash = app.config.adminKey ? Buffer.from(hashKey(app.config.adminKey), 'hex') : null;
-    const isEnvAdminKey = (key: string) => envKeyHash !== null && timingSafeEqual(Buffer.from(hashKey(key), 'hex'), envKeyHash);
+    const isEnvAdminKey = (hash: string) => envKeyHash !== null && timingSafeEqual(Buffer.from(hash, 'hex'), envKeyHash);
 
     const routes: RouteAccess[] = [];
     app.decorate('routeAccess', routes);
@@ -75,7 +75,8 @@ export default fp(
       if (access === 'public' || (!access && !isUnderV1(request.url))) return;
       const key = bearerKey(request);
       if (!key) throw unauthorized('an API key is required: Authorization: Bearer <key>');
-      const principal = isEnvAdminKey(key) ? ENV_ADMIN : app.services.apiKeys.authenticate(key);
+      const hash = hashKey(key);
+      const principal = isEnvAdminKey(hash) ? ENV_ADMIN : app.services.apiKeys.authenticate(key, hash);
       if (!principal) throw unauthorized('the API key is unknown, revoked or expired');
       request.principal = principal;
       if (!access) return; // unknown route under /v1: the 404 handler answers

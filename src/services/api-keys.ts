@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { dataVersionReader, type Db } from '../db/client.js';
 import { apiKeys, type ROLES } from '../db/schema.js';
 import { invalid, notFound } from '../lib/app-error.js';
 import { decodeCursor, page } from '../lib/cursor.js';
@@ -23,6 +23,8 @@ export type ApiKeyView = {
 
 const KEY_PREFIX = 'dfa_';
 const LAST_USED_RESOLUTION_MS = 60_000;
+/** Distinct keys remembered between invalidations (a deployment has a handful; misses are never cached). */
+const CACHE_LIMIT = 1000;
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
@@ -49,6 +51,7 @@ export function expiryFromInput(value: string | number | undefined): number | un
 }
 
 type Row = typeof apiKeys.$inferSelect;
+type Cached = { principal: Principal; expiresAt: number | null; lastUsedAt: number | null };
 
 function view(row: Row): ApiKeyView {
   return {
@@ -71,6 +74,29 @@ export function createApiKeyService({ db, now = Date.now }: { db: Db; now?: () =
     .where(eq(apiKeys.id, sql.placeholder('id')))
     .prepare();
   const lastTouched = new Map<string, number>();
+
+  // Known, unrevoked keys by hash. A key's row only changes by revocation, so the cache is
+  // emptied by revoke() here and whenever another connection (the CLI, another process) has
+  // committed anything: data_version tells, per request, without reading a page. Expiry is
+  // checked on every use. Unknown keys are never cached (no memory to fill with guesses).
+  const cache = new Map<string, Cached>();
+  const dataVersion = dataVersionReader(db);
+  let seenVersion = dataVersion();
+  const lookup = (hash: string, t: number): Cached | null => {
+    const version = dataVersion();
+    if (version !== seenVersion) {
+      cache.clear();
+      seenVersion = version;
+    }
+    const hit = cache.get(hash);
+    if (hit) return hit;
+    const row = byHash.get({ hash });
+    if (!row || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= t)) return null;
+    const entry = { principal: { id: row.id, name: row.name, role: row.role }, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt };
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(hash, entry);
+    return entry;
+  };
 
   return {
     /** The key is in the result and nowhere else: only its hash and display prefix are stored. */
@@ -95,22 +121,22 @@ export function createApiKeyService({ db, now = Date.now }: { db: Db; now?: () =
       return { ...view(row), key };
     },
 
-    /** The principal for a presented key, or null when unknown, revoked or expired. */
-    authenticate(key: string): Principal | null {
-      const row = byHash.get({ hash: hashKey(key) });
+    /** The principal for a presented key, or null when unknown, revoked or expired. `hash` is hashKey(key) when the caller has it. */
+    authenticate(key: string, hash = hashKey(key)): Principal | null {
       const t = now();
-      if (!row || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= t)) return null;
+      const entry = lookup(hash, t);
+      if (!entry || (entry.expiresAt !== null && entry.expiresAt <= t)) return null;
       // Reads must not turn into writes: record use at most once a minute per key.
-      const last = lastTouched.get(row.id) ?? row.lastUsedAt ?? 0;
+      const last = lastTouched.get(entry.principal.id) ?? entry.lastUsedAt ?? 0;
       if (t - last >= LAST_USED_RESOLUTION_MS) {
-        lastTouched.set(row.id, t);
+        lastTouched.set(entry.principal.id, t);
         try {
-          touch.run({ at: t, id: row.id });
+          touch.run({ at: t, id: entry.principal.id });
         } catch {
           // Best effort: a busy database must not turn a read into a failure.
         }
       }
-      return { id: row.id, name: row.name, role: row.role };
+      return entry.principal;
     },
 
     list(opts: { limit: number; cursor?: string }): { items: ApiKeyView[]; nextCursor: string | null } {
@@ -126,9 +152,10 @@ export function createApiKeyService({ db, now = Date.now }: { db: Db; now?: () =
       return { items: result.rows.map(view), nextCursor: result.nextCursor };
     },
 
-    /** Revocation is effective immediately: authenticate reads the row on every request. */
+    /** Revocation is effective on the next request: it empties the cache (another process's revocation does so through data_version). */
     revoke(id: string): void {
       const res = db.update(apiKeys).set({ revokedAt: now() }).where(and(eq(apiKeys.id, id.toLowerCase()), isNull(apiKeys.revokedAt))).run();
+      cache.clear();
       if (res.changes === 0) {
         const exists = db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id.toLowerCase())).get();
         if (!exists) throw notFound(`no API key ${id}`);

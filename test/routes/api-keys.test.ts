@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { auth, build, problemOf, type TestApp } from '../helper.js';
 
 type KeyView = { id: string; name: string; role: string; prefix: string; createdAt: string; lastUsedAt: string | null; expiresAt: string | null; revokedAt: string | null };
@@ -184,6 +186,24 @@ test('DELETE /v1/api-keys/{id} revokes at once: 204, then the key is a 401', asy
   assert.match(listed.revokedAt, /Z$/);
   const again = await app.inject({ method: 'DELETE', url: `/v1/api-keys/${created.id}`, headers: auth(app.keys.admin) });
   assert.equal(again.statusCode, 204, 'revoking twice is harmless');
+});
+
+test('a key revoked by another connection (the CLI, another process) is refused on the very next request', async (t) => {
+  const app = await build(t);
+  const created = (await createKey(app, { name: 'elsewhere', role: 'read' })).json();
+  const other = new Database(join(app.dir, 'analytics.db'));
+  t.after(() => other.close());
+  const use = async () => (await app.inject({ url: '/v1/no-such-route', headers: auth(created.key) })).statusCode;
+  // Warm: the key has been looked up, and the app's own writes (which leave data_version alone) came between.
+  for (let i = 0; i < 3; i++) assert.equal(await use(), 404);
+  await app.inject({ method: 'POST', url: '/v1/sessions', headers: auth(app.keys.ingest), payload: { type: 'test' } });
+  assert.equal(await use(), 404);
+  // Another connection writing elsewhere does not disturb valid keys.
+  other.prepare("insert into profiles (name, created_at, updated_at) values ('p', 1, 1)").run();
+  assert.equal(await use(), 404);
+  other.prepare('update api_keys set revoked_at = ? where id = ?').run(Date.now(), created.id);
+  assert.equal(await use(), 401);
+  assert.equal((await app.inject({ url: '/v1/no-such-route', headers: auth(app.keys.read) })).statusCode, 404, 'other keys still work');
 });
 
 test('revoking an unknown id is a 404, a malformed id a 400', async (t) => {
