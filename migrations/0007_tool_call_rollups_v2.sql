@@ -8,7 +8,7 @@ CREATE TABLE `tool_call_slot_rollups` (
 	`timeouts` integer NOT NULL,
 	`duration_sum` integer NOT NULL,
 	`duration_max` integer NOT NULL,
-	`histogram` text NOT NULL,
+	`histogram` blob NOT NULL,
 	PRIMARY KEY(`slot_start`, `tool_name`, `profile_id`, `project`)
 );
 --> statement-breakpoint
@@ -23,7 +23,7 @@ CREATE TABLE `tool_call_summaries` (
 	`timeouts` integer NOT NULL,
 	`duration_sum` integer NOT NULL,
 	`duration_max` integer NOT NULL,
-	`histogram` text NOT NULL,
+	`histogram` blob NOT NULL,
 	PRIMARY KEY(`grain`, `scope`, `slot_start`, `tool_name`)
 );
 --> statement-breakpoint

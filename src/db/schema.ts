@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, real, sqliteTable, sqliteView, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, check, index, integer, primaryKey, real, sqliteTable, sqliteView, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * The whole schema. Times are INTEGER epoch milliseconds (UTC); ids made by the server are
@@ -118,14 +118,12 @@ export const toolCalls = sqliteTable(
 /**
  * Tool-call rollups (issue 9), two levels, both kept in the same transaction as the ingest
  * that feeds them and deleted only by their own retention (rollupDays): trends outlive raw rows.
- * A histogram is a JSON object {bucket: count} over the log-spaced buckets of
- * src/lib/latency-histogram.ts: mergeable by adding counts, in SQL (json_each,
- * json_group_object) and in JavaScript.
+ * A histogram is a blob of sorted [bucket, count] pairs (little-endian uint32) over the
+ * log-spaced buckets of src/lib/latency-histogram.ts: mergeable by adding counts.
  *
  * The detailed level: per 15-minute UTC slot (every real UTC offset, +05:30 and +05:45
  * included, is a whole number of slots), tool, profile and project. profile_id 0 = no profile
- * and project '' = no project, so the primary key stays unique (NULLs would not be). WITHOUT
- * ROWID (custom migration): the primary key is the table.
+ * and project '' = no project, so the primary key stays unique (NULLs would not be).
  */
 export const toolCallSlotRollups = sqliteTable(
   'tool_call_slot_rollups',
@@ -139,7 +137,7 @@ export const toolCallSlotRollups = sqliteTable(
     timeouts: integer('timeouts').notNull(),
     durationSum: integer('duration_sum').notNull(),
     durationMax: integer('duration_max').notNull(),
-    histogram: text('histogram').notNull(),
+    histogram: blob('histogram', { mode: 'buffer' }).notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.slotStart, t.toolName, t.profileId, t.project] }),
@@ -167,7 +165,7 @@ export const toolCallSummaries = sqliteTable(
     timeouts: integer('timeouts').notNull(),
     durationSum: integer('duration_sum').notNull(),
     durationMax: integer('duration_max').notNull(),
-    histogram: text('histogram').notNull(),
+    histogram: blob('histogram', { mode: 'buffer' }).notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.grain, t.scope, t.slotStart, t.toolName] }),

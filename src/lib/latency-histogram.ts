@@ -87,3 +87,77 @@ export function percentiles(entries: Iterable<readonly [number, number]>, ps: re
     return max;
   });
 }
+
+/**
+ * The stored form of a histogram (rollup tables): [bucket, count] pairs as little-endian
+ * uint32, sorted by bucket, no zero counts; read as a Uint32Array. SQL builds the same bytes
+ * (see HISTOGRAM_SQL in src/services/rollups-sql.ts), so rebuilds and migrations need no
+ * JavaScript. A count saturates at 2^32 − 1 (one tool at one latency 50,000 times a second for
+ * a whole day); totals are kept in the rows' own counters.
+ */
+const MAX_COUNT = 0xffff_ffff;
+
+/** The pairs of a stored histogram as an aligned copy. */
+function pairsOf(stored: Uint8Array): Uint32Array {
+  const pairs = new Uint32Array(stored.byteLength >>> 2);
+  new Uint8Array(pairs.buffer).set(stored.subarray(0, pairs.length * 4));
+  return pairs;
+}
+
+const toBuffer = (pairs: Uint32Array, length: number) => Buffer.from(pairs.buffer, 0, length * 4);
+
+export function encodeHistogram(counts: ReadonlyMap<number, number>): Buffer {
+  const keys = [...counts.keys()].sort((x, y) => x - y);
+  const pairs = new Uint32Array(keys.length * 2);
+  let o = 0;
+  for (const bucket of keys) {
+    const count = counts.get(bucket) as number;
+    if (count <= 0) continue;
+    pairs[o++] = bucket;
+    pairs[o++] = Math.min(count, MAX_COUNT);
+  }
+  return toBuffer(pairs, o);
+}
+
+/** Adds a stored histogram's counts into `into`. */
+export function addEncoded(into: Map<number, number>, stored: Uint8Array): void {
+  const pairs = pairsOf(stored);
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const bucket = pairs[i] as number;
+    into.set(bucket, (into.get(bucket) ?? 0) + (pairs[i + 1] as number));
+  }
+}
+
+/** stored + delta (sign 1) or stored − delta (sign −1, counts floored at 0), by one merge walk. */
+export function mergeEncoded(stored: Uint8Array, delta: ReadonlyMap<number, number>, sign: 1 | -1): Buffer {
+  const a = pairsOf(stored);
+  const keys = [...delta.keys()].sort((x, y) => x - y);
+  const out = new Uint32Array(a.length + keys.length * 2);
+  let i = 0;
+  let j = 0;
+  let o = 0;
+  while (i < a.length || j < keys.length) {
+    const bucketA = i < a.length ? (a[i] as number) : Number.POSITIVE_INFINITY;
+    const bucketD = j < keys.length ? (keys[j] as number) : Number.POSITIVE_INFINITY;
+    let bucket: number;
+    let count: number;
+    if (bucketA < bucketD) {
+      bucket = bucketA;
+      count = a[i + 1] as number;
+      i += 2;
+    } else {
+      bucket = bucketD;
+      count = sign * (delta.get(bucketD) as number);
+      if (bucketA === bucketD) {
+        count += a[i + 1] as number;
+        i += 2;
+      }
+      j += 1;
+    }
+    if (count > 0) {
+      out[o++] = bucket;
+      out[o++] = Math.min(count, MAX_COUNT);
+    }
+  }
+  return toBuffer(out, o);
+}

@@ -24,7 +24,10 @@ export type IngestSpec<Input, Row> = {
   insert: (db: Db, row: Row) => boolean;
   /** Tool calls keep sessions.tool_call_count exact. */
   countsToolCalls?: boolean;
-  /** Runs in the same transaction with the rows actually inserted (not duplicates): tool calls maintain their rollups. */
+  /**
+   * Runs in the same transaction with the rows actually inserted (not duplicates), as the last
+   * step of a job that succeeded: tool calls maintain their rollups.
+   */
   onStored?: (db: Db, stored: Array<{ row: Row; session: SessionDims }>) => void;
 };
 

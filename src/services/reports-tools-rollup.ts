@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { bucketOf, percentiles } from '../lib/latency-histogram.js';
+import { addEncoded, bucketOf, percentiles } from '../lib/latency-histogram.js';
 import { iso } from '../lib/time.js';
 import { findProfile } from './profiles.js';
 import { and, type Params, type Prepared, type Range } from './reports-common.js';
@@ -92,12 +92,7 @@ function coalesce(ranges: Triple[]): Triple[] {
   return out;
 }
 
-function addHistogram(into: Map<number, number>, json: string): void {
-  const h = JSON.parse(json) as Record<string, number>;
-  for (const k in h) into.set(Number(k), (into.get(Number(k)) ?? 0) + (h[k] as number));
-}
-
-type RollupRow = [number, string, number, number, number, number, number, string];
+type RollupRow = [number, string, number, number, number, number, number, Uint8Array];
 
 /** Accumulates every cell × tool from the summaries, the slot rollups and raw rows. */
 function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Cell[], rawFrom: number): Map<string, { key: number; tool: string; acc: Acc }> {
@@ -120,7 +115,7 @@ function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Cell[
     acc.timeouts += timeouts;
     acc.sum += sum;
     acc.max = Math.max(acc.max, max);
-    addHistogram(acc.hist, histogram);
+    addEncoded(acc.hist, histogram);
   };
   const grains = scope.scope === '' ? [DAY_MS, HOUR_MS, SLOT_MS] : scope.scope === null ? [] : [DAY_MS];
   const { summaries, slots, raw } = plan(cells, grains, rawFrom);

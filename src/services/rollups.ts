@@ -1,10 +1,23 @@
 import { performance } from 'node:perf_hooks';
+import type { Statement } from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import { writeTransaction, type Db } from '../db/client.js';
 import { settings } from '../db/schema.js';
-import { bucketOf } from '../lib/latency-histogram.js';
+import { addEncoded, bucketOf, encodeHistogram, mergeEncoded } from '../lib/latency-histogram.js';
 import { checkAborted, TARGET_SLICE_MS, yieldToEventLoop, type SliceContext } from './retention-slices.js';
-import { APPLY_SLOTS_TO_SUMMARIES, DAY_MS, DELETE_EMPTY, FILL_SLOTS_FROM_RAW, GRAINS, SLOT_MS, UPSERT_SLOT, UPSERT_SUMMARY } from './rollups-sql.js';
+import type { WriteQueue } from './write-queue.js';
+import {
+  DAY_MS,
+  DELETE_EMPTY,
+  FILL_SLOTS_FROM_RAW,
+  GRAINS,
+  SLOT_MAX,
+  SLOT_MS,
+  SLOT_ROW,
+  SLOTS_IN_RANGE,
+  SUMMARY_MAX,
+  SUMMARY_ROW,
+} from './rollups-sql.js';
 
 export { SLOT_MS } from './rollups-sql.js';
 
@@ -26,19 +39,30 @@ export type RollupState = { built: boolean; next: number | null; end: number | n
 /** What one stored tool call contributes. */
 export type RollupInput = { toolName: string; durationMs: number; status: string; timestamp: number; profileId: number | null; project: string | null };
 
-/** One rollup row's delta: counters and a histogram {bucket: count}. */
-type Delta = { key: Array<number | string>; calls: number; errors: number; timeouts: number; sum: number; max: number; hist: Record<number, number> };
+type Key = Array<number | string>;
+/** What some calls add to (or take from) one rollup row. */
+type Delta = { key: Key; calls: number; errors: number; timeouts: number; sum: number; max: number; hist: Map<number, number> };
+type SlotRow = { slot_start: number; tool_name: string; profile_id: number; project: string; calls: number; errors: number; timeouts: number; duration_sum: number; duration_max: number; histogram: Uint8Array };
+
+type RowStatements = { get: Statement; insert: Statement; update: Statement };
+type StoredRow = { calls: number; errors: number; timeouts: number; duration_sum: number; duration_max: number; histogram: Uint8Array };
+
+const rowStatements = (s: Db['$client'], sql: Record<keyof RowStatements, string>): RowStatements => ({
+  get: s.prepare(sql.get),
+  insert: s.prepare(sql.insert),
+  update: s.prepare(sql.update),
+});
 
 function prepare(db: Db) {
   const s = db.$client;
-  // The histogram's bucket numbers in SQL too, so the backfill aggregates without leaving SQLite.
+  // Bucket numbers in SQL too, so a rebuild aggregates raw rows without leaving SQLite.
   s.function('latency_bucket', { deterministic: true }, (d: unknown) => bucketOf(Number(d)));
   return {
-    upsertSlot: s.prepare(UPSERT_SLOT),
-    upsertSummary: s.prepare(UPSERT_SUMMARY),
+    slotRow: rowStatements(s, SLOT_ROW),
+    summaryRow: rowStatements(s, SUMMARY_ROW),
     clearSlots: s.prepare('delete from tool_call_slot_rollups where slot_start >= @lo and slot_start < @hi'),
     fillSlots: s.prepare(FILL_SLOTS_FROM_RAW),
-    applyToSummaries: s.prepare(APPLY_SLOTS_TO_SUMMARIES),
+    slotsInRange: s.prepare(SLOTS_IN_RANGE),
     deleteEmpty: DELETE_EMPTY.map((sql) => s.prepare(sql)),
     rawRange: s.prepare('select min(timestamp) as lo, max(timestamp) as hi from tool_calls'),
     rawCalls: s.prepare('select count(*) as n from tool_calls where timestamp >= @lo and timestamp < @hi'),
@@ -47,16 +71,8 @@ function prepare(db: Db) {
       from tool_calls t join sessions s on s.id = t.session_id where t.session_id = ?`),
     callsOfProfile: s.prepare(`select t.tool_name as toolName, t.duration_ms as durationMs, t.status, t.timestamp, s.profile_id as profileId, s.project
       from sessions s join tool_calls t on t.session_id = s.id where s.profile_id = ?`),
-    slotMax: s.prepare(`update tool_call_slot_rollups set duration_max = coalesce((
-        select max(t.duration_ms) from tool_calls t join sessions s on s.id = t.session_id
-        where t.tool_name = @tool and t.timestamp >= @slot and t.timestamp < @slot + ${SLOT_MS}
-          and coalesce(s.profile_id, 0) = @profile and coalesce(s.project, '') = @project), 0)
-      where slot_start = @slot and tool_name = @tool and profile_id = @profile and project = @project`),
-    summaryMax: s.prepare(`update tool_call_summaries set duration_max = coalesce((
-        select max(r.duration_max) from tool_call_slot_rollups r
-        where r.slot_start >= @slot and r.slot_start < @slot + @grain and r.tool_name = @tool
-          and (@scope = '' or (@scope = 'profile:' || r.profile_id) or (@scope = 'project:' || r.project))), 0)
-      where grain = @grain and scope = @scope and slot_start = @slot and tool_name = @tool`),
+    slotMax: s.prepare(SLOT_MAX),
+    summaryMax: s.prepare(SUMMARY_MAX),
     oldest: ['tool_call_slot_rollups', 'tool_call_summaries'].map((t) => s.prepare(`select min(slot_start) as t from ${t}`)),
     deleteBefore: ['tool_call_slot_rollups', 'tool_call_summaries'].map((t) => s.prepare(`delete from ${t} where slot_start < @hi`)),
   };
@@ -72,55 +88,129 @@ function writeState(tx: Db, state: RollupState, now: number): void {
   tx.insert(settings).values({ key: STATE_KEY, value: state, updatedAt: now }).onConflictDoUpdate({ target: settings.key, set: { value: state, updatedAt: now } }).run();
 }
 
-/** The rows (as [key…, counters…, histogram JSON]) every call of `rows` adds to, summed per row, × sign. */
-function deltas(rows: readonly RollupInput[], sign: 1 | -1): { slots: Delta[]; summaries: Delta[] } {
-  const slots = new Map<string, Delta>();
-  const summaries = new Map<string, Delta>();
-  const add = (into: Map<string, Delta>, key: Array<number | string>, r: RollupInput, bucket: number) => {
+/** Sums what some calls (or some slot rollups) contribute to each rollup row, by the row's primary key. */
+class Deltas {
+  readonly rows = new Map<string, Delta>();
+
+  private at(key: Key): Delta {
     const id = key.join('\u0000');
-    let d = into.get(id);
+    let d = this.rows.get(id);
     if (!d) {
-      d = { key, calls: 0, errors: 0, timeouts: 0, sum: 0, max: 0, hist: {} };
-      into.set(id, d);
+      d = { key, calls: 0, errors: 0, timeouts: 0, sum: 0, max: 0, hist: new Map() };
+      this.rows.set(id, d);
     }
-    d.calls += sign;
-    if (r.status === 'error') d.errors += sign;
-    else if (r.status === 'timeout') d.timeouts += sign;
-    d.sum += sign * r.durationMs;
-    d.max = Math.max(d.max, sign > 0 ? r.durationMs : 0);
-    d.hist[bucket] = (d.hist[bucket] ?? 0) + sign;
-  };
-  for (const r of rows) {
-    const bucket = bucketOf(r.durationMs);
-    const profile = r.profileId ?? 0;
-    const project = r.project ?? '';
-    add(slots, [slotOf(r.timestamp), r.toolName, profile, project], r, bucket);
-    for (const grain of GRAINS) add(summaries, [grain, '', Math.floor(r.timestamp / grain) * grain, r.toolName], r, bucket);
-    const day = Math.floor(r.timestamp / DAY_MS) * DAY_MS;
-    if (profile !== 0) add(summaries, [DAY_MS, `profile:${profile}`, day, r.toolName], r, bucket);
-    if (project !== '') add(summaries, [DAY_MS, `project:${project}`, day, r.toolName], r, bucket);
+    return d;
   }
-  return { slots: [...slots.values()], summaries: [...summaries.values()] };
+
+  call(key: Key, r: RollupInput, bucket: number): void {
+    const d = this.at(key);
+    d.calls += 1;
+    if (r.status === 'error') d.errors += 1;
+    else if (r.status === 'timeout') d.timeouts += 1;
+    d.sum += r.durationMs;
+    d.max = Math.max(d.max, r.durationMs);
+    d.hist.set(bucket, (d.hist.get(bucket) ?? 0) + 1);
+  }
+
+  /** Another delta (a slot row's, feeding the summaries). */
+  delta(key: Key, x: Delta): void {
+    const d = this.at(key);
+    d.calls += x.calls;
+    d.errors += x.errors;
+    d.timeouts += x.timeouts;
+    d.sum += x.sum;
+    d.max = Math.max(d.max, x.max);
+    for (const [bucket, count] of x.hist) d.hist.set(bucket, (d.hist.get(bucket) ?? 0) + count);
+  }
+
+  slot(key: Key, r: SlotRow): void {
+    const d = this.at(key);
+    d.calls += r.calls;
+    d.errors += r.errors;
+    d.timeouts += r.timeouts;
+    d.sum += r.duration_sum;
+    d.max = Math.max(d.max, r.duration_max);
+    addEncoded(d.hist, r.histogram);
+  }
 }
 
-const params = (d: Delta) => [...d.key, d.calls, d.errors, d.timeouts, d.sum, d.max, JSON.stringify(d.hist)];
+/** The summary rows a slot-level contribution feeds: the '' scope at every grain, the day of its profile and of its project. */
+function summaryKeys(t: number, tool: string, profile: number, project: string): Key[] {
+  const keys: Key[] = GRAINS.map((g) => [g, '', Math.floor(t / g) * g, tool]);
+  const day = Math.floor(t / DAY_MS) * DAY_MS;
+  if (profile !== 0) keys.push([DAY_MS, `profile:${profile}`, day, tool]);
+  if (project !== '') keys.push([DAY_MS, `project:${project}`, day, tool]);
+  return keys;
+}
 
 export type RebuildOptions = { signal?: AbortSignal; resume?: boolean; onSlice?: (elapsedMs: number, slots: number) => void };
 export type RebuildResult = { slots: number; from: number | null; to: number | null; seconds: number };
 
-export function createRollupService({ db, now }: { db: Db; now: () => number }) {
+export function createRollupService({ db, now, writes }: { db: Db; now: () => number; writes?: WriteQueue }) {
   const st = prepare(db);
+  // Calls stored by the jobs of one group commit: their rollups are written once, at its end,
+  // so a rollup row several concurrent batches touch is read, merged and written once.
+  let deferred: RollupInput[] = [];
+  writes?.beforeCommit(() => {
+    const rows = deferred;
+    deferred = [];
+    if (rows.length > 0) applyCalls(rows, 1);
+  });
 
-  function apply(rows: readonly RollupInput[], sign: 1 | -1) {
-    const d = deltas(rows, sign);
-    for (const x of d.slots) st.upsertSlot.run(params(x));
-    for (const x of d.summaries) st.upsertSummary.run(params(x));
-    return d;
+  /**
+   * Adds (sign 1) or subtracts (sign −1) deltas: a subtraction only touches rows that exist and
+   * leaves their max alone (the caller recomputes it or knows it cannot have shrunk).
+   */
+  function write(d: Deltas, row: RowStatements, sign: 1 | -1): void {
+    for (const x of d.rows.values()) {
+      const cur = row.get.get(...x.key) as StoredRow | undefined;
+      if (!cur) {
+        if (sign > 0) row.insert.run(...x.key, x.calls, x.errors, x.timeouts, x.sum, x.max, encodeHistogram(x.hist));
+        continue;
+      }
+      row.update.run(
+        cur.calls + sign * x.calls,
+        cur.errors + sign * x.errors,
+        cur.timeouts + sign * x.timeouts,
+        cur.duration_sum + sign * x.sum,
+        sign > 0 ? Math.max(cur.duration_max, x.max) : cur.duration_max,
+        mergeEncoded(cur.histogram, x.hist, sign),
+        ...x.key,
+      );
+    }
   }
 
-  /** Adds stored tool calls to their rollups: one upsert per rollup row the batch touches (inside the caller's transaction). */
+  function applyCalls(rows: readonly RollupInput[], sign: 1 | -1): { slots: Deltas; summaries: Deltas } {
+    const slots = new Deltas();
+    const summaries = new Deltas();
+    for (const r of rows) slots.call([slotOf(r.timestamp), r.toolName, r.profileId ?? 0, r.project ?? ''], r, bucketOf(r.durationMs));
+    // Every summary key is a function of the slot key (a slot lies in one hour and one day).
+    for (const d of slots.rows.values()) {
+      const [slot, tool, profile, project] = d.key as [number, string, number, string];
+      for (const key of summaryKeys(slot, tool, profile, project)) summaries.delta(key, d);
+    }
+    write(slots, st.slotRow, sign);
+    write(summaries, st.summaryRow, sign);
+    return { slots, summaries };
+  }
+
+  /** Adds (sign 1) or subtracts (sign −1) the slot rollups of [lo, hi) to or from the summaries they feed. */
+  function applySlotsToSummaries(lo: number, hi: number, sign: 1 | -1): void {
+    const summaries = new Deltas();
+    for (const r of st.slotsInRange.iterate({ lo, hi }) as Iterable<SlotRow>) {
+      for (const key of summaryKeys(r.slot_start, r.tool_name, r.profile_id, r.project)) summaries.slot(key, r);
+    }
+    write(summaries, st.summaryRow, sign);
+  }
+
+  /**
+   * Adds stored tool calls to their rollups, inside the caller's transaction: at the end of the
+   * group commit when called from one of its jobs (as the last step of a job that succeeded),
+   * at once otherwise.
+   */
   function record(rows: readonly RollupInput[]): void {
-    apply(rows, 1);
+    if (writes?.inGroup()) for (const r of rows) deferred.push(r);
+    else applyCalls(rows, 1);
   }
 
   /**
@@ -130,9 +220,9 @@ export function createRollupService({ db, now }: { db: Db; now: () => number }) 
    */
   function forget(rows: readonly RollupInput[]): void {
     if (rows.length === 0) return;
-    const d = apply(rows, -1);
-    for (const { key } of d.slots) st.slotMax.run({ slot: key[0], tool: key[1], profile: key[2], project: key[3] });
-    for (const { key } of d.summaries) st.summaryMax.run({ grain: key[0], scope: key[1], slot: key[2], tool: key[3] });
+    const { slots, summaries } = applyCalls(rows, -1);
+    for (const { key } of slots.rows.values()) st.slotMax.run({ slot: key[0], tool: key[1], profile: key[2], project: key[3] });
+    for (const { key } of summaries.rows.values()) st.summaryMax.run({ grain: key[0], scope: key[1], slot: key[2], tool: key[3] });
     for (const s of st.deleteEmpty) s.run();
   }
 
@@ -142,15 +232,15 @@ export function createRollupService({ db, now }: { db: Db; now: () => number }) 
 
   /**
    * Recomputes the slots of [lo, hi) from the raw rows, in one transaction: their old
-   * contribution leaves the summaries, the new one enters. The summaries' max only grows, so a
-   * rebuild never lowers it (a slot's raw rows only ever gain rows between rebuilds: deleted
-   * sessions were subtracted when they went).
+   * contribution leaves the summaries, the new one enters. A subtraction keeps the summaries'
+   * max, which is right because a slot's raw rows only gain rows between rebuilds (deleted
+   * sessions were subtracted, max recomputed, when they went).
    */
   function rebuildSlots(lo: number, hi: number): void {
-    st.applyToSummaries.run({ lo, hi, sign: -1 });
+    applySlotsToSummaries(lo, hi, -1);
     st.clearSlots.run({ lo, hi });
     st.fillSlots.run({ lo, hi });
-    st.applyToSummaries.run({ lo, hi, sign: 1 });
+    applySlotsToSummaries(lo, hi, 1);
     st.deleteEmpty[1]?.run();
   }
 

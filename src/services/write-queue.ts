@@ -28,11 +28,24 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
   let pending: Job[] = [];
   let pendingWeight = 0;
   let timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  let grouping = false;
+  const beforeCommit: Array<() => void> = [];
 
   // Built once (better-sqlite3 wraps them per call otherwise): inside the group's transaction
   // each job runs in its own SAVEPOINT, so a failing job rolls back alone.
   const runJob = sqlite.transaction((job: Job) => job.fn(db));
   const runGroup = sqlite.transaction((jobs: Job[], outcomes: Outcome[]) => {
+    grouping = true;
+    try {
+      runJobs(jobs, outcomes);
+      // What the jobs deferred to the end of the group (rollups) goes into the same transaction.
+      for (const hook of beforeCommit) hook();
+    } finally {
+      grouping = false;
+    }
+  });
+
+  function runJobs(jobs: Job[], outcomes: Outcome[]): void {
     for (const job of jobs) {
       // Some errors (disk full, I/O) make SQLite roll back the whole transaction: the jobs
       // before were undone too and the rest would run in autocommit, so fail the group.
@@ -43,7 +56,7 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
         outcomes.push({ ok: false, error });
       }
     }
-  });
+  }
 
   function flush(): void {
     if (timer) {
@@ -82,6 +95,12 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
     },
     /** Commits whatever is waiting now (used on shutdown). */
     flush,
+    /** True while a group's jobs run: work they defer with beforeCommit lands in their transaction. */
+    inGroup: () => grouping,
+    /** Runs hook at the end of every group, inside its transaction (a throw fails the whole group). */
+    beforeCommit(hook: () => void): void {
+      beforeCommit.push(hook);
+    },
   };
 }
 

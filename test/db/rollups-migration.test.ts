@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import { MIGRATIONS_FOLDER, runMigrations } from '../../src/db/migrate.js';
+import { addEncoded } from '../../src/lib/latency-histogram.js';
 import { createRollupService } from '../../src/services/rollups.js';
 import { tempDir } from '../helper.js';
 
@@ -18,8 +19,14 @@ function migrationsUpTo(dir: string, count: number): string {
   return folder;
 }
 
+/** Both rollup levels, histograms decoded. */
 const dump = (db: Db) => {
-  const rows = (sql: string) => (db.$client.prepare(sql).all() as Array<{ histogram: string }>).map((r) => ({ ...r, histogram: JSON.parse(r.histogram) as unknown }));
+  const rows = (sql: string) =>
+    (db.$client.prepare(sql).all() as Array<{ histogram: Uint8Array }>).map((r) => {
+      const histogram = new Map<number, number>();
+      addEncoded(histogram, r.histogram);
+      return { ...r, histogram: Object.fromEntries(histogram) };
+    });
   return { slots: rows('select * from tool_call_slot_rollups order by 1, 2, 3, 4'), summaries: rows('select * from tool_call_summaries order by 1, 2, 3, 4') };
 };
 

@@ -129,11 +129,11 @@ function paramsArb(start: number, span: number): fc.Arbitrary<Params> {
     });
 }
 
-/** Both rollup levels, histograms parsed (their key order depends on who wrote them). */
-const dump = (app: TestApp) => {
-  const rows = (sql: string) => (app.db.$client.prepare(sql).all() as Array<{ histogram: string }>).map((r) => ({ ...r, histogram: JSON.parse(r.histogram) as unknown }));
-  return { slots: rows('select * from tool_call_slot_rollups order by 1, 2, 3, 4'), summaries: rows('select * from tool_call_summaries order by 1, 2, 3, 4') };
-};
+/** Both rollup levels. */
+const dump = (app: TestApp) => ({
+  slots: app.db.$client.prepare('select * from tool_call_slot_rollups order by 1, 2, 3, 4').all(),
+  summaries: app.db.$client.prepare('select * from tool_call_summaries order by 1, 2, 3, 4').all(),
+});
 
 for (const seedValue of [1, 2]) {
   test(`property: rollup answers equal raw answers (dataset ${seedValue}), kept by ingest, rebuilt, and after raw retention`, { timeout: 240_000 }, async (t) => {
