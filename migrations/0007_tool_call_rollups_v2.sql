@@ -24,7 +24,7 @@ CREATE TABLE `tool_call_summaries` (
 	`duration_sum` integer NOT NULL,
 	`duration_max` integer NOT NULL,
 	`histogram` blob NOT NULL,
-	PRIMARY KEY(`grain`, `scope`, `slot_start`, `tool_name`)
+	PRIMARY KEY(`grain`, `slot_start`, `scope`, `tool_name`)
 );
 --> statement-breakpoint
 CREATE INDEX `tool_call_summaries_empty_idx` ON `tool_call_summaries` (`grain`) WHERE "tool_call_summaries"."calls" = 0;

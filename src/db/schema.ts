@@ -148,8 +148,8 @@ export const toolCallSlotRollups = sqliteTable(
 
 /**
  * The summary level the unfiltered (or singly filtered) reports read: per grain (15 minutes,
- * 1 hour, 1 day, all UTC-aligned), scope and tool. Scope '' = every call, at all three
- * grains; 'profile:<id>' and 'project:<name>' = the calls of one profile or project, per day
+ * 30 minutes, 1 hour, 1 day, all UTC-aligned), scope and tool. Scope '' = every call, at every
+ * grain; 'profile:<id>' and 'project:<name>' = the calls of one profile or project, per day
  * only. A report cell is cut into the largest aligned pieces that fit, so 30 days are ~30 rows
  * per tool whatever the ingest rate.
  */
@@ -168,7 +168,9 @@ export const toolCallSummaries = sqliteTable(
     histogram: blob('histogram', { mode: 'buffer' }).notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.grain, t.scope, t.slotStart, t.toolName] }),
+    // (grain, slot_start) first: a report's pieces are point lookups either way, and a day's
+    // rows of one grain are one range (rebuild, retention).
+    primaryKey({ columns: [t.grain, t.slotStart, t.scope, t.toolName] }),
     index('tool_call_summaries_empty_idx').on(t.grain).where(sql`${t.calls} = 0`),
   ],
 );

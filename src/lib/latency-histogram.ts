@@ -69,23 +69,68 @@ export const nearestRank = (p: number, n: number): number => Math.max(1, Math.fl
  */
 export function percentiles(entries: Iterable<readonly [number, number]>, ps: readonly number[], max: number): Array<number | null> {
   const merged = new Map<number, number>();
+  for (const [bucket, count] of entries) merged.set(bucket, (merged.get(bucket) ?? 0) + count);
+  return percentilesOfPairs(pairsOfMap(merged), ps, max);
+}
+
+/** percentiles() over flat [bucket, count, bucket, count, …] pairs sorted by bucket. */
+export function percentilesOfPairs(pairs: ArrayLike<number>, ps: readonly number[], max: number): Array<number | null> {
   let n = 0;
-  for (const [bucket, count] of entries) {
-    merged.set(bucket, (merged.get(bucket) ?? 0) + count);
-    n += count;
-  }
+  for (let i = 1; i < pairs.length; i += 2) n += pairs[i] as number;
   if (n === 0) return ps.map(() => null);
-  const sorted = [...merged].sort((x, y) => x[0] - y[0]);
   return ps.map((p) => {
     const rank = nearestRank(p, n);
     let seen = 0;
-    for (const [bucket, count] of sorted) {
-      seen += count;
-      if (seen >= rank) return Math.min(representative(bucket), max);
+    for (let i = 0; i < pairs.length; i += 2) {
+      seen += pairs[i + 1] as number;
+      if (seen >= rank) return Math.min(representative(pairs[i] as number), max);
     }
     /* c8 ignore next */
     return max;
   });
+}
+
+/** A Map of bucket → count as flat pairs sorted by bucket. */
+export function pairsOfMap(counts: ReadonlyMap<number, number>): Float64Array {
+  const keys = Float64Array.from(counts.keys()).sort();
+  const pairs = new Float64Array(keys.length * 2);
+  keys.forEach((bucket, i) => {
+    pairs[2 * i] = bucket;
+    pairs[2 * i + 1] = counts.get(bucket) as number;
+  });
+  return pairs;
+}
+
+/** Two sorted flat pair lists as one (counts of equal buckets added). */
+export function mergePairs(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let o = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x <= y) {
+      out[o] = x;
+      out[o + 1] = (a[i + 1] as number) + (x === y ? (b[j + 1] as number) : 0);
+      if (x === y) j += 2;
+      i += 2;
+    } else {
+      out[o] = y;
+      out[o + 1] = b[j + 1] as number;
+      j += 2;
+    }
+    o += 2;
+  }
+  for (; i < a.length; i += 2, o += 2) {
+    out[o] = a[i] as number;
+    out[o + 1] = a[i + 1] as number;
+  }
+  for (; j < b.length; j += 2, o += 2) {
+    out[o] = b[j] as number;
+    out[o + 1] = b[j + 1] as number;
+  }
+  return out.subarray(0, o);
 }
 
 /**
@@ -97,8 +142,10 @@ export function percentiles(entries: Iterable<readonly [number, number]>, ps: re
  */
 const MAX_COUNT = 0xffff_ffff;
 
-/** The pairs of a stored histogram as an aligned copy. */
-function pairsOf(stored: Uint8Array): Uint32Array {
+/** The flat [bucket, count, …] pairs of a stored histogram (read-only: may share the blob's memory). */
+export function pairsOf(stored: Uint8Array): Uint32Array {
+  // Blobs read from SQLite are buffers of their own: a view when aligned, a copy otherwise.
+  if (stored.byteOffset % 4 === 0) return new Uint32Array(stored.buffer, stored.byteOffset, stored.byteLength >>> 2);
   const pairs = new Uint32Array(stored.byteLength >>> 2);
   new Uint8Array(pairs.buffer).set(stored.subarray(0, pairs.length * 4));
   return pairs;

@@ -1,15 +1,15 @@
 import type { Db } from '../db/client.js';
-import { addEncoded, bucketOf, percentiles } from '../lib/latency-histogram.js';
+import { bucketOf, mergePairs, pairsOf, pairsOfMap, percentilesOfPairs } from '../lib/latency-histogram.js';
 import { iso } from '../lib/time.js';
 import { findProfile } from './profiles.js';
 import { and, type Params, type Prepared, type Range } from './reports-common.js';
-import { bucketTable, toolScope, type ToolFilter, type ToolsReportRow, type ToolsTimeseriesRow } from './reports-tools.js';
-import { DAY_MS, HOUR_MS, SLOT_MS } from './rollups-sql.js';
+import { bucketTable, type ToolFilter, type ToolsReportRow, type ToolsTimeseriesRow } from './reports-tools.js';
+import { DAY_MS, GRAINS, SLOT_MS } from './rollups-sql.js';
 
 /**
  * The tool reports from rollups (issue 9). A report cell (the whole range, or one local hour or
- * day) is cut into the largest UTC-aligned pieces that fit: whole days, hours and 15-minute
- * slots of the summaries, so 30 days cost ~30 rows per tool. Local hours and days of every real
+ * day) is cut into the largest UTC-aligned pieces that fit: whole days, hours, half hours and
+ * 15-minute slots of the summaries, so 30 days cost ~30 rows per tool. Local hours and days of every real
  * zone start on slot boundaries, so only the range's own ends leave partial slots: those come
  * from raw rows. Counts, sums, rates, averages and max are exactly the raw figures; percentiles
  * come from the merged histograms (within 1 %).
@@ -19,7 +19,8 @@ import { DAY_MS, HOUR_MS, SLOT_MS } from './rollups-sql.js';
  * only. Slot level means raw rows where they are all still stored, the slot rollups before that.
  */
 
-type Acc = { calls: number; errors: number; timeouts: number; sum: number; max: number; hist: Map<number, number> };
+/** A cell's figures; its histogram as the stored pieces' pairs plus the raw calls' buckets, merged once at the end. */
+type Acc = { calls: number; errors: number; timeouts: number; sum: number; max: number; parts: Uint32Array[]; raw: Map<number, number> | null };
 type Cell = { key: number; lo: number; hi: number };
 /** [cell key, lo, hi] for range joins; [cell key, grain, slot] for summary lookups. */
 type Triple = [number, number, number];
@@ -82,6 +83,18 @@ function plan(cells: Cell[], grains: readonly number[], rawFrom: number): Plan {
 }
 
 /** Merges pieces that follow each other within a cell (fewer, longer range scans). */
+/** The index of the last element of sorted `xs` that is ≤ x (xs[0] ≤ x). */
+function lastAtOrBefore(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if ((xs[mid] as number) <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 function coalesce(ranges: Triple[]): Triple[] {
   const out: Triple[] = [];
   for (const r of ranges) {
@@ -103,7 +116,7 @@ function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Cell[
     const id = `${key}\u0000${tool}`;
     let cell = out.get(id);
     if (!cell) {
-      cell = { key, tool, acc: { calls: 0, errors: 0, timeouts: 0, sum: 0, max: 0, hist: new Map() } };
+      cell = { key, tool, acc: { calls: 0, errors: 0, timeouts: 0, sum: 0, max: 0, parts: [], raw: null } };
       out.set(id, cell);
     }
     return cell.acc;
@@ -115,9 +128,9 @@ function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Cell[
     acc.timeouts += timeouts;
     acc.sum += sum;
     acc.max = Math.max(acc.max, max);
-    addEncoded(acc.hist, histogram);
+    acc.parts.push(pairsOf(histogram));
   };
-  const grains = scope.scope === '' ? [DAY_MS, HOUR_MS, SLOT_MS] : scope.scope === null ? [] : [DAY_MS];
+  const grains: readonly number[] = scope.scope === '' ? GRAINS : scope.scope === null ? [] : [DAY_MS];
   const { summaries, slots, raw } = plan(cells, grains, rawFrom);
   const toolWhere = filter.tool === undefined ? '' : ' and r.tool_name = @tool';
   const toolParam: Params = filter.tool === undefined ? {} : { tool: filter.tool };
@@ -135,22 +148,46 @@ function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Cell[
     for (const row of rows.raw().iterate({ ...params, pieces: JSON.stringify(coalesce(slots)) })) addRow(row as RollupRow);
   }
   if (raw.length > 0) {
-    const rawScope = toolScope(db, filter);
+    // The pieces drive (CROSS JOIN keeps that order): each is a range scan of the time index, or
+    // with a profile or project, a range seek per matching session on (session_id, timestamp);
+    // left to itself the planner read every call of the project's sessions.
+    const where: string[] = [];
+    const params: Params = { ...toolParam };
+    if (scope.profileId !== undefined) {
+      where.push('s.profile_id = @profileId');
+      params.profileId = scope.profileId;
+    }
+    if (filter.project !== undefined) {
+      where.push('s.project = @project');
+      params.project = filter.project;
+    }
+    const source = where.length === 0 ? 'p cross join tool_calls t' : 'p cross join sessions s cross join tool_calls t on t.session_id = s.id';
+    // Adjacent pieces of different cells are read as one range; each row finds its cell after.
+    const pieces = [...raw].sort((x, y) => x[1] - y[1]);
+    const starts = pieces.map((x) => x[1]);
+    const ranges = coalesce(pieces.map(([, a, b]) => [0, a, b] as Triple));
     const rows = prepared(`with ${TRIPLES}
-      select p.k, t.tool_name, t.status, t.duration_ms from p join tool_calls t on t.timestamp >= p.a and t.timestamp < p.b
-      where ${and(rawScope.where)}`);
-    for (const [k, tool, status, d] of rows.raw().iterate({ ...rawScope.params, pieces: JSON.stringify(coalesce(raw)) }) as Iterable<[number, string, string, number]>) {
-      const acc = accOf(k, tool);
+      select t.timestamp, t.tool_name, t.status, t.duration_ms from ${source}
+      where t.timestamp >= p.a and t.timestamp < p.b and ${and(where)}${toolWhere.replace('r.tool_name', 't.tool_name')}`);
+    for (const [ts, tool, status, d] of rows.raw().iterate({ ...params, pieces: JSON.stringify(ranges) }) as Iterable<[number, string, string, number]>) {
+      const acc = accOf((pieces[lastAtOrBefore(starts, ts)] as Triple)[0], tool);
       acc.calls += 1;
       if (status === 'error') acc.errors += 1;
       else if (status === 'timeout') acc.timeouts += 1;
       acc.sum += d;
       acc.max = Math.max(acc.max, d);
       const b = bucketOf(d);
-      acc.hist.set(b, (acc.hist.get(b) ?? 0) + 1);
+      acc.raw ??= new Map();
+      acc.raw.set(b, (acc.raw.get(b) ?? 0) + 1);
     }
   }
   return out;
+}
+
+function cellPercentiles(acc: Acc, ps: readonly number[]): Array<number | null> {
+  let pairs: ArrayLike<number> = acc.raw ? pairsOfMap(acc.raw) : new Float64Array(0);
+  for (const part of acc.parts) pairs = pairs.length === 0 ? part : mergePairs(pairs, part);
+  return percentilesOfPairs(pairs, ps, acc.max);
 }
 
 /** SQLite orders text by its UTF-8 bytes (BINARY); JavaScript's < by UTF-16 code units. */
@@ -160,7 +197,7 @@ export function toolsReportFromRollups(db: Db, prepared: Prepared, range: Range,
   const cells = accumulate(db, prepared, filter, [{ key: 0, lo: range.from, hi: range.to }], rawFrom);
   const rows: ToolsReportRow[] = [];
   for (const { tool, acc } of cells.values()) {
-    const [p50, p95, p99] = percentiles(acc.hist, [50, 95, 99], acc.max);
+    const [p50, p95, p99] = cellPercentiles(acc, [50, 95, 99]);
     rows.push({
       toolName: tool,
       calls: acc.calls,
@@ -195,6 +232,6 @@ export function toolsTimeseriesFromRollups(
     calls: acc.calls,
     errors: acc.errors,
     avgDurationMs: acc.sum / acc.calls,
-    p95DurationMs: percentiles(acc.hist, [95], acc.max)[0] ?? null,
+    p95DurationMs: cellPercentiles(acc, [95])[0] ?? null,
   }));
 }

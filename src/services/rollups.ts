@@ -9,6 +9,7 @@ import type { WriteQueue } from './write-queue.js';
 import {
   DAY_MS,
   DELETE_EMPTY,
+  HOUR_MS,
   FILL_SLOTS_FROM_RAW,
   GRAINS,
   SLOT_MAX,
@@ -63,6 +64,8 @@ function prepare(db: Db) {
     clearSlots: s.prepare('delete from tool_call_slot_rollups where slot_start >= @lo and slot_start < @hi'),
     fillSlots: s.prepare(FILL_SLOTS_FROM_RAW),
     slotsInRange: s.prepare(SLOTS_IN_RANGE),
+    dayFingerprint: s.prepare('select count(*) as n, total(calls) as calls, total(duration_sum) as sum from tool_call_slot_rollups where slot_start >= @lo and slot_start < @hi'),
+    clearSummaries: s.prepare('delete from tool_call_summaries where grain = @grain and slot_start >= @lo and slot_start < @hi'),
     deleteEmpty: DELETE_EMPTY.map((sql) => s.prepare(sql)),
     rawRange: s.prepare('select min(timestamp) as lo, max(timestamp) as hi from tool_calls'),
     rawCalls: s.prepare('select count(*) as n from tool_calls where timestamp >= @lo and timestamp < @hi'),
@@ -73,8 +76,9 @@ function prepare(db: Db) {
       from sessions s join tool_calls t on t.session_id = s.id where s.profile_id = ?`),
     slotMax: s.prepare(SLOT_MAX),
     summaryMax: s.prepare(SUMMARY_MAX),
-    oldest: ['tool_call_slot_rollups', 'tool_call_summaries'].map((t) => s.prepare(`select min(slot_start) as t from ${t}`)),
-    deleteBefore: ['tool_call_slot_rollups', 'tool_call_summaries'].map((t) => s.prepare(`delete from ${t} where slot_start < @hi`)),
+    // Per grain for the summaries: their primary key starts with (grain, slot_start).
+    oldest: [s.prepare('select min(slot_start) as t from tool_call_slot_rollups'), ...GRAINS.map((g) => s.prepare(`select min(slot_start) as t from tool_call_summaries where grain = ${g}`))],
+    deleteBefore: [s.prepare('delete from tool_call_slot_rollups where slot_start < @hi'), ...GRAINS.map((g) => s.prepare(`delete from tool_call_summaries where grain = ${g} and slot_start < @hi`))],
   };
 }
 
@@ -194,15 +198,6 @@ export function createRollupService({ db, now, writes }: { db: Db; now: () => nu
     return { slots, summaries };
   }
 
-  /** Adds (sign 1) or subtracts (sign −1) the slot rollups of [lo, hi) to or from the summaries they feed. */
-  function applySlotsToSummaries(lo: number, hi: number, sign: 1 | -1): void {
-    const summaries = new Deltas();
-    for (const r of st.slotsInRange.iterate({ lo, hi }) as Iterable<SlotRow>) {
-      for (const key of summaryKeys(r.slot_start, r.tool_name, r.profile_id, r.project)) summaries.slot(key, r);
-    }
-    write(summaries, st.summaryRow, sign);
-  }
-
   /**
    * Adds stored tool calls to their rollups, inside the caller's transaction: at the end of the
    * group commit when called from one of its jobs (as the last step of a job that succeeded),
@@ -230,18 +225,43 @@ export function createRollupService({ db, now, writes }: { db: Db; now: () => nu
   const callsOf = (of: { sessionId: string } | { profileId: number }): RollupInput[] =>
     ('sessionId' in of ? st.callsOfSession.all(of.sessionId) : st.callsOfProfile.all(of.profileId)) as RollupInput[];
 
-  /**
-   * Recomputes the slots of [lo, hi) from the raw rows, in one transaction: their old
-   * contribution leaves the summaries, the new one enters. A subtraction keeps the summaries'
-   * max, which is right because a slot's raw rows only gain rows between rebuilds (deleted
-   * sessions were subtracted, max recomputed, when they went).
-   */
+  /** Recomputes the slot rollups of [lo, hi) from the raw rows (the caller's transaction). */
   function rebuildSlots(lo: number, hi: number): void {
-    applySlotsToSummaries(lo, hi, -1);
     st.clearSlots.run({ lo, hi });
     st.fillSlots.run({ lo, hi });
-    applySlotsToSummaries(lo, hi, 1);
-    st.deleteEmpty[1]?.run();
+  }
+
+  /** What a day's summaries were computed from: changes whenever ingest or a delete touches the day. */
+  const fingerprint = (day: number) => JSON.stringify(st.dayFingerprint.get({ lo: day, hi: day + DAY_MS }));
+
+  /** Folds the slot rollups of [lo, hi) into summary deltas. */
+  function foldSlots(into: Deltas, lo: number, hi: number): void {
+    for (const r of st.slotsInRange.iterate({ lo, hi }) as Iterable<SlotRow>) {
+      for (const key of summaryKeys(r.slot_start, r.tool_name, r.profile_id, r.project)) into.slot(key, r);
+    }
+  }
+
+  /**
+   * Recomputes every summary of one UTC day from its slot rollups: read in hour-long chunks,
+   * yielding between them, then written in one short transaction — after checking that nothing
+   * wrote to the day meanwhile (else it is folded again inside the transaction).
+   */
+  async function rebuildDaySummaries(day: number, signal?: AbortSignal): Promise<void> {
+    let deltas = new Deltas();
+    const before = fingerprint(day);
+    for (let lo = day; lo < day + DAY_MS; lo += HOUR_MS) {
+      checkAborted(signal);
+      foldSlots(deltas, lo, lo + HOUR_MS);
+      await yieldToEventLoop();
+    }
+    writeTransaction(db, () => {
+      if (fingerprint(day) !== before) {
+        deltas = new Deltas();
+        foldSlots(deltas, day, day + DAY_MS);
+      }
+      for (const grain of GRAINS) st.clearSummaries.run({ grain, lo: day, hi: day + DAY_MS });
+      write(deltas, st.summaryRow, 1);
+    });
   }
 
   /** Where a rebuild starts: the oldest raw slot, unless retention emptied part of it and its rollups hold more. */
@@ -255,10 +275,11 @@ export function createRollupService({ db, now, writes }: { db: Db; now: () => nu
   }
 
   /**
-   * Builds (or, resuming, finishes) the rollups of every stored raw tool call, in slot-range
-   * slices sized to TARGET_SLICE_MS, yielding between them; the cursor is saved with each slice,
-   * so an interrupted backfill resumes where it stopped. Ingest keeps running meanwhile: it
-   * maintains the slots already done, and a slot not yet done is recomputed from raw later.
+   * Builds (or, resuming, finishes) the rollups of every stored raw tool call, one UTC day at a
+   * time: its slot rollups from raw rows in slot-range slices sized to TARGET_SLICE_MS, then its
+   * summaries from those, yielding between every step; the cursor is saved with each slice, so
+   * an interrupted backfill resumes where it stopped. Ingest keeps running meanwhile: it keeps
+   * what is done up to date, and what is not done yet is recomputed later.
    */
   async function rebuild(opts: RebuildOptions = {}): Promise<RebuildResult> {
     const t0 = performance.now();
@@ -268,6 +289,8 @@ export function createRollupService({ db, now, writes }: { db: Db; now: () => nu
     if (opts.resume && state.next !== null && state.end !== null) {
       cursor = state.next;
       end = state.end;
+      // It may have stopped between a day's last slot and that day's summaries.
+      await rebuildDaySummaries(Math.floor((cursor - 1) / DAY_MS) * DAY_MS, opts.signal);
     } else {
       const range = startSlot();
       if (!range) {
@@ -282,23 +305,29 @@ export function createRollupService({ db, now, writes }: { db: Db; now: () => nu
     let span = 4;
     let slots = 0;
     while (cursor < end) {
-      checkAborted(opts.signal);
-      const hi = Math.min(end, cursor + span * SLOT_MS);
-      const started = performance.now();
-      const lo = cursor;
-      const done = hi >= end;
-      writeTransaction(db, (tx) => {
-        rebuildSlots(lo, hi);
-        writeState(tx, { built: done || state.built, next: done ? null : hi, end: done ? null : end }, now());
-      });
-      const ms = performance.now() - started;
-      const n = (hi - lo) / SLOT_MS;
-      opts.onSlice?.(ms, n);
-      slots += n;
-      cursor = hi;
-      span = Math.max(1, Math.min(span * 2, Math.floor((n * TARGET_SLICE_MS) / Math.max(ms, 0.05))));
-      await yieldToEventLoop();
+      // One UTC day at a time: its slots in slices, then its summaries from them.
+      const dayEnd = Math.min(end, Math.floor(cursor / DAY_MS) * DAY_MS + DAY_MS);
+      while (cursor < dayEnd) {
+        checkAborted(opts.signal);
+        const lo = cursor;
+        const hi = Math.min(dayEnd, cursor + span * SLOT_MS);
+        const started = performance.now();
+        writeTransaction(db, (tx) => {
+          rebuildSlots(lo, hi);
+          writeState(tx, { built: state.built, next: hi, end }, now());
+        });
+        const ms = performance.now() - started;
+        const n = (hi - lo) / SLOT_MS;
+        opts.onSlice?.(ms, n);
+        slots += n;
+        cursor = hi;
+        span = Math.max(1, Math.min(span * 2, Math.floor((n * TARGET_SLICE_MS) / Math.max(ms, 0.05))));
+        await yieldToEventLoop();
+      }
+      await rebuildDaySummaries(Math.floor((dayEnd - 1) / DAY_MS) * DAY_MS, opts.signal);
     }
+    const done = { built: true, next: null, end: null };
+    writeTransaction(db, (tx) => writeState(tx, done, now()));
     return { slots, from, to: end, seconds: (performance.now() - t0) / 1000 };
   }
 

@@ -1,7 +1,25 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { bucketError, bucketOf, EXACT, lowerBound, nearestRank, percentiles, representative, upperBound } from '../../src/lib/latency-histogram.js';
+import Database from 'better-sqlite3';
+import {
+  addEncoded,
+  bucketError,
+  bucketOf,
+  encodeHistogram,
+  EXACT,
+  lowerBound,
+  mergeEncoded,
+  mergePairs,
+  nearestRank,
+  pairsOf,
+  pairsOfMap,
+  percentiles,
+  percentilesOfPairs,
+  representative,
+  upperBound,
+} from '../../src/lib/latency-histogram.js';
+import { HISTOGRAM_SQL } from '../../src/services/rollups-sql.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -65,4 +83,24 @@ test('an empty histogram has no percentiles; the max clamps the answer', () => {
   assert.deepEqual(percentiles([], [50], 0), [null]);
   const b = bucketOf(1000);
   assert.deepEqual(percentiles([[b, 3]], [50], lowerBound(b)), [lowerBound(b)]);
+});
+
+test('stored histograms: encode, merge (add and subtract), decode aligned or not, and the SQL encoding agree', () => {
+  const a = encodeHistogram(new Map([[7, 2], [300, 1], [0, 0]]));
+  assert.deepEqual([...pairsOf(a)], [7, 2, 300, 1], 'sorted, zero counts dropped');
+  const added = mergeEncoded(a, new Map([[300, 2], [5, 1]]), 1);
+  assert.deepEqual([...pairsOf(added)], [5, 1, 7, 2, 300, 3]);
+  const taken = mergeEncoded(added, new Map([[7, 2], [300, 5], [999, 1]]), -1);
+  assert.deepEqual([...pairsOf(taken)], [5, 1], 'counts floored at 0 and dropped; unknown buckets ignored');
+  const unaligned = Buffer.concat([Buffer.from([0]), added]).subarray(1);
+  assert.deepEqual([...pairsOf(unaligned)], [5, 1, 7, 2, 300, 3]);
+  const into = new Map<number, number>([[5, 10]]);
+  addEncoded(into, added);
+  assert.deepEqual([...into], [[5, 11], [7, 2], [300, 3]]);
+  assert.deepEqual([...mergePairs(pairsOf(a), pairsOfMap(new Map([[1, 1], [7, 1], [400, 4]])))], [1, 1, 7, 3, 300, 1, 400, 4]);
+  assert.deepEqual(percentilesOfPairs(new Float64Array(0), [50], 0), [null]);
+  const db = new Database(':memory:');
+  const sql = db.prepare(`select ${HISTOGRAM_SQL('b', 'n')} as h from (select 300 as b, 3 as n union all select 5, 1 union all select 7, 2)`).get() as { h: Buffer };
+  assert.deepEqual(sql.h, added, 'SQL builds the same bytes');
+  db.close();
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../src/cli/main.js';
+import { RunAbortedError } from '../../src/services/retention-slices.js';
 import { SLOT_MS } from '../../src/services/rollups.js';
 import { auth, build, type TestApp } from '../helper.js';
 
@@ -70,4 +71,36 @@ test('devflow rollups rebuild and status', async (t) => {
   assert.equal(JSON.parse(out.pop() ?? '{}').built, true);
   assert.equal(await main(['rollups', 'nope'], io), 2);
   assert.equal(await main(['rollups', '--help'], io), 0);
+});
+
+test('an interrupted rebuild resumes where it stopped and ends with what a full rebuild makes', async (t) => {
+  const app = await build(t);
+  const now = Date.now();
+  const s = await post(app, '/v1/sessions', { type: 'agent', project: 'web', startedAt: now - 5 * DAY });
+  const items = Array.from({ length: 400 }, (_, i) => ({ sessionId: s.id, toolName: ['Bash', 'Read'][i % 2], durationMs: (i * 37) % 5000, status: i % 7 === 0 ? 'error' : 'success', timestamp: now - 4 * DAY + i * 800_000 }));
+  await post(app, '/v1/tool-calls', { items });
+  const dump = () => ({
+    slots: app.db.$client.prepare('select * from tool_call_slot_rollups order by 1, 2, 3, 4').all(),
+    summaries: app.db.$client.prepare('select * from tool_call_summaries order by 1, 2, 3, 4').all(),
+  });
+  await app.services.rollups.rebuild();
+  const full = dump();
+  app.db.$client.exec('delete from tool_call_slot_rollups; delete from tool_call_summaries');
+
+  const controller = new AbortController();
+  let slices = 0;
+  await assert.rejects(
+    app.services.rollups.rebuild({ signal: controller.signal, onSlice: () => void (++slices === 3 && controller.abort()) }),
+    (err: unknown) => err instanceof RunAbortedError,
+  );
+  const stopped = app.services.rollups.state();
+  assert.ok(stopped.next !== null && stopped.end !== null && stopped.next < stopped.end, 'the cursor was saved');
+  // Calls ingested while it was stopped land in what is already built or is built later.
+  await post(app, '/v1/tool-calls', { items: [{ sessionId: s.id, toolName: 'Bash', durationMs: 1, status: 'success', timestamp: now - 4 * DAY + 1 }] });
+  await app.services.rollups.rebuild({ resume: true });
+  assert.equal(app.services.rollups.isBuilt(), true);
+  const resumed = dump();
+  await app.services.rollups.rebuild();
+  assert.deepEqual(resumed, dump(), 'resumed = a full rebuild over the same rows');
+  assert.notDeepEqual(resumed, full, 'and it holds the call ingested in between');
 });
