@@ -10,7 +10,7 @@
  * with and without rollup maintenance (alternating runs on fresh files, same batches).
  * Writes the "## Rollups" section of bench/RESULTS.md.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
@@ -39,7 +39,11 @@ async function prepareDataset(size: number): Promise<{ file: string; generatedS:
   const file = join(ROOT, `bench/.tmp/rollups-${size}.db`);
   let generatedS = 0;
   let rebuildS = 0;
-  if (!existsSync(file) || process.env.BENCH_REGENERATE === '1') {
+  // The timings of a cached file's making live next to it, so a re-run still reports them.
+  const timings = `${file}.timings.json`;
+  if (existsSync(file) && existsSync(timings) && process.env.BENCH_REGENERATE !== '1') {
+    ({ generatedS, rebuildS } = JSON.parse(readFileSync(timings, 'utf8')) as { generatedS: number; rebuildS: number });
+  } else {
     log(`generating ${size} tool calls`);
     generatedS = generateDataset(file, { ...DEFAULT_SIZE, toolCalls: size }).seconds;
     const db = openDatabase({ path: file, cacheSizeMiB: 256 });
@@ -47,6 +51,7 @@ async function prepareDataset(size: number): Promise<{ file: string; generatedS:
     rebuildS = (await createRollupService({ db, now: Date.now }).rebuild()).seconds;
     db.$client.exec('analyze');
     closeDatabase(db);
+    writeFileSync(timings, JSON.stringify({ generatedS, rebuildS }));
   }
   return { file, generatedS, rebuildS };
 }
@@ -123,6 +128,13 @@ async function main(): Promise<void> {
   render(sizes, ingest, loadBefore);
 }
 
+/** Report endpoints are judged at 100 ms (issue 9); the other cases by their own target, if any. */
+function verdict(r: Timed): string {
+  const target = r.name.startsWith('reports/') ? 100 : r.target;
+  if (target === undefined) return '—';
+  return r.p95 < target ? `yes (< ${target})` : `**no** (< ${target})`;
+}
+
 function render(sizes: SizeResult[], ingest: Array<{ without: number; with: number }>, loadBefore: number): void {
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const ratio = med(ingest.map((r) => r.with / r.without));
@@ -148,12 +160,12 @@ function render(sizes: SizeResult[], ingest: Array<{ without: number; with: numb
       `### ${n0(s.calls)} tool calls`,
       '',
       `bench/dataset.ts data (40 tools, 50,000 sessions over 200 profiles × 20 projects, 90 days; ${s.mib.toFixed(0)} MiB)` +
-        (s.generatedS ? `, generated in ${s.generatedS.toFixed(0)} s; rollups built by the rebuild path in ${s.rebuildS.toFixed(0)} s` : ' (file reused)') +
+        `, generated in ${s.generatedS.toFixed(0)} s; rollups built by the rebuild path (the background backfill) in ${s.rebuildS.toFixed(0)} s` +
         `: ${n0(s.rollupRows)} slot rollup rows, ${n0(s.summaryRows)} summary rows. Real server, one request at a time, round-robin, 3 warm-up + ${RUNS} rounds; the tool reports answered with source rollup.`,
       '',
-      '| endpoint | median ms | p95 ms | max ms | bytes | < 100 ms at p95 |',
+      '| endpoint | median ms | p95 ms | max ms | bytes | p95 under target (ms) |',
       '|---|---|---|---|---|---|',
-      ...s.timed.map((r) => `| ${r.name} | ${r.median.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.bytes} | ${r.p95 < 100 ? 'yes' : '**no**'} |`),
+      ...s.timed.map((r) => `| ${r.name} | ${r.median.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.bytes} | ${verdict(r)} |`),
     );
   }
   writeSection(join(ROOT, 'bench/RESULTS.md'), '## Rollups', out.join('\n'));

@@ -16,10 +16,16 @@ export const EXACT = 200;
 export const GAMMA = 1.015;
 const LOG_GAMMA = Math.log(GAMMA);
 
-/** Smallest duration of bucket b. */
+/** Smallest duration of bucket b (the first buckets' bounds computed once: bucketOf runs per ingested call). */
 export function lowerBound(bucket: number): number {
-  return bucket < EXACT ? bucket : Math.ceil(EXACT * GAMMA ** (bucket - EXACT) - 1e-9);
+  if (bucket < EXACT) return bucket;
+  if (bucket < LOWER.length) return (LOWER[bucket] as number) || (LOWER[bucket] = computeLower(bucket));
+  return computeLower(bucket);
 }
+
+const computeLower = (bucket: number) => Math.ceil(EXACT * GAMMA ** (bucket - EXACT) - 1e-9);
+/** Up to bucket 2560: durations beyond 2^53 ms. */
+const LOWER = new Float64Array(2560);
 
 /** Largest duration of bucket b. */
 export const upperBound = (bucket: number): number => (bucket < EXACT ? bucket : lowerBound(bucket + 1) - 1);

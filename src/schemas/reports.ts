@@ -69,10 +69,10 @@ export const SessionsReportRow = Type.Object(
 const PCT = 'exact when source is raw; within 1 % relative of the exact value when source is rollup';
 const Source = Type.Union([Type.Literal('rollup'), Type.Literal('raw')], {
   description:
-    'where the figures came from. rollup: pre-aggregated rollups (whole UTC days, hours and 15-minute slots of the range; raw rows for the partial ' +
-    'slots at its ends, and with both profile and project given, for whatever is not a whole day); calls, errors, timeouts, rates, averages and max are ' +
-    'identical to raw, percentiles within 1 % relative. raw: the raw tool calls, percentiles exact: with a session filter, and until the rollups of ' +
-    'rows stored before an upgrade are built. Rollups outlive raw rows (retention rollupDays), so ranges whose raw rows retention deleted still answer.',
+    'where the figures came from. rollup: pre-aggregated rollups — whole UTC days, hours, half hours and 15-minute slots of the range (with a profile ' +
+    'or a project: whole days; with both: 15-minute slots), raw rows for the rest while they are stored; calls, errors, timeouts, rates, averages and ' +
+    'max are identical to raw, percentiles within 1 % relative. raw: the raw tool calls, percentiles exact: with a session filter, and until the ' +
+    'rollups of rows stored before an upgrade are built. Rollups outlive raw rows (retention rollupDays), so ranges whose raw rows retention deleted still answer.',
   example: 'raw',
 });
 

@@ -96,8 +96,7 @@ function writeState(tx: Db, state: RollupState, now: number): void {
 class Deltas {
   readonly rows = new Map<string, Delta>();
 
-  private at(key: Key): Delta {
-    const id = key.join('\u0000');
+  private at(key: Key, id = key.join('\u0000')): Delta {
     let d = this.rows.get(id);
     if (!d) {
       d = { key, calls: 0, errors: 0, timeouts: 0, sum: 0, max: 0, hist: new Map() };
@@ -106,8 +105,13 @@ class Deltas {
     return d;
   }
 
-  call(key: Key, r: RollupInput, bucket: number): void {
-    const d = this.at(key);
+  /** One raw call, into its slot row. */
+  call(r: RollupInput, bucket: number): void {
+    const slot = slotOf(r.timestamp);
+    const profile = r.profileId ?? 0;
+    const project = r.project ?? '';
+    let d = this.rows.get(`${slot}\u0000${r.toolName}\u0000${profile}\u0000${project}`);
+    d ??= this.at([slot, r.toolName, profile, project]);
     d.calls += 1;
     if (r.status === 'error') d.errors += 1;
     else if (r.status === 'timeout') d.timeouts += 1;
@@ -187,7 +191,7 @@ export function createRollupService({ db, now, writes }: { db: Db; now: () => nu
   function applyCalls(rows: readonly RollupInput[], sign: 1 | -1): { slots: Deltas; summaries: Deltas } {
     const slots = new Deltas();
     const summaries = new Deltas();
-    for (const r of rows) slots.call([slotOf(r.timestamp), r.toolName, r.profileId ?? 0, r.project ?? ''], r, bucketOf(r.durationMs));
+    for (const r of rows) slots.call(r, bucketOf(r.durationMs));
     // Every summary key is a function of the slot key (a slot lies in one hour and one day).
     for (const d of slots.rows.values()) {
       const [slot, tool, profile, project] = d.key as [number, string, number, string];
