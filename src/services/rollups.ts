@@ -159,10 +159,14 @@ export function createRollupService({ db, now, writes }: { db: Db; now: () => nu
   // Calls stored by the jobs of one group commit: their rollups are written once, at its end,
   // so a rollup row several concurrent batches touch is read, merged and written once.
   let deferred: RollupInput[] = [];
-  writes?.beforeCommit(() => {
-    const rows = deferred;
-    deferred = [];
-    if (rows.length > 0) applyCalls(rows, 1);
+  writes?.onGroup({
+    // A group that failed before its end left its calls here: they were rolled back.
+    begin: () => void (deferred = []),
+    beforeCommit: () => {
+      const rows = deferred;
+      deferred = [];
+      if (rows.length > 0) applyCalls(rows, 1);
+    },
   });
 
   /**

@@ -9,6 +9,8 @@ type Job = {
   reject: (reason: unknown) => void;
 };
 
+type GroupHooks = { begin: () => void; beforeCommit: () => void };
+
 export type WriteQueueOptions = {
   db: Db;
   /** How long the first waiting write holds the door open for others (0 = until the next tick). */
@@ -29,7 +31,7 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
   let pendingWeight = 0;
   let timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   let grouping = false;
-  const beforeCommit: Array<() => void> = [];
+  const hooks: GroupHooks[] = [];
 
   // Built once (better-sqlite3 wraps them per call otherwise): inside the group's transaction
   // each job runs in its own SAVEPOINT, so a failing job rolls back alone.
@@ -37,9 +39,11 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
   const runGroup = sqlite.transaction((jobs: Job[], outcomes: Outcome[]) => {
     grouping = true;
     try {
+      for (const hook of hooks) hook.begin();
       runJobs(jobs, outcomes);
       // What the jobs deferred to the end of the group (rollups) goes into the same transaction.
-      for (const hook of beforeCommit) hook();
+      if (!sqlite.inTransaction) throw (outcomes.findLast((o) => !o.ok) as { error: unknown } | undefined)?.error ?? new Error('write transaction was rolled back');
+      for (const hook of hooks) hook.beforeCommit();
     } finally {
       grouping = false;
     }
@@ -97,9 +101,12 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
     flush,
     /** True while a group's jobs run: work they defer with beforeCommit lands in their transaction. */
     inGroup: () => grouping,
-    /** Runs hook at the end of every group, inside its transaction (a throw fails the whole group). */
-    beforeCommit(hook: () => void): void {
-      beforeCommit.push(hook);
+    /**
+     * begin() runs as a group starts; beforeCommit() at its end, inside its transaction, after
+     * the last job (a throw fails the whole group).
+     */
+    onGroup(hook: GroupHooks): void {
+      hooks.push(hook);
     },
   };
 }

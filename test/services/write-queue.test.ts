@@ -146,3 +146,33 @@ test('closing the app commits writes still waiting for their group commit', asyn
   t.after(() => closeDatabase(db));
   assert.equal((db.$client.prepare('select project from sessions where id = ?').get(session.id) as { project: string }).project, 'flushed');
 });
+
+test('group hooks: begin before the jobs, beforeCommit after them in the same transaction; never after a transaction was lost', async (t) => {
+  const { db, committed } = setup(t);
+  const queue = createWriteQueue({ db, windowMs: 0 });
+  const calls: string[] = [];
+  queue.onGroup({
+    begin: () => void calls.push('begin'),
+    beforeCommit: () => {
+      calls.push(`beforeCommit in transaction: ${String(db.$client.inTransaction)}, in group: ${String(queue.inGroup())}`);
+      insert(db, 'from-hook');
+    },
+  });
+  assert.equal(queue.inGroup(), false);
+  await Promise.all([queue.run((tx) => insert(tx, 'a')), queue.run((tx) => insert(tx, 'b'))]);
+  assert.deepEqual(calls, ['begin', 'beforeCommit in transaction: true, in group: true']);
+  assert.deepEqual(committed(), ['a', 'b', 'from-hook']);
+  assert.equal(queue.inGroup(), false);
+
+  // The last job lost the transaction (disk full): the hook does not run in autocommit.
+  calls.length = 0;
+  const lost = await Promise.allSettled([
+    queue.run((tx) => {
+      tx.$client.exec('ROLLBACK');
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    }),
+  ]);
+  assert.equal(lost[0]?.status, 'rejected');
+  assert.deepEqual(calls, ['begin']);
+  assert.deepEqual(committed(), ['a', 'b', 'from-hook']);
+});
