@@ -24,6 +24,7 @@ export const ConfigSchema = Type.Object({
   cacheSizeMiB: Type.Integer({ minimum: 2 }),
   groupCommitMs: Type.Integer({ minimum: 0, maximum: 1000 }),
   scheduler: Type.Boolean(),
+  rollups: Type.Boolean(),
   ballastMiB: Type.Integer({ minimum: 0, maximum: 65536 }),
 });
 export type Config = Static<typeof ConfigSchema>;
@@ -59,6 +60,13 @@ export const ENV_SPECS: EnvSpec[] = [
   { key: 'groupCommitMs', env: 'DEVFLOW_GROUP_COMMIT_MS', parse: int, fallback: () => 2, describe: 'ms concurrent writes wait to share one commit (0 = until the next event-loop turn)' },
   { key: 'ballastMiB', env: 'DEVFLOW_BALLAST_MIB', parse: int, fallback: () => 64, describe: 'disk space reserved beside the database and released when the disk fills up, so retention can recover (0 = none)' },
   { key: 'scheduler', env: 'DEVFLOW_SCHEDULER', parse: bool, fallback: () => true, describe: 'run the retention schedule in this process' },
+  {
+    key: 'rollups',
+    env: 'DEVFLOW_ROLLUPS',
+    parse: bool,
+    fallback: () => true,
+    describe: 'keep the tool-call rollups up to date at ingest; false (bulk loads) makes the tool reports read raw rows until the rollups are rebuilt in the background at the next start with true',
+  },
 ];
 
 export class ConfigError extends Error {

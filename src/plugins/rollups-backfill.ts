@@ -15,7 +15,7 @@ export default fp(
     let running: Promise<void> | null = null;
 
     app.addHook('onReady', async function startBackfill() {
-      if (rollups.isBuilt()) return;
+      if (!app.config.rollups || rollups.isBuilt()) return;
       running = (async () => {
         try {
           const result = await rollups.rebuild({ resume: true, signal: controller.signal });

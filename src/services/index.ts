@@ -34,7 +34,7 @@ export type IngestDeps = ServiceDeps & { counters: IngestCounters; writes: Write
 export function createServices(deps: ServiceDeps) {
   const counters = createIngestCounters();
   const writes = createWriteQueue({ db: deps.db, windowMs: deps.config.groupCommitMs });
-  const rollups = createRollupService({ ...deps, writes });
+  const rollups = createRollupService({ ...deps, writes, enabled: deps.config.rollups });
   const ingestDeps = { ...deps, counters, writes, rollups };
   const apiKeys = createApiKeyService(deps);
   const profiles = createProfileService({ ...deps, rollups });

@@ -154,8 +154,13 @@ function summaryKeys(t: number, tool: string, profile: number, project: string):
 export type RebuildOptions = { signal?: AbortSignal; resume?: boolean; onSlice?: (elapsedMs: number, slots: number) => void };
 export type RebuildResult = { slots: number; from: number | null; to: number | null; seconds: number };
 
-export function createRollupService({ db, now, writes }: { db: Db; now: () => number; writes?: WriteQueue }) {
+export type RollupOptions = { db: Db; now: () => number; writes?: WriteQueue; enabled?: boolean };
+
+export function createRollupService({ db, now, writes, enabled = true }: RollupOptions) {
   const st = prepare(db);
+  // Switched off (DEVFLOW_ROLLUPS=false), rollups fall behind: reports read raw rows from now
+  // on, and the next start with rollups on rebuilds them from scratch.
+  if (!enabled && readState(db).built) writeTransaction(db, (tx) => writeState(tx, { built: false, next: null, end: null }, now()));
   // Calls stored by the jobs of one group commit: their rollups are written once, at its end,
   // so a rollup row several concurrent batches touch is read, merged and written once.
   let deferred: RollupInput[] = [];
@@ -212,6 +217,7 @@ export function createRollupService({ db, now, writes }: { db: Db; now: () => nu
    * at once otherwise.
    */
   function record(rows: readonly RollupInput[]): void {
+    if (!enabled) return;
     if (writes?.inGroup()) for (const r of rows) deferred.push(r);
     else applyCalls(rows, 1);
   }
@@ -222,7 +228,7 @@ export function createRollupService({ db, now, writes }: { db: Db; now: () => nu
    * recomputed from what is left (raw rows for slots, slot rollups for summaries).
    */
   function forget(rows: readonly RollupInput[]): void {
-    if (rows.length === 0) return;
+    if (!enabled || rows.length === 0) return;
     const { slots, summaries } = applyCalls(rows, -1);
     for (const { key } of slots.rows.values()) st.slotMax.run({ slot: key[0], tool: key[1], profile: key[2], project: key[3] });
     for (const { key } of summaries.rows.values()) st.summaryMax.run({ grain: key[0], scope: key[1], slot: key[2], tool: key[3] });

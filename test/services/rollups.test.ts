@@ -104,3 +104,32 @@ test('an interrupted rebuild resumes where it stopped and ends with what a full 
   assert.deepEqual(resumed, dump(), 'resumed = a full rebuild over the same rows');
   assert.notDeepEqual(resumed, full, 'and it holds the call ingested in between');
 });
+
+test('DEVFLOW_ROLLUPS=false: ingest and deletes leave the rollups alone, reports read raw rows, and the next start with rollups rebuilds them', async (t) => {
+  const first = await build(t);
+  await first.services.rollups.rebuild();
+  const dbPath = join(first.dir, 'analytics.db');
+  await first.close();
+
+  const off = await build(t, { dbPath, rollups: false });
+  assert.equal(off.services.rollups.isBuilt(), false, 'switched off: no longer trusted');
+  const s = await post(off, '/v1/sessions', { type: 'agent' });
+  const gone = await post(off, '/v1/sessions', { type: 'agent' });
+  const at = Date.now() - 3_600_000;
+  await post(off, '/v1/tool-calls', { items: [s, gone].map((x) => ({ sessionId: x.id, toolName: 'Bash', durationMs: 5, status: 'success', timestamp: at })) });
+  assert.equal((await off.inject({ method: 'DELETE', url: `/v1/sessions/${gone.id as string}`, headers: auth(off.keys.admin) })).statusCode, 204);
+  assert.equal(rollupCalls(off), 0, 'nothing maintained');
+  const report = await off.inject({ url: '/v1/reports/tools', headers: auth(off.keys.read) });
+  assert.equal(report.json().source, 'raw');
+  assert.equal(report.json().rows[0].calls, 1);
+  await off.close();
+
+  // Back on, with the scheduler (and so the backfill) running as in production.
+  const on = await build(t, { dbPath, scheduler: true });
+  for (let i = 0; i < 100 && !on.services.rollups.isBuilt(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(on.services.rollups.isBuilt(), true, 'the backfill rebuilt them');
+  assert.equal(rollupCalls(on), 1);
+  const rebuilt = await on.inject({ url: '/v1/reports/tools', headers: auth(on.keys.read) });
+  assert.equal(rebuilt.json().source, 'rollup');
+  assert.deepEqual(rebuilt.json().rows, report.json().rows);
+});
