@@ -25,6 +25,7 @@ export const ConfigSchema = Type.Object({
   groupCommitMs: Type.Integer({ minimum: 0, maximum: 1000 }),
   scheduler: Type.Boolean(),
   rollups: Type.Boolean(),
+  exactReportCalls: Type.Integer({ minimum: 0 }),
   ballastMiB: Type.Integer({ minimum: 0, maximum: 65536 }),
 });
 export type Config = Static<typeof ConfigSchema>;
@@ -66,6 +67,13 @@ export const ENV_SPECS: EnvSpec[] = [
     parse: bool,
     fallback: () => true,
     describe: 'keep the tool-call rollups up to date at ingest; false (bulk loads) makes the tool reports read raw rows until the rollups are rebuilt in the background at the next start with true',
+  },
+  {
+    key: 'exactReportCalls',
+    env: 'DEVFLOW_EXACT_REPORT_CALLS',
+    parse: int,
+    fallback: () => 20_000,
+    describe: 'a tool report over at most this many calls, all still stored raw, is computed from raw rows with exact percentiles (0 = always from rollups)',
   },
 ];
 

@@ -28,12 +28,16 @@ export const REPORT_FIELDS = {
 
 const envelope = <Row>(range: Range, rows: Row[]): Report<Row> => ({ from: iso(range.from), to: iso(range.to), rows });
 
+const callsIn = (rows: ReadonlyArray<{ calls: number }>) => rows.reduce((n, r) => n + r.calls, 0);
+
 /**
  * Contract "Reports": every report over [from, to) (default the last 30 days), narrowed by
  * profile, project or session. The tool reports read the rollups once they are built unless a
- * session is given (then raw rows); they say which in `source`.
+ * session is given, and then re-read raw rows when the range holds at most
+ * config.exactReportCalls calls and raw rows still hold every one of them (exact percentiles
+ * cost little there); they say which in `source`.
  */
-export function createReportService({ db, now, rollups }: ServiceDeps & { rollups: RollupService }) {
+export function createReportService({ db, now, config, rollups }: ServiceDeps & { rollups: RollupService }) {
   const prepared = statementCache(db);
   const oldestRaw = db.select({ at: min(toolCalls.timestamp) }).from(toolCalls).prepare();
   /** Rollups whenever they can answer (built, no session filter); raw rows otherwise. */
@@ -44,6 +48,18 @@ export function createReportService({ db, now, rollups }: ServiceDeps & { rollup
     return at === null ? Number.POSITIVE_INFINITY : slotOf(at) + SLOT_MS;
   };
 
+  /** The rollup answer, or the raw one when it is small and complete (same calls as the rollups count). */
+  function answer<Row extends { calls: number }>(filter: ToolFilter, fromRollups: (rawFrom: number) => Row[], fromRaw: () => Row[]): { rows: Row[]; source: ReportSource } {
+    if (sourceFor(filter) === 'raw') return { rows: fromRaw(), source: 'raw' };
+    const rolled = fromRollups(rawFrom());
+    const calls = callsIn(rolled);
+    if (calls <= config.exactReportCalls) {
+      const raw = fromRaw();
+      if (callsIn(raw) === calls) return { rows: raw, source: 'raw' };
+    }
+    return { rows: rolled, source: 'rollup' };
+  }
+
   return {
     sessions(filter: ReportFilter): Report<SessionsReportRow> {
       const range = resolveRange(filter, now());
@@ -52,8 +68,7 @@ export function createReportService({ db, now, rollups }: ServiceDeps & { rollup
 
     tools(filter: ToolFilter): Report<ToolsReportRow> & { source: ReportSource } {
       const range = resolveRange(filter, now());
-      const source = sourceFor(filter);
-      const rows = source === 'rollup' ? toolsReportFromRollups(db, prepared, range, filter, rawFrom()) : toolsReport(db, prepared, range, filter);
+      const { rows, source } = answer(filter, (from) => toolsReportFromRollups(db, prepared, range, filter, from), () => toolsReport(db, prepared, range, filter));
       return { ...envelope(range, rows), source };
     },
 
@@ -61,9 +76,8 @@ export function createReportService({ db, now, rollups }: ServiceDeps & { rollup
       const tz = filter.tz ?? 'UTC';
       assertTimeZone(tz);
       const range = resolveRange(filter, now());
-      const source = sourceFor(filter);
       const full = { ...filter, tz, interval: filter.interval ?? 'day' };
-      const rows = source === 'rollup' ? toolsTimeseriesFromRollups(db, prepared, range, full, rawFrom()) : toolsTimeseries(db, prepared, range, full);
+      const { rows, source } = answer(full, (from) => toolsTimeseriesFromRollups(db, prepared, range, full, from), () => toolsTimeseries(db, prepared, range, full));
       return { ...envelope(range, rows), source };
     },
 

@@ -17,7 +17,7 @@ async function post(app: TestApp, url: string, payload: object) {
 const rollupCalls = (app: TestApp) => (app.db.$client.prepare('select coalesce(sum(calls), 0) as n from tool_call_slot_rollups').get() as { n: number }).n;
 
 test('reports read raw rows until the backfill has built the rollups for rows stored before, then rollups, which outlive raw rows', async (t) => {
-  const app = await build(t);
+  const app = await build(t, { exactReportCalls: 0 });
   const s = await post(app, '/v1/sessions', { type: 'agent', project: 'web', startedAt: Date.now() - 20 * DAY });
   await post(app, '/v1/tool-calls', { items: [1, 2, 3].map((i) => ({ sessionId: s.id, toolName: 'Bash', durationMs: 50 * i + 10, status: 'success', timestamp: Date.now() - i * DAY })) });
   // Rows stored "before rollups existed": drop what ingest kept.
@@ -125,11 +125,30 @@ test('DEVFLOW_ROLLUPS=false: ingest and deletes leave the rollups alone, reports
   await off.close();
 
   // Back on, with the scheduler (and so the backfill) running as in production.
-  const on = await build(t, { dbPath, scheduler: true });
+  const on = await build(t, { dbPath, scheduler: true, exactReportCalls: 0 });
   for (let i = 0; i < 100 && !on.services.rollups.isBuilt(); i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(on.services.rollups.isBuilt(), true, 'the backfill rebuilt them');
   assert.equal(rollupCalls(on), 1);
   const rebuilt = await on.inject({ url: '/v1/reports/tools', headers: auth(on.keys.read) });
   assert.equal(rebuilt.json().source, 'rollup');
   assert.deepEqual(rebuilt.json().rows, report.json().rows);
+});
+
+test('a small report is computed from raw rows (exact percentiles) while they hold every call; above DEVFLOW_EXACT_REPORT_CALLS from rollups', async (t) => {
+  const small = await build(t, { exactReportCalls: 3 });
+  await small.services.rollups.rebuild();
+  const s = await post(small, '/v1/sessions', { type: 'agent' });
+  const at = Date.now() - 3_600_000;
+  // 1000 ms is not a histogram bucket's representative: exact only from raw rows.
+  await post(small, '/v1/tool-calls', { items: [1000, 1000, 1000].map((d, i) => ({ sessionId: s.id, toolName: 'Bash', durationMs: d, status: 'success', timestamp: at + i })) });
+  const exact = await small.inject({ url: '/v1/reports/tools', headers: auth(small.keys.read) });
+  assert.equal(exact.json().source, 'raw');
+  assert.equal(exact.json().rows[0].p50DurationMs, 1000);
+  const series = await small.inject({ url: '/v1/reports/tools/timeseries', headers: auth(small.keys.read) });
+  assert.equal(series.json().source, 'raw');
+  await post(small, '/v1/tool-calls', { items: [{ sessionId: s.id, toolName: 'Bash', durationMs: 1000, status: 'success', timestamp: at + 9 }] });
+  const rolled = await small.inject({ url: '/v1/reports/tools', headers: auth(small.keys.read) });
+  assert.equal(rolled.json().source, 'rollup', 'four calls are above the limit of three');
+  assert.equal(rolled.json().rows[0].calls, 4);
+  assert.ok(Math.abs(rolled.json().rows[0].p50DurationMs - 1000) <= 10, 'within 1 %');
 });
