@@ -14,7 +14,7 @@ type SqlRow = ProductivityReportRow & { bucket: number; improvementSum: number |
 /**
  * The productivity_summary view's figures per local period (day, ISO week or month in tz) and
  * event type, plus totals over every matching event, from one SQL pass: the periods are a
- * joined table of boundaries, each a range scan of productivity_events_created_idx.
+ * joined table of boundaries, each a range scan of the covering productivity_events_created_idx.
  */
 export function productivityReport(db: Db, prepared: Prepared, range: Range, filter: ProductivityFilter): { rows: ProductivityReportRow[]; totals: ProductivityTotals } {
   const empty = { rows: [], totals: { eventCount: 0, avgTimeSaved: null, avgImprovement: null, totalTimeSaved: 0 } };
