@@ -38,7 +38,11 @@ const le32 = (x: string) => `${x} & 255, (${x} >> 8) & 255, (${x} >> 16) & 255, 
 export const HISTOGRAM_SQL = (bucket: string, n: string) =>
   `unhex(group_concat(printf('${'%02x'.repeat(8)}', ${le32(bucket)}, ${le32(`min(${n}, 4294967295)`)}), '' order by ${bucket}))`;
 
-/** The slot rollups of the raw rows in [@lo, @hi); total() never overflows (sum() would throw past 2^63). */
+/**
+ * The slot rollups of the raw rows in [@lo, @hi); total() never overflows (sum() would throw
+ * past 2^63). CROSS JOIN keeps the time range the outer loop: the planner otherwise scanned
+ * every session for a seek each (50k seeks per slice: 300 ms instead of ~3 at 10M calls).
+ */
 export const FILL_SLOTS_FROM_RAW = `insert into tool_call_slot_rollups (slot_start, tool_name, profile_id, project, ${COUNTERS})
   select slot, tool, profile, project, sum(n), sum(e), sum(o), total(s), max(m),
     ${HISTOGRAM_SQL('bucket', 'n')}
@@ -46,7 +50,7 @@ export const FILL_SLOTS_FROM_RAW = `insert into tool_call_slot_rollups (slot_sta
     select t.timestamp / ${SLOT_MS} * ${SLOT_MS} as slot, t.tool_name as tool, coalesce(s.profile_id, 0) as profile,
       coalesce(s.project, '') as project, cast(latency_bucket(t.duration_ms) as integer) as bucket, count(*) as n,
       sum(t.status = 'error') as e, sum(t.status = 'timeout') as o, total(t.duration_ms) as s, max(t.duration_ms) as m
-    from tool_calls t join sessions s on s.id = t.session_id
+    from tool_calls t cross join sessions s on s.id = t.session_id
     where t.timestamp >= @lo and t.timestamp < @hi
     group by 1, 2, 3, 4, 5)
   group by 1, 2, 3, 4`;
