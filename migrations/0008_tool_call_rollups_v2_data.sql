@@ -13,7 +13,7 @@ INSERT INTO `tool_call_slot_rollups`
       sum(duration_sum) AS duration_sum, max(duration_max) AS duration_max
     FROM `tool_call_rollups` GROUP BY 1, 2, 3, 4) r;--> statement-breakpoint
 INSERT INTO `tool_call_summaries` (grain, scope, slot_start, tool_name, calls, errors, timeouts, duration_sum, duration_max, histogram)
-  WITH g(grain) AS (VALUES (900000), (1800000), (3600000), (86400000)),
+  WITH g(grain) AS (VALUES (900000), (1800000), (3600000), (10800000), (21600000), (86400000)),
   c AS (
     SELECT g.grain, '' AS scope, r.slot_start / g.grain * g.grain AS slot, r.tool_name AS tool, r.status, r.calls, r.duration_sum, r.duration_max
       FROM `tool_call_rollups` r JOIN g

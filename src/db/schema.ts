@@ -147,8 +147,8 @@ export const toolCallSlotRollups = sqliteTable(
 );
 
 /**
- * The summary level the unfiltered (or singly filtered) reports read: per grain (15 minutes,
- * 30 minutes, 1 hour, 1 day, all UTC-aligned), scope and tool. Scope '' = every call, at every
+ * The summary level the unfiltered (or singly filtered) reports read: per grain (15 and 30
+ * minutes, 1, 3 and 6 hours, 1 day, all UTC-aligned), scope and tool. Scope '' = every call, at every
  * grain; 'profile:<id>' and 'project:<name>' = the calls of one profile or project, per day
  * only. A report cell is cut into the largest aligned pieces that fit, so 30 days are ~30 rows
  * per tool whatever the ingest rate.

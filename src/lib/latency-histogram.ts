@@ -76,24 +76,7 @@ export const nearestRank = (p: number, n: number): number => Math.max(1, Math.fl
 export function percentiles(entries: Iterable<readonly [number, number]>, ps: readonly number[], max: number): Array<number | null> {
   const merged = new Map<number, number>();
   for (const [bucket, count] of entries) merged.set(bucket, (merged.get(bucket) ?? 0) + count);
-  return percentilesOfPairs(pairsOfMap(merged), ps, max);
-}
-
-/** percentiles() over flat [bucket, count, bucket, count, …] pairs sorted by bucket. */
-export function percentilesOfPairs(pairs: ArrayLike<number>, ps: readonly number[], max: number): Array<number | null> {
-  let n = 0;
-  for (let i = 1; i < pairs.length; i += 2) n += pairs[i] as number;
-  if (n === 0) return ps.map(() => null);
-  return ps.map((p) => {
-    const rank = nearestRank(p, n);
-    let seen = 0;
-    for (let i = 0; i < pairs.length; i += 2) {
-      seen += pairs[i + 1] as number;
-      if (seen >= rank) return Math.min(representative(pairs[i] as number), max);
-    }
-    /* c8 ignore next */
-    return max;
-  });
+  return percentilesOfParts([pairsOfMap(merged)], ps, max);
 }
 
 /** A Map of bucket → count as flat pairs sorted by bucket. */
@@ -107,36 +90,40 @@ export function pairsOfMap(counts: ReadonlyMap<number, number>): Float64Array {
   return pairs;
 }
 
-/** Two sorted flat pair lists as one (counts of equal buckets added). */
-export function mergePairs(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let o = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i] as number;
-    const y = b[j] as number;
-    if (x <= y) {
-      out[o] = x;
-      out[o + 1] = (a[i + 1] as number) + (x === y ? (b[j + 1] as number) : 0);
-      if (x === y) j += 2;
-      i += 2;
-    } else {
-      out[o] = y;
-      out[o + 1] = b[j + 1] as number;
-      j += 2;
+/** Counts per bucket while percentilesOfParts adds up a cell (buckets stay below 2600 up to 2^53 ms). */
+const SCRATCH = new Float64Array(4096);
+
+/**
+ * percentiles() over several flat [bucket, count, …] pair lists at once (a report cell's
+ * stored pieces): counts are added in one dense scratch array, so nothing is allocated per cell.
+ */
+export function percentilesOfParts(parts: ReadonlyArray<ArrayLike<number>>, ps: readonly number[], max: number): Array<number | null> {
+  let lo = SCRATCH.length;
+  let hi = -1;
+  let n = 0;
+  for (const part of parts) {
+    for (let i = 0; i + 1 < part.length; i += 2) {
+      const bucket = part[i] as number;
+      const count = part[i + 1] as number;
+      SCRATCH[bucket] = (SCRATCH[bucket] as number) + count;
+      n += count;
+      if (bucket < lo) lo = bucket;
+      if (bucket > hi) hi = bucket;
     }
-    o += 2;
   }
-  for (; i < a.length; i += 2, o += 2) {
-    out[o] = a[i] as number;
-    out[o + 1] = a[i + 1] as number;
-  }
-  for (; j < b.length; j += 2, o += 2) {
-    out[o] = b[j] as number;
-    out[o + 1] = b[j + 1] as number;
-  }
-  return out.subarray(0, o);
+  const out = ps.map((p) => {
+    if (n === 0) return null;
+    const rank = nearestRank(p, n);
+    let seen = 0;
+    for (let b = lo; b <= hi; b++) {
+      seen += SCRATCH[b] as number;
+      if (seen >= rank) return Math.min(representative(b), max);
+    }
+    /* c8 ignore next */
+    return max;
+  });
+  if (hi >= lo) SCRATCH.fill(0, lo, hi + 1);
+  return out;
 }
 
 /**

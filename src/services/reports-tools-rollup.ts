@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { bucketOf, mergePairs, pairsOf, pairsOfMap, percentilesOfPairs } from '../lib/latency-histogram.js';
+import { bucketOf, pairsOf, pairsOfMap, percentilesOfParts } from '../lib/latency-histogram.js';
 import { iso } from '../lib/time.js';
 import { findProfile } from './profiles.js';
 import { and, type Params, type Prepared, type Range } from './reports-common.js';
@@ -8,8 +8,8 @@ import { DAY_MS, GRAINS, SLOT_MS } from './rollups-sql.js';
 
 /**
  * The tool reports from rollups (issue 9). A report cell (the whole range, or one local hour or
- * day) is cut into the largest UTC-aligned pieces that fit: whole days, hours, half hours and
- * 15-minute slots of the summaries, so 30 days cost ~30 rows per tool. Local hours and days of every real
+ * day) is cut into the largest UTC-aligned pieces that fit: whole days, 6, 3 and 1 hours, half
+ * hours and 15-minute slots of the summaries, so 30 days cost ~30 rows per tool. Local hours and days of every real
  * zone start on slot boundaries, so only the range's own ends leave partial slots: those come
  * from raw rows. Counts, sums, rates, averages and max are exactly the raw figures; percentiles
  * come from the merged histograms (within 1 %).
@@ -185,9 +185,7 @@ function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Cell[
 }
 
 function cellPercentiles(acc: Acc, ps: readonly number[]): Array<number | null> {
-  let pairs: ArrayLike<number> = acc.raw ? pairsOfMap(acc.raw) : new Float64Array(0);
-  for (const part of acc.parts) pairs = pairs.length === 0 ? part : mergePairs(pairs, part);
-  return percentilesOfPairs(pairs, ps, acc.max);
+  return percentilesOfParts(acc.raw ? [...acc.parts, pairsOfMap(acc.raw)] : acc.parts, ps, acc.max);
 }
 
 /** SQLite orders text by its UTF-8 bytes (BINARY); JavaScript's < by UTF-16 code units. */

@@ -8,10 +8,12 @@ export const HALF_HOUR_MS = 30 * 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 /**
- * The summary grains, coarsest first: every scope has days, the '' scope also hours, half
- * hours and slots (a local hour in a +05:30 zone is two UTC half hours, in +05:45 three pieces).
+ * The summary grains, coarsest first: every scope has days, the '' scope also quarter days,
+ * eighth days, hours, half hours and slots. A local day in New York (UTC−5) is 7 pieces
+ * (1 h, 3 × 6 h, 3 h, 2 × 1 h) instead of 24 hours; a local hour in a +05:30 zone is two UTC
+ * half hours, in +05:45 three pieces.
  */
-export const GRAINS = [DAY_MS, HOUR_MS, HALF_HOUR_MS, SLOT_MS] as const;
+export const GRAINS = [DAY_MS, 6 * HOUR_MS, 3 * HOUR_MS, HOUR_MS, HALF_HOUR_MS, SLOT_MS] as const;
 
 const COUNTERS = 'calls, errors, timeouts, duration_sum, duration_max, histogram';
 const SLOT_KEY = 'slot_start = ? and tool_name = ? and profile_id = ? and project = ?';

@@ -10,12 +10,11 @@ import {
   EXACT,
   lowerBound,
   mergeEncoded,
-  mergePairs,
   nearestRank,
   pairsOf,
   pairsOfMap,
   percentiles,
-  percentilesOfPairs,
+  percentilesOfParts,
   representative,
   upperBound,
 } from '../../src/lib/latency-histogram.js';
@@ -97,8 +96,11 @@ test('stored histograms: encode, merge (add and subtract), decode aligned or not
   const into = new Map<number, number>([[5, 10]]);
   addEncoded(into, added);
   assert.deepEqual([...into], [[5, 11], [7, 2], [300, 3]]);
-  assert.deepEqual([...mergePairs(pairsOf(a), pairsOfMap(new Map([[1, 1], [7, 1], [400, 4]])))], [1, 1, 7, 3, 300, 1, 400, 4]);
-  assert.deepEqual(percentilesOfPairs(new Float64Array(0), [50], 0), [null]);
+  // Pieces of one cell add up: 1×1, 3×7, 1×300, 4×400 → median (5th of 9) is 300.
+  const parts = [pairsOf(a), pairsOfMap(new Map([[1, 1], [7, 1], [400, 4]]))];
+  assert.deepEqual(percentilesOfParts(parts, [50, 100], 10_000), [representative(300), representative(400)]);
+  assert.deepEqual(percentilesOfParts(parts, [50], 200), [200], 'clamped to the true max');
+  assert.deepEqual(percentilesOfParts([new Uint32Array(0)], [50], 0), [null]);
   const db = new Database(':memory:');
   const sql = db.prepare(`select ${HISTOGRAM_SQL('b', 'n')} as h from (select 300 as b, 3 as n union all select 5, 1 union all select 7, 2)`).get() as { h: Buffer };
   assert.deepEqual(sql.h, added, 'SQL builds the same bytes');
