@@ -9,27 +9,45 @@ const MAX_DEPTH = 64;
  * (C string APIs truncate at them), plus nesting deeper than any real payload needs.
  */
 export function findUnstorableValue(value: unknown, path = '', depth = 0): FieldError | null {
-  if (depth > MAX_DEPTH) return { path, message: `nesting deeper than ${MAX_DEPTH} levels` };
-  if (typeof value === 'string') return checkString(value, path);
+  const found = scan(value, depth);
+  if (!found) return null;
+  return { path: path + found.segments.reverse().map((k) => `/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`).join(''), message: found.message };
+}
+
+/** The walk behind findUnstorableValue: builds no path until it finds a problem (every body goes through it). */
+function scan(value: unknown, depth: number): { segments: string[]; message: string } | null {
+  if (depth > MAX_DEPTH) return { segments: [], message: `nesting deeper than ${MAX_DEPTH} levels` };
+  if (typeof value === 'string') {
+    const message = stringProblem(value);
+    return message ? { segments: [], message } : null;
+  }
   if (value === null || typeof value !== 'object') return null;
-  const entries: Array<[string, unknown]> = Array.isArray(value)
-    ? value.map((v, i) => [String(i), v])
-    : Object.entries(value as Record<string, unknown>);
-  for (const [key, child] of entries) {
-    const childPath = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-    const keyProblem = Array.isArray(value) ? null : (checkString(key, childPath) ?? checkPrototypeKey(key, child, childPath));
-    if (keyProblem) return keyProblem;
-    const found = findUnstorableValue(child, childPath, depth + 1);
-    if (found) return found;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = scan(value[i], depth + 1);
+      if (found) {
+        found.segments.push(String(i));
+        return found;
+      }
+    }
+    return null;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const child = (value as Record<string, unknown>)[key];
+    const message = stringProblem(key) ?? prototypeKeyProblem(key, child);
+    const found = message ? { segments: [], message } : scan(child, depth + 1);
+    if (found) {
+      found.segments.push(key);
+      return found;
+    }
   }
   return null;
 }
 
-function checkString(s: string, path: string): FieldError | null {
-  if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) {
-    return { path, message: 'must be well-formed Unicode (lone surrogate found)' };
-  }
-  if (s.includes('\u0000')) return { path, message: 'must not contain NUL characters' };
+function stringProblem(s: string): string | null {
+  if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) return 'must be well-formed Unicode (lone surrogate found)';
+  if (s.includes('\u0000')) return 'must not contain NUL characters';
   return null;
 }
 
@@ -37,10 +55,10 @@ function checkString(s: string, path: string): FieldError | null {
  * `__proto__`, and `constructor` holding `prototype`, are how prototype pollution travels in
  * JSON: refused wherever they appear (valid JSON, so a 400 VALIDATION_FAILED with the path).
  */
-function checkPrototypeKey(key: string, child: unknown, path: string): FieldError | null {
-  if (key === '__proto__') return { path, message: 'must not be a __proto__ key' };
+function prototypeKeyProblem(key: string, child: unknown): string | null {
+  if (key === '__proto__') return 'must not be a __proto__ key';
   if (key === 'constructor' && child !== null && typeof child === 'object' && Object.hasOwn(child, 'prototype')) {
-    return { path, message: 'must not be a constructor.prototype key' };
+    return 'must not be a constructor.prototype key';
   }
   return null;
 }
