@@ -1,29 +1,38 @@
-import { once } from 'node:events';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Db } from './client.js';
+import type { Db, Sqlite } from './client.js';
 
 /**
- * WAL checkpoints from a worker thread while a long write job runs. A checkpoint copies pages
- * into the main file, fsyncs it and, after an incremental vacuum, truncates it; run by the
- * committing connection (wal_autocheckpoint) it stalled the only request thread ~15–60 ms
- * every ~1000 pages, and truncating a WAL grown to gigabytes held it 3 s at the end of a
- * 5M-row retention run. So while the job runs:
+ * WAL checkpoints from a worker thread. A checkpoint copies pages into the main file and
+ * fsyncs it (3–35 ms on this disk); run by the committing connection (wal_autocheckpoint) it
+ * stalled the only request thread every ~1000 pages, and every request of that group commit
+ * waited for it. So while a checkpointer runs:
  *  - this connection's auto-checkpoint is off and the worker checkpoints PASSIVE (never
  *    blocking writers) every `intervalMs`;
- *  - the job calls `drain()` between slices when the WAL file passes `walLimitBytes`: the
- *    worker checkpoints until it has caught up (the job waits, requests are served), so the
- *    next write starts the WAL over and journal_size_limit trims it;
+ *  - the WAL stays bounded: under continuous writes a PASSIVE checkpoint never finds the WAL
+ *    fully copied when a write starts, so it would never start over. When the WAL holds more
+ *    than `walLimitBytes` of frames the worker checkpoints RESTART, which holds writers back
+ *    only for the frames of the last interval (PASSIVE copied the rest) and one fsync, at
+ *    most its 50 ms busy timeout longer; the next write starts the WAL over and
+ *    journal_size_limit trims the file;
+ *  - a long job calls `drainIfLarge()` between slices when the WAL file passes
+ *    `walLimitBytes`: the worker checkpoints until it has caught up (the job waits, requests
+ *    are served);
  *  - `stop({ truncate: true })` ends with a TRUNCATE checkpoint, also in the worker, once
  *    PASSIVE ones have caught up, so the moment it holds new writers back is short.
+ * One worker serves a connection however many users start it (the app for its lifetime,
+ * retention for a run); it stops, and the connection checkpoints by itself again, when the
+ * last one stops.
  */
 const WORKER = `(async () => {
   const { parentPort, workerData } = await import('node:worker_threads');
   const { default: Database } = await import(workerData.driver);
   const db = new Database(workerData.path, { fileMustExist: true });
-  db.pragma('busy_timeout = 50');
+  const BUSY_MS = 50;
+  db.pragma('busy_timeout = ' + BUSY_MS);
+  const frameBytes = Number(db.pragma('page_size', { simple: true })) + 24;
   const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
   const checkpoint = (mode) => db.pragma('wal_checkpoint(' + mode + ')')[0];
   const catchUp = (maxPasses) => {
@@ -37,29 +46,41 @@ const WORKER = `(async () => {
     return false;
   };
   let timer;
+  let restartedAt = -1;
   const tick = () => {
-    try { checkpoint('PASSIVE'); } catch { /* busy: next tick */ }
+    try {
+      const r = checkpoint('PASSIVE');
+      // The frame count starts over only when a writer comes after a RESTART: no second one meanwhile.
+      if (r.log * frameBytes >= workerData.walLimitBytes && r.log !== restartedAt) {
+        const restart = checkpoint('RESTART');
+        if (restart.busy === 0) restartedAt = restart.log;
+      }
+    } catch { /* busy: next tick */ }
     timer = setTimeout(tick, workerData.intervalMs);
   };
-  parentPort.on('message', ({ type, truncate }) => {
+  parentPort.on('message', ({ type }) => {
     if (type === 'drain') {
       parentPort.postMessage({ type: 'drained', caughtUp: catchUp(500) });
       return;
     }
-    clearTimeout(timer);
-    let result = null;
-    if (truncate) {
+    if (type === 'truncate') {
       const t0 = performance.now();
+      let result;
       try {
         catchUp(50);
         db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
         result = { busy: checkpoint('TRUNCATE').busy !== 0, ms: Math.round(performance.now() - t0) };
       } catch (err) {
         result = { busy: true, error: String(err && err.message) };
+      } finally {
+        db.pragma('busy_timeout = ' + BUSY_MS);
       }
+      parentPort.postMessage({ type: 'truncated', result });
+      return;
     }
+    clearTimeout(timer);
     db.close();
-    parentPort.postMessage({ type: 'stopped', result });
+    parentPort.postMessage({ type: 'stopped' });
     parentPort.close();
   });
   timer = setTimeout(tick, workerData.intervalMs);
@@ -71,58 +92,105 @@ export type WalTruncation = { busy: boolean; ms?: number; error?: string } | nul
 export type WalCheckpointer = {
   /** Lets the worker catch up when the WAL file is past the limit; resolves at once otherwise. */
   drainIfLarge(): Promise<void>;
+  /** This user is done; with truncate, the WAL is checkpointed and truncated first (by the worker). */
   stop(options?: { truncate?: boolean }): Promise<WalTruncation>;
 };
+
+type Reply = { type: string; result?: WalTruncation };
+
+type Shared = {
+  users: number;
+  failed: boolean;
+  ask(message: object): Promise<Reply>;
+  walFile: string;
+  walLimitBytes: number;
+  shutdown(): Promise<void>;
+};
+
+const running = new WeakMap<Sqlite, Shared>();
+
+const idle: WalCheckpointer = { drainIfLarge: async () => undefined, stop: async () => null };
 
 export function startWalCheckpointer(
   db: Db,
   path: string,
-  { intervalMs = 100, busyTimeoutMs = 2000, walLimitBytes = 128 * 1024 * 1024 } = {},
+  { intervalMs = 100, busyTimeoutMs = 2000, walLimitBytes = 64 * 1024 * 1024 } = {},
 ): WalCheckpointer {
   const sqlite = db.$client;
-  const mode = String(sqlite.pragma('journal_mode', { simple: true }));
-  if (path === ':memory:' || mode !== 'wal') return { drainIfLarge: async () => undefined, stop: async () => null };
-  const previous = Number(sqlite.pragma('wal_autocheckpoint', { simple: true }));
-  let failed = false;
-  const restore = () => {
-    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${previous}`);
-  };
-  const driver = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
-  const worker = new Worker(WORKER, { eval: true, workerData: { driver, path, intervalMs, busyTimeoutMs } });
-  const waiting: Array<(m: { type: string; result?: WalTruncation }) => void> = [];
-  worker.on('message', (m: { type: string; result?: WalTruncation }) => waiting.shift()?.(m));
-  // If the worker cannot run, the connection checkpoints by itself again.
-  worker.on('error', () => {
-    failed = true;
-    restore();
-  });
-  const exited = once(worker, 'exit').then(() => {
-    failed = true;
-    for (const w of waiting.splice(0)) w({ type: 'exited' });
-  });
-  const ask = (message: object) =>
-    new Promise<{ type: string; result?: WalTruncation }>((resolve) => {
-      waiting.push(resolve);
-      worker.postMessage(message);
-    });
-  const walFile = `${path}-wal`;
-  sqlite.pragma('wal_autocheckpoint = 0');
+  if (path === ':memory:' || String(sqlite.pragma('journal_mode', { simple: true })) !== 'wal') return idle;
+  let shared = running.get(sqlite);
+  if (!shared || shared.failed) {
+    shared = spawn(sqlite, path, { intervalMs, busyTimeoutMs, walLimitBytes });
+    running.set(sqlite, shared);
+  }
+  const worker = shared;
+  worker.users += 1;
   let stopping: Promise<WalTruncation> | null = null;
   return {
     async drainIfLarge() {
-      if (failed || stopping || !existsSync(walFile) || statSync(walFile).size < walLimitBytes) return;
-      await ask({ type: 'drain' });
+      if (worker.failed || stopping || !existsSync(worker.walFile) || statSync(worker.walFile).size < worker.walLimitBytes) return;
+      await worker.ask({ type: 'drain' });
     },
     stop({ truncate = false } = {}) {
       stopping ??= (async () => {
-        const timer = setTimeout(() => void worker.terminate(), 30_000);
-        const reply = failed ? null : await ask({ type: 'stop', truncate });
-        await exited;
-        clearTimeout(timer);
-        restore();
+        const reply = truncate && !worker.failed ? await worker.ask({ type: 'truncate' }) : null;
+        worker.users -= 1;
+        if (worker.users === 0) {
+          if (running.get(sqlite) === worker) running.delete(sqlite);
+          await worker.shutdown();
+        }
         return reply?.result ?? null;
       })();
       return stopping;
     },
   };
+}
+
+function spawn(sqlite: Sqlite, path: string, options: { intervalMs: number; busyTimeoutMs: number; walLimitBytes: number }): Shared {
+  const previous = Number(sqlite.pragma('wal_autocheckpoint', { simple: true }));
+  const restore = () => {
+    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${previous}`);
+  };
+  const driver = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
+  const worker = new Worker(WORKER, { eval: true, workerData: { driver, path, ...options } });
+  const waiting: Array<(m: Reply) => void> = [];
+  worker.on('message', (m: Reply) => {
+    waiting.shift()?.(m);
+    if (waiting.length === 0) worker.unref();
+  });
+  const shared: Shared = {
+    users: 0,
+    failed: false,
+    walFile: `${path}-wal`,
+    walLimitBytes: options.walLimitBytes,
+    ask: (message) =>
+      new Promise<Reply>((resolve) => {
+        if (shared.failed) return resolve({ type: 'exited' });
+        waiting.push(resolve);
+        worker.ref();
+        worker.postMessage(message);
+      }),
+    async shutdown() {
+      const timer = setTimeout(() => void worker.terminate(), 30_000);
+      if (!shared.failed) await shared.ask({ type: 'stop' });
+      await exited;
+      clearTimeout(timer);
+      restore();
+    },
+  };
+  // If the worker cannot run, the connection checkpoints by itself again.
+  worker.on('error', () => {
+    shared.failed = true;
+    restore();
+  });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve())).then(() => {
+    shared.failed = true;
+    for (const w of waiting.splice(0)) w({ type: 'exited' });
+  });
+  // The worker alone keeps no process alive (an app that failed to start and is never closed
+  // must not hang its process), but a pending answer does (a close awaiting the truncation).
+  // After the listeners: adding a 'message' listener refs the worker again.
+  worker.unref();
+  sqlite.pragma('wal_autocheckpoint = 0');
+  return shared;
 }

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { closeDatabase, openDatabase, optimize, type Db } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
+import { startWalCheckpointer } from '../db/wal-checkpointer.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,7 +9,7 @@ declare module 'fastify' {
   }
 }
 
-/** Opens the database, applies migrations, and checkpoints + closes it when the app closes. */
+/** Opens the database, applies migrations, checkpoints in the background, and truncates the WAL + closes when the app closes. */
 export default fp(
   async function database(app) {
     const { config } = app;
@@ -21,7 +22,11 @@ export default fp(
       throw err;
     }
     app.decorate('db', db);
+    // WAL checkpoints (copy + fsync) run on a worker thread for the app's lifetime, so no
+    // request waits for one; closing truncates the WAL.
+    const checkpoints = startWalCheckpointer(db, config.dbPath);
     app.addHook('onClose', async function closeDb() {
+      await checkpoints.stop({ truncate: true });
       closeDatabase(db);
     });
   },

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { startWalCheckpointer } from '../../src/db/wal-checkpointer.js';
+import { tempDir } from '../helper.js';
+
+const autoCheckpoint = (db: Db) => Number(db.$client.pragma('wal_autocheckpoint', { simple: true }));
+const walSize = (path: string) => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+
+function open(t: Parameters<typeof tempDir>[0]) {
+  const path = join(tempDir(t), 'wal.db');
+  const db = openDatabase({ path });
+  t.after(() => closeDatabase(db));
+  db.$client.exec('create table t (id integer primary key, v blob)');
+  return { db, path };
+}
+
+test('one worker per connection however many users; the connection checkpoints by itself again when the last one stops', async (t) => {
+  const { db, path } = open(t);
+  assert.equal(autoCheckpoint(db), 1000);
+  const app = startWalCheckpointer(db, path);
+  const job = startWalCheckpointer(db, path);
+  assert.equal(autoCheckpoint(db), 0);
+  assert.equal(await job.stop(), null);
+  assert.equal(autoCheckpoint(db), 0, 'the other user still has the worker');
+  await app.stop();
+  assert.equal(autoCheckpoint(db), 1000);
+  assert.equal(await app.stop(), null, 'stopping twice is harmless');
+  assert.equal(autoCheckpoint(db), 1000);
+});
+
+test('under continuous writes the WAL stays bounded, and stop({ truncate }) leaves it empty', async (t) => {
+  const { db, path } = open(t);
+  const limit = 1024 * 1024;
+  const checkpoints = startWalCheckpointer(db, path, { intervalMs: 20, walLimitBytes: limit });
+  // Ingest-like: a small transaction every millisecond (~20 MB/s of WAL frames), never idle
+  // long enough for PASSIVE checkpoints alone to let the WAL start over.
+  const insert = db.$client.prepare("with recursive n(i) as (select 1 union all select i + 1 from n where i < 10) insert into t (v) select randomblob(2000) from n");
+  let largest = 0;
+  let commits = 0;
+  for (const until = Date.now() + 2000; Date.now() < until; commits++) {
+    insert.run();
+    largest = Math.max(largest, walSize(path));
+    await sleep(1);
+  }
+  t.diagnostic(`${commits} commits (~${((commits * 10 * 2048) / 2 ** 20).toFixed(0)} MiB of rows), largest WAL file ${(largest / 2 ** 20).toFixed(1)} MiB`);
+  assert.ok(commits * 10 * 2048 > 8 * limit, 'wrote many times the limit');
+  assert.ok(largest < 6 * limit, `WAL file stayed near the limit (largest ${largest} bytes)`);
+  const truncation = await checkpoints.stop({ truncate: true });
+  assert.equal(truncation?.busy, false);
+  assert.equal(walSize(path), 0);
+  assert.equal((db.$client.prepare('select count(*) as n from t').get() as { n: number }).n, commits * 10);
+});
+
+test('in-memory databases get no worker', async (t) => {
+  const db = openDatabase({ path: ':memory:' });
+  t.after(() => closeDatabase(db));
+  const checkpoints = startWalCheckpointer(db, ':memory:');
+  assert.equal(autoCheckpoint(db), 1000);
+  await checkpoints.drainIfLarge();
+  assert.equal(await checkpoints.stop({ truncate: true }), null);
+});
