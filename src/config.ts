@@ -73,7 +73,7 @@ export const ENV_SPECS: EnvSpec[] = [
     env: 'DEVFLOW_EXACT_REPORT_CALLS',
     parse: int,
     fallback: () => 20_000,
-    describe: 'a tool report over at most this many calls, all still stored raw, is computed from raw rows with exact percentiles (0 = always from rollups)',
+    describe: 'a tool report without a profile or project filter over at most this many calls, all still stored raw, is computed from raw rows with exact percentiles (0 = always from rollups)',
   },
 ];
 

@@ -71,8 +71,8 @@ const Source = Type.Union([Type.Literal('rollup'), Type.Literal('raw')], {
   description:
     'where the figures came from. rollup: pre-aggregated rollups — whole UTC days, 6, 3 and 1 hours, half hours and 15-minute slots of the range (with a profile ' +
     'or a project: whole days; with both: 15-minute slots), raw rows for the rest while they are stored; calls, errors, timeouts, rates, averages and ' +
-    'max are identical to raw, percentiles within 1 % relative. raw: the raw tool calls, percentiles exact: with a session filter, when the report ' +
-    'covers at most DEVFLOW_EXACT_REPORT_CALLS calls (default 20,000) all still stored raw, and until the rollups of rows stored before an upgrade are built. Rollups outlive raw rows (retention rollupDays), so ranges whose raw rows retention deleted still answer.',
+    'max are identical to raw, percentiles within 1 % relative. raw: the raw tool calls, percentiles exact: with a session filter, when a report ' +
+    'without a profile or project filter covers at most DEVFLOW_EXACT_REPORT_CALLS calls (default 20,000) all still stored raw, and until the rollups of rows stored before an upgrade are built. Rollups outlive raw rows (retention rollupDays), so ranges whose raw rows retention deleted still answer.',
   example: 'raw',
 });
 

@@ -134,10 +134,10 @@ test('DEVFLOW_ROLLUPS=false: ingest and deletes leave the rollups alone, reports
   assert.deepEqual(rebuilt.json().rows, report.json().rows);
 });
 
-test('a small report is computed from raw rows (exact percentiles) while they hold every call; above DEVFLOW_EXACT_REPORT_CALLS from rollups', async (t) => {
+test('a small report without profile or project is computed from raw rows (exact percentiles) while they hold every call; above DEVFLOW_EXACT_REPORT_CALLS from rollups', async (t) => {
   const small = await build(t, { exactReportCalls: 3 });
   await small.services.rollups.rebuild();
-  const s = await post(small, '/v1/sessions', { type: 'agent' });
+  const s = await post(small, '/v1/sessions', { type: 'agent', project: 'web' });
   const at = Date.now() - 3_600_000;
   // 1000 ms is not a histogram bucket's representative: exact only from raw rows.
   await post(small, '/v1/tool-calls', { items: [1000, 1000, 1000].map((d, i) => ({ sessionId: s.id, toolName: 'Bash', durationMs: d, status: 'success', timestamp: at + i })) });
@@ -146,6 +146,10 @@ test('a small report is computed from raw rows (exact percentiles) while they ho
   assert.equal(exact.json().rows[0].p50DurationMs, 1000);
   const series = await small.inject({ url: '/v1/reports/tools/timeseries', headers: auth(small.keys.read) });
   assert.equal(series.json().source, 'raw');
+  // A project (or profile) filter would make raw rows read the whole range: rollups.
+  const byProject = await small.inject({ url: '/v1/reports/tools?project=web', headers: auth(small.keys.read) });
+  assert.equal(byProject.json().source, 'rollup');
+  assert.equal(byProject.json().rows[0].calls, 3);
   await post(small, '/v1/tool-calls', { items: [{ sessionId: s.id, toolName: 'Bash', durationMs: 1000, status: 'success', timestamp: at + 9 }] });
   const rolled = await small.inject({ url: '/v1/reports/tools', headers: auth(small.keys.read) });
   assert.equal(rolled.json().source, 'rollup', 'four calls are above the limit of three');
