@@ -76,7 +76,7 @@ export default fp(
       const key = bearerKey(request);
       if (!key) throw unauthorized('an API key is required: Authorization: Bearer <key>');
       const hash = hashKey(key);
-      const principal = isEnvAdminKey(hash) ? ENV_ADMIN : app.services.apiKeys.authenticate(key, hash);
+      const principal = isEnvAdminKey(hash) ? ENV_ADMIN : await app.services.apiKeys.authenticate(key, hash);
       if (!principal) throw unauthorized('the API key is unknown, revoked or expired');
       request.principal = principal;
       if (!access) return; // unknown route under /v1: the 404 handler answers

@@ -201,7 +201,10 @@ test('a key revoked by another connection (the CLI, another process) is refused 
   // Another connection writing elsewhere does not disturb valid keys.
   other.prepare("insert into profiles (name, created_at, updated_at) values ('p', 1, 1)").run();
   assert.equal(await use(), 404);
+  // Requests that arrive together share one look at data_version (made after they arrived).
+  assert.deepEqual(await Promise.all(Array.from({ length: 10 }, use)), Array(10).fill(404));
   other.prepare('update api_keys set revoked_at = ? where id = ?').run(Date.now(), created.id);
+  assert.deepEqual(await Promise.all(Array.from({ length: 10 }, use)), Array(10).fill(401));
   assert.equal(await use(), 401);
   assert.equal((await app.inject({ url: '/v1/no-such-route', headers: auth(app.keys.read) })).statusCode, 404, 'other keys still work');
 });
