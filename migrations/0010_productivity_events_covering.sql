@@ -1,2 +1,0 @@
-DROP INDEX `productivity_events_created_idx`;--> statement-breakpoint
-CREATE INDEX `productivity_events_created_idx` ON `productivity_events` (`created_at`,`event_type`,`time_saved`,`improvement_percentage`);

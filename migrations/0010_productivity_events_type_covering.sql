@@ -1,0 +1,2 @@
+DROP INDEX `productivity_events_type_idx`;--> statement-breakpoint
+CREATE INDEX `productivity_events_type_idx` ON `productivity_events` (`event_type`,`created_at`,`time_saved`,`improvement_percentage`);
