@@ -125,6 +125,16 @@ export const toolCalls = sqliteTable(
  * included, is a whole number of slots), tool, profile and project. profile_id 0 = no profile
  * and project '' = no project, so the primary key stays unique (NULLs would not be).
  */
+/** What every rollup row holds, slot or summary. */
+const rollupFigures = () => ({
+  calls: integer('calls').notNull(),
+  errors: integer('errors').notNull(),
+  timeouts: integer('timeouts').notNull(),
+  durationSum: integer('duration_sum').notNull(),
+  durationMax: integer('duration_max').notNull(),
+  histogram: blob('histogram', { mode: 'buffer' }).notNull(),
+});
+
 export const toolCallSlotRollups = sqliteTable(
   'tool_call_slot_rollups',
   {
@@ -132,12 +142,7 @@ export const toolCallSlotRollups = sqliteTable(
     toolName: text('tool_name').notNull(),
     profileId: integer('profile_id').notNull().default(0),
     project: text('project').notNull().default(''),
-    calls: integer('calls').notNull(),
-    errors: integer('errors').notNull(),
-    timeouts: integer('timeouts').notNull(),
-    durationSum: integer('duration_sum').notNull(),
-    durationMax: integer('duration_max').notNull(),
-    histogram: blob('histogram', { mode: 'buffer' }).notNull(),
+    ...rollupFigures(),
   },
   (t) => [
     primaryKey({ columns: [t.slotStart, t.toolName, t.profileId, t.project] }),
@@ -148,9 +153,9 @@ export const toolCallSlotRollups = sqliteTable(
 
 /**
  * The summary level the unfiltered (or singly filtered) reports read: per grain (15 and 30
- * minutes, 1, 3 and 6 hours, 1 day, all UTC-aligned), scope and tool. Scope '' = every call, at every
- * grain; 'profile:<id>' and 'project:<name>' = the calls of one profile or project, per day
- * only. A report cell is cut into the largest aligned pieces that fit, so 30 days are ~30 rows
+ * minutes, 1, 3 and 6 hours, 1 day, all UTC-aligned), scope and tool. Scope '' = every call,
+ * at every grain; 'profile:<id>' and 'project:<name>' = the calls of one profile or project,
+ * per day only. A report cell is cut into the largest aligned pieces that fit, so 30 days are ~30 rows
  * per tool whatever the ingest rate.
  */
 export const toolCallSummaries = sqliteTable(
@@ -160,12 +165,7 @@ export const toolCallSummaries = sqliteTable(
     scope: text('scope').notNull(),
     slotStart: integer('slot_start').notNull(),
     toolName: text('tool_name').notNull(),
-    calls: integer('calls').notNull(),
-    errors: integer('errors').notNull(),
-    timeouts: integer('timeouts').notNull(),
-    durationSum: integer('duration_sum').notNull(),
-    durationMax: integer('duration_max').notNull(),
-    histogram: blob('histogram', { mode: 'buffer' }).notNull(),
+    ...rollupFigures(),
   },
   (t) => [
     // (grain, slot_start) first: a report's pieces are point lookups either way, and a day's

@@ -122,23 +122,23 @@ class Deltas {
 
   /** Another delta (a slot row's, feeding the summaries). */
   delta(key: Key, x: Delta): void {
-    const d = this.at(key);
-    d.calls += x.calls;
-    d.errors += x.errors;
-    d.timeouts += x.timeouts;
-    d.sum += x.sum;
-    d.max = Math.max(d.max, x.max);
+    const d = this.add(key, x.calls, x.errors, x.timeouts, x.sum, x.max);
     for (const [bucket, count] of x.hist) d.hist.set(bucket, (d.hist.get(bucket) ?? 0) + count);
   }
 
+  /** A stored slot rollup row. */
   slot(key: Key, r: SlotRow): void {
+    addEncoded(this.add(key, r.calls, r.errors, r.timeouts, r.duration_sum, r.duration_max).hist, r.histogram);
+  }
+
+  private add(key: Key, calls: number, errors: number, timeouts: number, sum: number, max: number): Delta {
     const d = this.at(key);
-    d.calls += r.calls;
-    d.errors += r.errors;
-    d.timeouts += r.timeouts;
-    d.sum += r.duration_sum;
-    d.max = Math.max(d.max, r.duration_max);
-    addEncoded(d.hist, r.histogram);
+    d.calls += calls;
+    d.errors += errors;
+    d.timeouts += timeouts;
+    d.sum += sum;
+    d.max = Math.max(d.max, max);
+    return d;
   }
 }
 
