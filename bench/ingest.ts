@@ -8,6 +8,7 @@
  *      1000 with 4 clients;
  *   3. the naive setup (random v4 ids, SQLite's default 2 MB page cache), same rows;
  *   4. a Fastify no-op POST route with the same body schema (the reference for single calls),
+ *      as an extra the same no-op inside the service's own plugin stack (bench/lib/noop-service.ts),
  *      the service's per-request floor (GET /healthz, an authenticated 404), then single tool
  *      calls at 50 connections;
  *   5. an NDJSON export of 1M rows from that server, with its RSS growth.
@@ -30,6 +31,7 @@ import { getLoad, postLoad, type LoadResult } from './lib/load.js';
 import { rawInsert, rateAt } from './lib/raw-insert.js';
 import { renderIngest, type IngestRun } from './lib/ingest-report.js';
 import { writeSection } from './lib/results.js';
+import { cpuMicros } from './lib/cpu.js';
 import { mib, rssOf, sampleRss } from './lib/rss.js';
 import { ROOT, startServer, type RunningServer } from './lib/server.js';
 
@@ -66,8 +68,9 @@ async function api(server: RunningServer, method: string, path: string, body?: u
   return res.json();
 }
 
-function summary(r: LoadResult) {
-  return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+function summary(r: LoadResult, cpuUs?: number) {
+  const http = { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+  return cpuUs === undefined ? http : { ...http, cpuUsPerReq: cpuUs / Math.max(1, r.requests.total) };
 }
 
 /** Streams the export as fast as the client can read; counts lines, samples the server's RSS. */
@@ -92,19 +95,22 @@ function exportAll(server: RunningServer, key: string): Promise<{ rows: number; 
   });
 }
 
-async function loadPhase(label: string, server: RunningServer, opts: { bodies: string[]; connections: number; key?: string }, rows?: () => number) {
+async function loadPhase(label: string, server: RunningServer, opts: { bodies: string[]; connections: number; key?: string; path?: string }, rows?: () => number) {
+  const path = opts.path ?? '/v1/tool-calls';
   log(`${label}: warm-up ${WARMUP_SECONDS}s`);
-  await postLoad({ url: server.url, path: '/v1/tool-calls', seconds: WARMUP_SECONDS, ...opts });
+  await postLoad({ url: server.url, seconds: WARMUP_SECONDS, ...opts, path });
   log(`${label}: ${SECONDS}s at ${opts.connections} connections`);
   const rowsBefore = rows?.() ?? 0;
   const rss = sampleRss(server.pid);
+  const cpuBefore = cpuMicros(server.pid);
   const started = performance.now();
-  const result = await postLoad({ url: server.url, path: '/v1/tool-calls', seconds: SECONDS, ...opts });
+  const result = await postLoad({ url: server.url, seconds: SECONDS, ...opts, path });
   const seconds = (performance.now() - started) / 1000;
+  const cpuUs = cpuMicros(server.pid) - cpuBefore;
   const rssPeak = rss.stop();
   // Every request was answered after its commit, so the count is final once autocannon returns.
   const rowsAfter = rows?.() ?? 0;
-  return { result, seconds, rssPeak, rows: rowsAfter - rowsBefore, rowsAfter };
+  return { result, seconds, rssPeak, rows: rowsAfter - rowsBefore, rowsAfter, cpuUs };
 }
 
 function history(settings: IngestRun['settings']): IngestRun[] {
@@ -162,6 +168,18 @@ async function main(): Promise<void> {
     const noopPhase = await loadPhase('no-op route, single calls', noop, { bodies: singles, connections: 50 });
     await noop.stop();
 
+    // Extra, not the issue's reference: the same no-op inside the service's own plugin stack.
+    const stack = await startServer('bench/lib/noop-service.ts', {
+      DEVFLOW_DB_PATH: join(dir, 'stack.db'),
+      DEVFLOW_ADMIN_KEY: ADMIN_KEY,
+      DEVFLOW_RATE_LIMIT: '0',
+      DEVFLOW_SCHEDULER: 'false',
+    });
+    servers.push(stack);
+    const stackKey = ((await api(stack, 'POST', '/v1/api-keys', { name: 'bench-ingest', role: 'ingest' })) as { key: string }).key;
+    const stackPhase = await loadPhase('no-op route in the service stack, single calls', stack, { bodies: singles, connections: 50, key: stackKey, path: '/v1/bench-noop' });
+    await stack.stop();
+
     // Where a single call's time goes before any ingest work: the service's public probe, and
     // an authenticated request (API-key lookup) that ends in a 404.
     log(`service floor: GET /healthz and an authenticated 404, ${FLOOR_SECONDS}s each`);
@@ -187,10 +205,11 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version, loadBefore, loadAfter: loadavg()[0] as number },
       raw: { rowsPerSec: raw.rowsPerSec, rows: raw.rows, rateAtBatchRows: rateAt(raw, batchPhase.rowsAfter), rateAtNaiveRows: rateAt(raw, NAIVE_ROWS) },
       naive: { rowsPerSec: naive.rowsPerSec, rows: naive.rows },
-      noop: { ...summary(noopPhase.result), rssPeakMiB: mib(noopPhase.rssPeak) },
+      noop: { ...summary(noopPhase.result, noopPhase.cpuUs), rssPeakMiB: mib(noopPhase.rssPeak) },
+      stackNoop: summary(stackPhase.result, stackPhase.cpuUs),
       floor: { healthz: summary(healthz), authed404: summary(authed404) },
       batch: { ...summary(batchPhase.result), rows: batchPhase.rows, rowsPerSec: batchPhase.rows / batchPhase.seconds, rssPeakMiB: mib(batchPhase.rssPeak) },
-      single: { ...summary(singlePhase.result), rows: singlePhase.rows, rowsPerSec: singlePhase.rows / singlePhase.seconds, rssPeakMiB: mib(singlePhase.rssPeak) },
+      single: { ...summary(singlePhase.result, singlePhase.cpuUs), rows: singlePhase.rows, rowsPerSec: singlePhase.rows / singlePhase.seconds, rssPeakMiB: mib(singlePhase.rssPeak) },
       export: {
         rows: exported.rows,
         expectedRows: exportRows,
