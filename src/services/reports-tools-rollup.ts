@@ -9,9 +9,9 @@ import { DAY_MS, GRAINS, SLOT_MS } from './rollups-sql.js';
 /**
  * The tool reports from rollups (issue 9). A report cell (the whole range, or one local hour or
  * day) is cut into the largest UTC-aligned pieces that fit: whole days, 6, 3 and 1 hours, half
- * hours and 15-minute slots of the summaries, so 30 days cost ~30 rows per tool. Local hours and days of every real
- * zone start on slot boundaries, so only the range's own ends leave partial slots: those come
- * from raw rows. Counts, sums, rates, averages and max are exactly the raw figures; percentiles
+ * hours and 15-minute slots of the summaries, so 30 days cost ~30 rows per tool. Local hours
+ * and days of every real zone start on slot boundaries, so only the range's own ends leave
+ * partial slots: those come from raw rows. Counts, sums, rates, averages and max are exactly the raw figures; percentiles
  * come from the merged histograms (within 1 %).
  *
  * Which summaries a filter can use: none → every grain of the '' scope; a profile or a project
