@@ -4,7 +4,7 @@
  */
 
 export const SLOT_MS = 15 * 60_000;
-export const HALF_HOUR_MS = 30 * 60_000;
+const HALF_HOUR_MS = 30 * 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 /**
@@ -71,6 +71,10 @@ export const SUMMARY_MAX = `update tool_call_summaries set duration_max = coales
     where r.slot_start >= @slot and r.slot_start < @slot + @grain and r.tool_name = @tool
       and (@scope = '' or @scope = 'profile:' || r.profile_id or @scope = 'project:' || r.project)), 0)
   where grain = @grain and scope = @scope and slot_start = @slot and tool_name = @tool`;
+
+/** What each tool call of some sessions contributes (the RollupInput of rollups.ts); the caller adds the where. */
+export const CALLS_OF = `select t.tool_name as toolName, t.duration_ms as durationMs, t.status, t.timestamp, s.profile_id as profileId, s.project
+  from tool_calls t join sessions s on s.id = t.session_id`;
 
 /** Rows a subtraction emptied (the partial indexes on calls = 0 find them). */
 export const DELETE_EMPTY = ['delete from tool_call_slot_rollups where calls = 0', 'delete from tool_call_summaries where calls = 0'];

@@ -7,6 +7,7 @@ import { addEncoded, bucketOf, encodeHistogram, mergeEncoded } from '../lib/late
 import { checkAborted, TARGET_SLICE_MS, yieldToEventLoop, type SliceContext } from './retention-slices.js';
 import type { WriteQueue } from './write-queue.js';
 import {
+  CALLS_OF,
   DAY_MS,
   DELETE_EMPTY,
   HOUR_MS,
@@ -70,10 +71,8 @@ function prepare(db: Db) {
     rawRange: s.prepare('select min(timestamp) as lo, max(timestamp) as hi from tool_calls'),
     rawCalls: s.prepare('select count(*) as n from tool_calls where timestamp >= @lo and timestamp < @hi'),
     slotCalls: s.prepare('select coalesce(sum(calls), 0) as n from tool_call_slot_rollups where slot_start = @lo'),
-    callsOfSession: s.prepare(`select t.tool_name as toolName, t.duration_ms as durationMs, t.status, t.timestamp, s.profile_id as profileId, s.project
-      from tool_calls t join sessions s on s.id = t.session_id where t.session_id = ?`),
-    callsOfProfile: s.prepare(`select t.tool_name as toolName, t.duration_ms as durationMs, t.status, t.timestamp, s.profile_id as profileId, s.project
-      from sessions s join tool_calls t on t.session_id = s.id where s.profile_id = ?`),
+    callsOfSession: s.prepare(`${CALLS_OF} where t.session_id = ?`),
+    callsOfProfile: s.prepare(`${CALLS_OF} where s.profile_id = ?`),
     slotMax: s.prepare(SLOT_MAX),
     summaryMax: s.prepare(SUMMARY_MAX),
     // Per grain for the summaries: their primary key starts with (grain, slot_start).

@@ -11,6 +11,10 @@ type Job = {
 
 type GroupHooks = { begin: () => void; beforeCommit: () => void };
 
+/** Why a group's transaction is gone: the error of the job that lost it (disk full, I/O), if known. */
+const lostTransaction = (outcomes: Outcome[]): unknown =>
+  (outcomes.findLast((o) => !o.ok) as { error: unknown } | undefined)?.error ?? new Error('write transaction was rolled back');
+
 export type WriteQueueOptions = {
   db: Db;
   /** How long the first waiting write holds the door open for others (0 = until the next tick). */
@@ -42,7 +46,7 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
       for (const hook of hooks) hook.begin();
       runJobs(jobs, outcomes);
       // What the jobs deferred to the end of the group (rollups) goes into the same transaction.
-      if (!sqlite.inTransaction) throw (outcomes.findLast((o) => !o.ok) as { error: unknown } | undefined)?.error ?? new Error('write transaction was rolled back');
+      if (!sqlite.inTransaction) throw lostTransaction(outcomes);
       for (const hook of hooks) hook.beforeCommit();
     } finally {
       grouping = false;
@@ -53,7 +57,7 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
     for (const job of jobs) {
       // Some errors (disk full, I/O) make SQLite roll back the whole transaction: the jobs
       // before were undone too and the rest would run in autocommit, so fail the group.
-      if (!sqlite.inTransaction) throw (outcomes.findLast((o) => !o.ok) as { error: unknown } | undefined)?.error ?? new Error('write transaction was rolled back');
+      if (!sqlite.inTransaction) throw lostTransaction(outcomes);
       try {
         outcomes.push({ ok: true, value: runJob(job) });
       } catch (error) {
