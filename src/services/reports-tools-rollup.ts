@@ -4,12 +4,13 @@ import { iso } from '../lib/time.js';
 import { findProfile } from './profiles.js';
 import { and, type Params, type Prepared, type Range } from './reports-common.js';
 import { bucketTable, type ToolFilter, type ToolsReportRow, type ToolsTimeseriesRow } from './reports-tools.js';
-import { DAY_MS, GRAINS, SLOT_MS } from './rollups-sql.js';
+import { DAY_MS, GRAINS, HOUR_MS, isOffsetHourStart, SLOT_MS } from './rollups-sql.js';
 
 /**
  * The tool reports from rollups (issue 9). A report cell (the whole range, or one local hour or
- * day) is cut into the largest UTC-aligned pieces that fit: whole days, 6, 3 and 1 hours, half
- * hours and 15-minute slots of the summaries, so 30 days cost ~30 rows per tool. Local hours
+ * day) is cut into the largest UTC-aligned pieces that fit: whole days, 6, 3 and 1 hours
+ * (also hours from half past), half hours and 15-minute slots of the summaries, so 30 days cost
+ * ~30 rows per tool. Local hours
  * and days of every real zone start on slot boundaries, so only the range's own ends leave
  * partial slots: those come from raw rows. Counts, sums, rates, averages and max are exactly the raw figures; percentiles
  * come from the merged histograms (within 1 %).
@@ -21,9 +22,43 @@ import { DAY_MS, GRAINS, SLOT_MS } from './rollups-sql.js';
 
 /** A cell's figures; its histogram as the stored pieces' pairs plus the raw calls' buckets, merged once at the end. */
 type Acc = { calls: number; errors: number; timeouts: number; sum: number; max: number; parts: Uint32Array[]; raw: Map<number, number> | null };
-type Cell = { key: number; lo: number; hi: number };
-/** [cell key, lo, hi] for range joins; [cell key, grain, slot] for summary lookups. */
+type Cell = { lo: number; hi: number };
+/** [cell index, lo, hi] for range joins; [cell index, grain, slot] for summary lookups. */
 type Triple = [number, number, number];
+
+/** SQLite orders text by its UTF-8 bytes (BINARY); JavaScript's < by UTF-16 code units. */
+const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** Every cell × tool of a report, indexed by tool then cell (no per-row key strings). */
+class CellTable {
+  private readonly toolIndex = new Map<string, number>();
+  readonly tools: string[] = [];
+  readonly accs: Array<Array<Acc | undefined>> = [];
+
+  constructor(readonly cells: number) {}
+
+  at(cell: number, tool: string): Acc {
+    let t = this.toolIndex.get(tool);
+    if (t === undefined) {
+      t = this.tools.length;
+      this.toolIndex.set(tool, t);
+      this.tools.push(tool);
+      this.accs.push(new Array<Acc | undefined>(this.cells));
+    }
+    const byCell = this.accs[t] as Array<Acc | undefined>;
+    let acc = byCell[cell];
+    if (!acc) {
+      acc = { calls: 0, errors: 0, timeouts: 0, sum: 0, max: 0, parts: [], raw: null };
+      byCell[cell] = acc;
+    }
+    return acc;
+  }
+
+  /** Tool indexes in SQLite's order of their names. */
+  toolOrder(): number[] {
+    return this.tools.map((_, i) => i).sort((a, b) => byBytes(this.tools[a] as string, this.tools[b] as string));
+  }
+}
 
 const TRIPLES = 'p(k, a, b) as (select value ->> 0, value ->> 1, value ->> 2 from json_each(@pieces))';
 
@@ -45,40 +80,44 @@ function summaryScope(db: Db, filter: ToolFilter): { scope: string | null; profi
 type Plan = { summaries: Triple[]; slots: Triple[]; raw: Triple[] };
 
 /**
- * Cuts the cells into summary pieces, slot-rollup ranges and raw ranges. `rawFrom`: the first
- * slot from which every raw row is still stored (slot level reads raw rows from there on).
+ * How the rollups can be read: `rawFrom`, the first slot from which every raw row is still
+ * stored (slot level reads raw rows from there on); `offsetHours`, whether the summaries have
+ * their half-past hours yet (an upgraded layout: see SUMMARY_LAYOUT).
  */
-function plan(cells: Cell[], grains: readonly number[], rawFrom: number): Plan {
+export type RollupReading = { rawFrom: number; offsetHours: boolean };
+
+/** Cuts the cells into summary pieces (of `grains`, and half-past hours when offsetHours), slot-rollup ranges and raw ranges. */
+function plan(cells: Cell[], grains: readonly number[], { rawFrom, offsetHours }: RollupReading): Plan {
   const out: Plan = { summaries: [], slots: [], raw: [] };
-  const detail = (key: number, lo: number, hi: number) => {
-    if (lo < rawFrom) out.slots.push([key, lo, Math.min(hi, rawFrom)]);
-    if (hi > rawFrom) out.raw.push([key, Math.max(lo, rawFrom), hi]);
+  const detail = (cell: number, lo: number, hi: number) => {
+    if (lo < rawFrom) out.slots.push([cell, lo, Math.min(hi, rawFrom)]);
+    if (hi > rawFrom) out.raw.push([cell, Math.max(lo, rawFrom), hi]);
   };
-  for (const { key, lo, hi } of cells) {
-    if (lo >= hi) continue;
+  cells.forEach(({ lo, hi }, cell) => {
+    if (lo >= hi) return;
     const ilo = Math.ceil(lo / SLOT_MS) * SLOT_MS;
     const ihi = Math.floor(hi / SLOT_MS) * SLOT_MS;
     if (ilo >= ihi) {
-      out.raw.push([key, lo, hi]);
-      continue;
+      out.raw.push([cell, lo, hi]);
+      return;
     }
-    if (lo < ilo) out.raw.push([key, lo, ilo]);
-    if (ihi < hi) out.raw.push([key, ihi, hi]);
+    if (lo < ilo) out.raw.push([cell, lo, ilo]);
+    if (ihi < hi) out.raw.push([cell, ihi, hi]);
     let t = ilo;
     while (t < ihi) {
-      const grain = grains.find((g) => t % g === 0 && t + g <= ihi);
+      const grain = offsetHours && isOffsetHourStart(t) && t + HOUR_MS <= ihi ? HOUR_MS : grains.find((g) => t % g === 0 && t + g <= ihi);
       if (grain !== undefined) {
-        out.summaries.push([key, grain, t]);
+        out.summaries.push([cell, grain, t]);
         t += grain;
         continue;
       }
       // No summary piece starts here: slot level up to where the coarsest grain could start.
       const coarsest = grains[0] ?? ihi;
       const next = Math.min(ihi, Math.floor(t / coarsest) * coarsest + coarsest);
-      detail(key, t, next);
+      detail(cell, t, next);
       t = next;
     }
-  }
+  });
   return out;
 }
 
@@ -108,19 +147,11 @@ function coalesce(ranges: Triple[]): Triple[] {
 type RollupRow = [number, string, number, number, number, number, number, Uint8Array];
 
 /** Accumulates every cell × tool from the summaries, the slot rollups and raw rows. */
-function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Cell[], rawFrom: number): Map<string, { key: number; tool: string; acc: Acc }> {
-  const out = new Map<string, { key: number; tool: string; acc: Acc }>();
+function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Cell[], reading: RollupReading): CellTable {
+  const out = new CellTable(cells.length);
   const scope = summaryScope(db, filter);
   if (!scope) return out;
-  const accOf = (key: number, tool: string): Acc => {
-    const id = `${key}\u0000${tool}`;
-    let cell = out.get(id);
-    if (!cell) {
-      cell = { key, tool, acc: { calls: 0, errors: 0, timeouts: 0, sum: 0, max: 0, parts: [], raw: null } };
-      out.set(id, cell);
-    }
-    return cell.acc;
-  };
+  const accOf = (cell: number, tool: string): Acc => out.at(cell, tool);
   const addRow = ([k, tool, calls, errors, timeouts, sum, max, histogram]: RollupRow) => {
     const acc = accOf(k, tool);
     acc.calls += calls;
@@ -131,7 +162,7 @@ function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Cell[
     acc.parts.push(pairsOf(histogram));
   };
   const grains: readonly number[] = scope.scope === '' ? GRAINS : scope.scope === null ? [] : [DAY_MS];
-  const { summaries, slots, raw } = plan(cells, grains, rawFrom);
+  const { summaries, slots, raw } = plan(cells, grains, { rawFrom: reading.rawFrom, offsetHours: reading.offsetHours && scope.scope === '' });
   const toolWhere = filter.tool === undefined ? '' : ' and r.tool_name = @tool';
   const toolParam: Params = filter.tool === undefined ? {} : { tool: filter.tool };
   const COLUMNS = 'p.k, r.tool_name, r.calls, r.errors, r.timeouts, r.duration_sum, r.duration_max, r.histogram';
@@ -188,16 +219,15 @@ function cellPercentiles(acc: Acc, ps: readonly number[]): Array<number | null> 
   return percentilesOfParts(acc.raw ? [...acc.parts, pairsOfMap(acc.raw)] : acc.parts, ps, acc.max);
 }
 
-/** SQLite orders text by its UTF-8 bytes (BINARY); JavaScript's < by UTF-16 code units. */
-const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
-
-export function toolsReportFromRollups(db: Db, prepared: Prepared, range: Range, filter: ToolFilter, rawFrom: number): ToolsReportRow[] {
-  const cells = accumulate(db, prepared, filter, [{ key: 0, lo: range.from, hi: range.to }], rawFrom);
-  const rows: ToolsReportRow[] = [];
-  for (const { tool, acc } of cells.values()) {
+export function toolsReportFromRollups(db: Db, prepared: Prepared, range: Range, filter: ToolFilter, reading: RollupReading): ToolsReportRow[] {
+  const table = accumulate(db, prepared, filter, [{ lo: range.from, hi: range.to }], reading);
+  const rows: Array<ToolsReportRow & { rank: number }> = [];
+  table.toolOrder().forEach((t, rank) => {
+    const acc = table.accs[t]?.[0];
+    if (!acc) return;
     const [p50, p95, p99] = cellPercentiles(acc, [50, 95, 99]);
     rows.push({
-      toolName: tool,
+      toolName: table.tools[t] as string,
       calls: acc.calls,
       errors: acc.errors,
       timeouts: acc.timeouts,
@@ -208,9 +238,10 @@ export function toolsReportFromRollups(db: Db, prepared: Prepared, range: Range,
       p95DurationMs: p95 ?? null,
       p99DurationMs: p99 ?? null,
       maxDurationMs: acc.max,
+      rank,
     });
-  }
-  return rows.sort((a, b) => b.calls - a.calls || byBytes(a.toolName, b.toolName));
+  });
+  return rows.sort((a, b) => b.calls - a.calls || a.rank - b.rank).map(({ rank: _, ...row }) => row);
 }
 
 export function toolsTimeseriesFromRollups(
@@ -218,18 +249,28 @@ export function toolsTimeseriesFromRollups(
   prepared: Prepared,
   range: Range,
   filter: ToolFilter & { interval: 'hour' | 'day'; tz: string },
-  rawFrom: number,
+  reading: RollupReading,
 ): ToolsTimeseriesRow[] {
   if (range.from === range.to) return [];
   const { list } = bucketTable(filter.tz, filter.interval, range);
-  const cells = accumulate(db, prepared, filter, list.map((b) => ({ key: b.start, lo: Math.max(b.start, range.from), hi: Math.min(b.end, range.to) })), rawFrom);
-  const sorted = [...cells.values()].sort((a, b) => a.key - b.key || byBytes(a.tool, b.tool));
-  return sorted.map(({ key, tool, acc }) => ({
-    bucketStart: iso(key),
-    toolName: tool,
-    calls: acc.calls,
-    errors: acc.errors,
-    avgDurationMs: acc.sum / acc.calls,
-    p95DurationMs: cellPercentiles(acc, [95])[0] ?? null,
-  }));
+  const table = accumulate(db, prepared, filter, list.map((b) => ({ lo: Math.max(b.start, range.from), hi: Math.min(b.end, range.to) })), reading);
+  const order = table.toolOrder();
+  const rows: ToolsTimeseriesRow[] = [];
+  list.forEach((bucket, cell) => {
+    let bucketStart: string | undefined;
+    for (const t of order) {
+      const acc = table.accs[t]?.[cell];
+      if (!acc) continue;
+      bucketStart ??= iso(bucket.start);
+      rows.push({
+        bucketStart,
+        toolName: table.tools[t] as string,
+        calls: acc.calls,
+        errors: acc.errors,
+        avgDurationMs: acc.sum / acc.calls,
+        p95DurationMs: cellPercentiles(acc, [95])[0] ?? null,
+      });
+    }
+  });
+  return rows;
 }

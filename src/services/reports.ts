@@ -7,7 +7,8 @@ import { featuresReport, type FeaturesFilter, type FeaturesReportRow } from './r
 import { productivityReport, type ProductivityFilter, type ProductivityReportRow } from './reports-productivity.js';
 import { profilesReport, sessionsReport, type ProfilesReportRow, type SessionsReportRow } from './reports-sessions.js';
 import { toolsReport, toolsTimeseries, type ToolFilter, type ToolsReportRow, type ToolsTimeseriesRow } from './reports-tools.js';
-import { toolsReportFromRollups, toolsTimeseriesFromRollups } from './reports-tools-rollup.js';
+import { toolsReportFromRollups, toolsTimeseriesFromRollups, type RollupReading } from './reports-tools-rollup.js';
+import { SUMMARY_LAYOUT } from './rollups-sql.js';
 import { SLOT_MS, slotOf, type RollupService } from './rollups.js';
 
 export type { ReportFilter } from './reports-common.js';
@@ -40,8 +41,6 @@ const callsIn = (rows: ReadonlyArray<{ calls: number }>) => rows.reduce((n, r) =
 export function createReportService({ db, now, config, rollups }: ServiceDeps & { rollups: RollupService }) {
   const prepared = statementCache(db);
   const oldestRaw = db.select({ at: min(toolCalls.timestamp) }).from(toolCalls).prepare();
-  /** Rollups whenever they can answer (built, no session filter); raw rows otherwise. */
-  const sourceFor = (filter: ToolFilter): ReportSource => (filter.session === undefined && rollups.isBuilt() ? 'rollup' : 'raw');
   /** The first slot whose raw rows are all still stored (the oldest one may have lost some to retention). */
   const rawFrom = (): number => {
     const at = oldestRaw.get()?.at ?? null;
@@ -53,9 +52,11 @@ export function createReportService({ db, now, config, rollups }: ServiceDeps & 
    * count). Only without a profile or project filter: raw rows can be found by them only by
    * reading every call of the range (a 30-day project report over raw rows took 400 ms at 1M).
    */
-  function answer<Row extends { calls: number }>(filter: ToolFilter, fromRollups: (rawFrom: number) => Row[], fromRaw: () => Row[]): { rows: Row[]; source: ReportSource } {
-    if (sourceFor(filter) === 'raw') return { rows: fromRaw(), source: 'raw' };
-    const rolled = fromRollups(rawFrom());
+  function answer<Row extends { calls: number }>(filter: ToolFilter, fromRollups: (reading: RollupReading) => Row[], fromRaw: () => Row[]): { rows: Row[]; source: ReportSource } {
+    // Rollups whenever they can answer (built, no session filter); raw rows otherwise.
+    const state = filter.session === undefined ? rollups.state() : null;
+    if (!state?.built) return { rows: fromRaw(), source: 'raw' };
+    const rolled = fromRollups({ rawFrom: rawFrom(), offsetHours: state.layout >= SUMMARY_LAYOUT });
     const calls = callsIn(rolled);
     if (calls <= config.exactReportCalls && filter.profile === undefined && filter.project === undefined) {
       const raw = fromRaw();
@@ -72,7 +73,7 @@ export function createReportService({ db, now, config, rollups }: ServiceDeps & 
 
     tools(filter: ToolFilter): Report<ToolsReportRow> & { source: ReportSource } {
       const range = resolveRange(filter, now());
-      const { rows, source } = answer(filter, (from) => toolsReportFromRollups(db, prepared, range, filter, from), () => toolsReport(db, prepared, range, filter));
+      const { rows, source } = answer(filter, (reading) => toolsReportFromRollups(db, prepared, range, filter, reading), () => toolsReport(db, prepared, range, filter));
       return { ...envelope(range, rows), source };
     },
 
@@ -81,7 +82,7 @@ export function createReportService({ db, now, config, rollups }: ServiceDeps & 
       assertTimeZone(tz);
       const range = resolveRange(filter, now());
       const full = { ...filter, tz, interval: filter.interval ?? 'day' };
-      const { rows, source } = answer(full, (from) => toolsTimeseriesFromRollups(db, prepared, range, full, from), () => toolsTimeseries(db, prepared, range, full));
+      const { rows, source } = answer(full, (reading) => toolsTimeseriesFromRollups(db, prepared, range, full, reading), () => toolsTimeseries(db, prepared, range, full));
       return { ...envelope(range, rows), source };
     },
 

@@ -10,10 +10,26 @@ export const DAY_MS = 86_400_000;
 /**
  * The summary grains, coarsest first: every scope has days, the '' scope also quarter days,
  * eighth days, hours, half hours and slots. A local day in New York (UTC−5) is 7 pieces
- * (1 h, 3 × 6 h, 3 h, 2 × 1 h) instead of 24 hours; a local hour in a +05:30 zone is two UTC
- * half hours, in +05:45 three pieces.
+ * (1 h, 3 × 6 h, 3 h, 2 × 1 h) instead of 24 hours; a local hour in a +05:45 zone three pieces.
  */
 export const GRAINS = [DAY_MS, 6 * HOUR_MS, 3 * HOUR_MS, HOUR_MS, HALF_HOUR_MS, SLOT_MS] as const;
+
+/**
+ * The '' scope also has hours that start at half past (grain HOUR_MS, slot_start at :30), so a
+ * local hour of a +05:30, +09:30 or −03:30 zone is one piece, not two. None starts at 23:30:
+ * it would cross a UTC midnight, and every summary stays within its UTC day (rebuilt and
+ * deleted by whole days).
+ */
+export const isOffsetHourStart = (t: number): boolean => t % HOUR_MS === HALF_HOUR_MS && t % DAY_MS !== DAY_MS - HALF_HOUR_MS;
+
+/** The half-past hour summary slot t lies in, or null (t in the half hours around midnight). */
+export function offsetHourOf(t: number): number | null {
+  const start = Math.floor((t - HALF_HOUR_MS) / HOUR_MS) * HOUR_MS + HALF_HOUR_MS;
+  return isOffsetHourStart(start) ? start : null;
+}
+
+/** Summary layout versions (the rollup state's `layout`): 2 added the half-past hours. */
+export const SUMMARY_LAYOUT = 2;
 
 const COUNTERS = 'calls, errors, timeouts, duration_sum, duration_max, histogram';
 const SLOT_KEY = 'slot_start = ? and tool_name = ? and profile_id = ? and project = ?';

@@ -13,10 +13,12 @@ import {
   HOUR_MS,
   FILL_SLOTS_FROM_RAW,
   GRAINS,
+  offsetHourOf,
   SLOT_MAX,
   SLOT_MS,
   SLOT_ROW,
   SLOTS_IN_RANGE,
+  SUMMARY_LAYOUT,
   SUMMARY_MAX,
   SUMMARY_ROW,
 } from './rollups-sql.js';
@@ -36,7 +38,12 @@ export { SLOT_MS } from './rollups-sql.js';
 export const slotOf = (t: number): number => Math.floor(t / SLOT_MS) * SLOT_MS;
 
 const STATE_KEY = 'rollups.toolCalls';
-export type RollupState = { built: boolean; next: number | null; end: number | null };
+/**
+ * built: every stored call is rolled up (reports may read rollups). next/end: the backfill's
+ * cursor while not built; the summary upgrade's next day while built with an older layout.
+ * layout: the summary layout the stored summaries have (SUMMARY_LAYOUT once upgraded).
+ */
+export type RollupState = { built: boolean; next: number | null; end: number | null; layout: number };
 
 /** What one stored tool call contributes. */
 export type RollupInput = { toolName: string; durationMs: number; status: string; timestamp: number; profileId: number | null; project: string | null };
@@ -69,6 +76,7 @@ function prepare(db: Db) {
     clearSummaries: s.prepare('delete from tool_call_summaries where grain = @grain and slot_start >= @lo and slot_start < @hi'),
     deleteEmpty: DELETE_EMPTY.map((sql) => s.prepare(sql)),
     rawRange: s.prepare('select min(timestamp) as lo, max(timestamp) as hi from tool_calls'),
+    slotRange: s.prepare('select min(slot_start) as lo, max(slot_start) as hi from tool_call_slot_rollups'),
     rawCalls: s.prepare('select count(*) as n from tool_calls where timestamp >= @lo and timestamp < @hi'),
     slotCalls: s.prepare('select coalesce(sum(calls), 0) as n from tool_call_slot_rollups where slot_start = @lo'),
     callsOfSession: s.prepare(`${CALLS_OF} where t.session_id = ?`),
@@ -84,7 +92,12 @@ function prepare(db: Db) {
 export function readState(db: Db): RollupState {
   const row = db.select({ value: settings.value }).from(settings).where(eq(settings.key, STATE_KEY)).get();
   const v = (row?.value ?? {}) as Partial<RollupState>;
-  return { built: v.built === true, next: typeof v.next === 'number' ? v.next : null, end: typeof v.end === 'number' ? v.end : null };
+  return {
+    built: v.built === true,
+    next: typeof v.next === 'number' ? v.next : null,
+    end: typeof v.end === 'number' ? v.end : null,
+    layout: typeof v.layout === 'number' ? v.layout : 1,
+  };
 }
 
 function writeState(tx: Db, state: RollupState, now: number): void {
@@ -144,6 +157,8 @@ class Deltas {
 /** The summary rows a slot-level contribution feeds: the '' scope at every grain, the day of its profile and of its project. */
 function summaryKeys(t: number, tool: string, profile: number, project: string): Key[] {
   const keys: Key[] = GRAINS.map((g) => [g, '', Math.floor(t / g) * g, tool]);
+  const offsetHour = offsetHourOf(t);
+  if (offsetHour !== null) keys.push([HOUR_MS, '', offsetHour, tool]);
   const day = Math.floor(t / DAY_MS) * DAY_MS;
   if (profile !== 0) keys.push([DAY_MS, `profile:${profile}`, day, tool]);
   if (project !== '') keys.push([DAY_MS, `project:${project}`, day, tool]);
@@ -159,7 +174,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
   const st = prepare(db);
   // Switched off (DEVFLOW_ROLLUPS=false), rollups fall behind: reports read raw rows from now
   // on, and the next start with rollups on rebuilds them from scratch.
-  if (!enabled && readState(db).built) writeTransaction(db, (tx) => writeState(tx, { built: false, next: null, end: null }, now()));
+  if (!enabled && readState(db).built) writeTransaction(db, (tx) => writeState(tx, { built: false, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
   // Calls stored by the jobs of one group commit: their rollups are written once, at its end,
   // so a rollup row several concurrent batches touch is read, merged and written once.
   let deferred: RollupInput[] = [];
@@ -307,12 +322,12 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     } else {
       const range = startSlot();
       if (!range) {
-        writeTransaction(db, (tx) => writeState(tx, { built: true, next: null, end: null }, now()));
+        writeTransaction(db, (tx) => writeState(tx, { built: true, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
         return { slots: 0, from: null, to: null, seconds: (performance.now() - t0) / 1000 };
       }
       cursor = range.start;
       end = range.end;
-      writeTransaction(db, (tx) => writeState(tx, { built: state.built, next: cursor, end }, now()));
+      writeTransaction(db, (tx) => writeState(tx, { ...state, next: cursor, end }, now()));
     }
     const from = cursor;
     let span = 4;
@@ -327,7 +342,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
         const started = performance.now();
         writeTransaction(db, (tx) => {
           rebuildSlots(lo, hi);
-          writeState(tx, { built: state.built, next: hi, end }, now());
+          writeState(tx, { ...state, next: hi, end }, now());
         });
         const ms = performance.now() - started;
         const n = (hi - lo) / SLOT_MS;
@@ -339,9 +354,34 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
       }
       await rebuildDaySummaries(Math.floor((dayEnd - 1) / DAY_MS) * DAY_MS, opts.signal);
     }
-    const done = { built: true, next: null, end: null };
-    writeTransaction(db, (tx) => writeState(tx, done, now()));
+    // Days before the oldest raw row's (rollups whose raw rows retention deleted) keep the layout they had.
+    const oldest = (st.slotRange.get() as { lo: number | null }).lo;
+    const rawLo = (st.rawRange.get() as { lo: number | null }).lo;
+    const layout = oldest !== null && rawLo !== null && oldest < Math.floor(rawLo / DAY_MS) * DAY_MS ? state.layout : SUMMARY_LAYOUT;
+    writeTransaction(db, (tx) => writeState(tx, { built: true, next: null, end: null, layout }, now()));
     return { slots, from, to: end, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  /**
+   * Brings built rollups to the current summary layout: every UTC day's summaries recomputed
+   * from its slot rollups (a day at a time, as rebuild does; the next day saved with each, so
+   * a restart resumes). Reports keep reading the older layout until it completes.
+   */
+  async function upgradeSummaries(signal?: AbortSignal): Promise<{ days: number; seconds: number }> {
+    const t0 = performance.now();
+    const state = readState(db);
+    const { lo, hi } = st.slotRange.get() as { lo: number | null; hi: number | null };
+    let days = 0;
+    if (lo !== null && hi !== null) {
+      // next is a day here, unless an interrupted rebuild left its slot cursor: start of that day.
+      for (let day = Math.floor((state.next ?? lo) / DAY_MS) * DAY_MS; day <= hi; day += DAY_MS) {
+        await rebuildDaySummaries(day, signal);
+        writeTransaction(db, (tx) => writeState(tx, { ...state, next: day + DAY_MS }, now()));
+        days += 1;
+      }
+    }
+    writeTransaction(db, (tx) => writeState(tx, { built: true, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
+    return { days, seconds: (performance.now() - t0) / 1000 };
   }
 
   /**
@@ -363,10 +403,16 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     forget,
     callsOf,
     rebuild,
+    upgradeSummaries,
     deleteExpiredSlice,
     state: () => readState(db),
     /** Reports read rollups only once a backfill has completed (else the older slots would be missing). */
     isBuilt: () => readState(db).built,
+    /** Built, with summaries in an older layout: upgradeSummaries() has work to do. */
+    needsUpgrade: () => {
+      const state = readState(db);
+      return state.built && state.layout < SUMMARY_LAYOUT;
+    },
   };
 }
 

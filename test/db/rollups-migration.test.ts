@@ -67,12 +67,30 @@ test('upgrading from the v1 rollups (migrations 0007–0009) converts them into 
   assert.deepEqual(converted.slots[0], { slot_start: base, tool_name: 'Bash', profile_id: 7, project: 'web', calls: 3, errors: 1, timeouts: 1, duration_sum: 5240, duration_max: 5000, histogram: { 120: 2, 416: 1 } });
   const rollups = createRollupService({ db, now: Date.now });
   assert.equal(rollups.isBuilt(), true, 'v1 state carries over: nothing to backfill');
+  assert.equal(rollups.needsUpgrade(), true, 'v1 summaries have no half-past hours yet');
 
-  // What v2's own rebuild makes of the same raw rows is the same (bucket numbers of v1 = v2).
+  // What v2's own rebuild makes of the same raw rows is the same (bucket numbers of v1 = v2),
+  // plus the half-past hour summaries of the current layout.
   await rollups.rebuild();
-  assert.deepEqual(dump(db), converted);
-  // Raw retention deletes the first day: the converted rollups still hold it.
+  assert.equal(rollups.needsUpgrade(), false, 'a rebuild over every day writes the current layout');
+  const rebuilt = dump(db);
+  const halfPast = (r: { grain: number; slot_start: number }) => r.grain === 3_600_000 && r.slot_start % 3_600_000 !== 0;
+  assert.deepEqual(rebuilt.slots, converted.slots);
+  assert.deepEqual(
+    rebuilt.summaries.filter((r) => !halfPast(r as never)),
+    converted.summaries,
+  );
+  assert.ok(rebuilt.summaries.some((r) => halfPast(r as never)), 'half-past hour summaries written');
+
+  // Raw retention deletes the first day: the converted rollups still hold it, and a rebuild
+  // (from raw rows) cannot bring that day to the current layout: the upgrade does, from slots.
+  s.exec(`delete from tool_call_summaries where grain = 3600000 and slot_start % 3600000 != 0`);
+  s.exec(`update settings set value = '{"built":true,"next":null,"end":null}' where key = 'rollups.toolCalls'`);
   s.exec(`delete from tool_calls where timestamp < ${base + day}`);
   await rollups.rebuild();
-  assert.deepEqual(dump(db), converted, 'a rebuild keeps rollups whose raw rows are gone');
+  assert.equal(rollups.needsUpgrade(), true, 'the first day still has the old layout');
+  const upgrade = await rollups.upgradeSummaries();
+  assert.equal(upgrade.days, 2);
+  assert.equal(rollups.needsUpgrade(), false);
+  assert.deepEqual(dump(db), rebuilt, 'a rebuild and the upgrade keep rollups whose raw rows are gone');
 });

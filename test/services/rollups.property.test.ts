@@ -72,7 +72,14 @@ async function viaRollups(app: TestApp, p: Params): Promise<Answers> {
   const range = resolveRange(p, Date.now());
   const oldest = (app.db.$client.prepare('select min(timestamp) as t from tool_calls').get() as { t: number | null }).t;
   const rawFrom = oldest === null ? Number.POSITIVE_INFINITY : Math.floor(oldest / SLOT_MS) * SLOT_MS + SLOT_MS;
-  return { tools: toolsReportFromRollups(app.db, prepared, range, p, rawFrom), series: toolsTimeseriesFromRollups(app.db, prepared, range, p, rawFrom) };
+  const read = (offsetHours: boolean): Answers => ({
+    tools: toolsReportFromRollups(app.db, prepared, range, p, { rawFrom, offsetHours }),
+    series: toolsTimeseriesFromRollups(app.db, prepared, range, p, { rawFrom, offsetHours }),
+  });
+  const answers = read(true);
+  // Other pieces, same merged figures: the older layout (no half-past hours) answers alike.
+  assert.deepEqual(read(false), answers, 'with and without the half-past hour summaries');
+  return answers;
 }
 
 function viaRaw(app: TestApp, p: Params): Answers {

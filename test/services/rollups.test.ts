@@ -134,6 +134,38 @@ test('DEVFLOW_ROLLUPS=false: ingest and deletes leave the rollups alone, reports
   assert.deepEqual(rebuilt.json().rows, report.json().rows);
 });
 
+test('summaries of an older layout (no half-past hours) answer alike until the backfill upgrades them at the next start', async (t) => {
+  const first = await build(t, { exactReportCalls: 0 });
+  await first.services.rollups.rebuild();
+  const s = await post(first, '/v1/sessions', { type: 'agent', project: 'web' });
+  const now = Date.now();
+  const items = Array.from({ length: 300 }, (_, i) => ({ sessionId: s.id, toolName: ['Bash', 'Read'][i % 2], durationMs: (i * 53) % 3000, status: 'success', timestamp: now - 2 * DAY + i * 500_000 }));
+  await post(first, '/v1/tool-calls', { items });
+  const url = `/v1/reports/tools/timeseries?interval=hour&tz=Asia/Kolkata&from=${new Date(now - 2 * DAY).toISOString()}&to=${new Date(now).toISOString()}`;
+  const current = (await first.inject({ url, headers: auth(first.keys.read) })).json();
+  assert.equal(current.source, 'rollup');
+  const summaries = (app: TestApp) => app.db.$client.prepare('select * from tool_call_summaries order by 1, 2, 3, 4').all();
+  const full = summaries(first);
+  const halfPast = 'grain = 3600000 and slot_start % 3600000 != 0';
+  assert.ok((first.db.$client.prepare(`select count(*) as n from tool_call_summaries where ${halfPast}`).get() as { n: number }).n > 0, 'ingest writes half-past hours');
+
+  // What an older version left: no half-past hours, layout 1.
+  first.db.$client.exec(`delete from tool_call_summaries where ${halfPast}; update settings set value = json_remove(value, '$.layout') where key = 'rollups.toolCalls'`);
+  assert.equal(first.services.rollups.needsUpgrade(), true);
+  const older = (await first.inject({ url, headers: auth(first.keys.read) })).json();
+  assert.equal(older.source, 'rollup');
+  assert.deepEqual(older.rows, current.rows, 'the older layout answers alike');
+  const dbPath = join(first.dir, 'analytics.db');
+  await first.close();
+
+  const next = await build(t, { dbPath, scheduler: true, exactReportCalls: 0 });
+  for (let i = 0; i < 100 && next.services.rollups.needsUpgrade(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(next.services.rollups.needsUpgrade(), false, 'the backfill upgraded them');
+  assert.deepEqual(summaries(next), full, 'the upgrade writes what ingest keeps');
+  const upgraded = (await next.inject({ url, headers: auth(next.keys.read) })).json();
+  assert.deepEqual(upgraded.rows, current.rows);
+});
+
 test('a small report without profile or project is computed from raw rows (exact percentiles) while they hold every call; above DEVFLOW_EXACT_REPORT_CALLS from rollups', async (t) => {
   const small = await build(t, { exactReportCalls: 3 });
   await small.services.rollups.rebuild();
