@@ -45,6 +45,12 @@ async function prepareDataset(size: number): Promise<{ file: string; generatedS:
   const timings = `${file}.timings.json`;
   if (existsSync(file) && existsSync(timings) && process.env.BENCH_REGENERATE !== '1') {
     ({ generatedS, rebuildS } = JSON.parse(readFileSync(timings, 'utf8')) as { generatedS: number; rebuildS: number });
+    // A file cached by an older version: its summaries brought to the current layout, as the server's backfill would.
+    const db = openDatabase({ path: file, cacheSizeMiB: 256 });
+    runMigrations(db);
+    const rollups = createRollupService({ db, now: Date.now });
+    if (rollups.needsUpgrade()) log(`summaries upgraded in ${(await rollups.upgradeSummaries()).seconds.toFixed(0)} s`);
+    closeDatabase(db);
   } else {
     log(`generating ${size} tool calls`);
     generatedS = generateDataset(file, { ...DEFAULT_SIZE, toolCalls: size }).seconds;
