@@ -95,12 +95,18 @@ const SCRATCH = new Float64Array(4096);
 
 /**
  * percentiles() over several flat [bucket, count, …] pair lists at once (a report cell's
- * stored pieces), each sorted by bucket: one list is walked as it is; several are added up in
- * one dense scratch array, so nothing is allocated per cell. High percentiles are found from
- * the top (p95 of a cell passes ~5 % of its buckets).
+ * stored pieces), each sorted by bucket, minus the lists in `minus` (pieces of a part taken
+ * out again, their counts within those of `parts`): one list is walked as it is; several are
+ * added up in one dense scratch array, so nothing is allocated per cell. High percentiles are
+ * found from the top (p95 of a cell passes ~5 % of its buckets).
  */
-export function percentilesOfParts(parts: ReadonlyArray<ArrayLike<number>>, ps: readonly number[], max: number): Array<number | null> {
-  if (parts.length === 1) return percentilesOfSorted(parts[0] as ArrayLike<number>, ps, max);
+export function percentilesOfParts(
+  parts: ReadonlyArray<ArrayLike<number>>,
+  ps: readonly number[],
+  max: number,
+  minus: ReadonlyArray<ArrayLike<number>> = [],
+): Array<number | null> {
+  if (parts.length === 1 && minus.length === 0) return percentilesOfSorted(parts[0] as ArrayLike<number>, ps, max);
   let lo = SCRATCH.length;
   let hi = -1;
   let n = 0;
@@ -112,6 +118,12 @@ export function percentilesOfParts(parts: ReadonlyArray<ArrayLike<number>>, ps: 
       n += count;
       if (bucket < lo) lo = bucket;
       if (bucket > hi) hi = bucket;
+    }
+  }
+  for (const part of minus) {
+    for (let i = 0; i + 1 < part.length; i += 2) {
+      SCRATCH[part[i] as number] = (SCRATCH[part[i] as number] as number) - (part[i + 1] as number);
+      n -= part[i + 1] as number;
     }
   }
   const out = ps.map((p) => {

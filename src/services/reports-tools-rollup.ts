@@ -4,7 +4,10 @@ import { iso } from '../lib/time.js';
 import { findProfile } from './profiles.js';
 import { and, type Params, type Prepared, type Range } from './reports-common.js';
 import { bucketTable, type ToolFilter, type ToolsReportRow, type ToolsTimeseriesRow } from './reports-tools.js';
-import { DAY_MS, GRAINS, HOUR_MS, isOffsetHourStart, SLOT_MS } from './rollups-sql.js';
+import { coalesce, lastAtOrBefore, plan, type Cell, type RollupReading, type Triple, type Use } from './reports-tools-plan.js';
+import { DAY_MS, GRAINS } from './rollups-sql.js';
+
+export type { RollupReading } from './reports-tools-plan.js';
 
 /**
  * The tool reports from rollups (issue 9). A report cell (the whole range, or one local hour or
@@ -20,11 +23,11 @@ import { DAY_MS, GRAINS, HOUR_MS, isOffsetHourStart, SLOT_MS } from './rollups-s
  * only. Slot level means raw rows where they are all still stored, the slot rollups before that.
  */
 
-/** A cell's figures; its histogram as the stored pieces' pairs plus the raw calls' buckets, merged once at the end. */
-type Acc = { calls: number; errors: number; timeouts: number; sum: number; max: number; parts: Uint32Array[]; raw: Map<number, number> | null };
-type Cell = { lo: number; hi: number };
-/** [cell index, lo, hi] for range joins; [cell index, grain, slot] for summary lookups. */
-type Triple = [number, number, number];
+/**
+ * A cell's figures; its histogram as the stored pieces' pairs (minus those of pieces taken
+ * out of a split day) plus the raw calls' buckets, merged once at the end.
+ */
+type Acc = { calls: number; errors: number; timeouts: number; sum: number; max: number; parts: Uint32Array[]; minus: Uint32Array[]; raw: Map<number, number> | null };
 
 /** SQLite orders text by its UTF-8 bytes (BINARY); JavaScript's < by UTF-16 code units. */
 const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -48,10 +51,15 @@ class CellTable {
     const byCell = this.accs[t] as Array<Acc | undefined>;
     let acc = byCell[cell];
     if (!acc) {
-      acc = { calls: 0, errors: 0, timeouts: 0, sum: 0, max: 0, parts: [], raw: null };
+      acc = { calls: 0, errors: 0, timeouts: 0, sum: 0, max: 0, parts: [], minus: [], raw: null };
       byCell[cell] = acc;
     }
     return acc;
+  }
+
+  get(cell: number, tool: string): Acc | undefined {
+    const t = this.toolIndex.get(tool);
+    return t === undefined ? undefined : this.accs[t]?.[cell];
   }
 
   /** Tool indexes in SQLite's order of their names. */
@@ -77,73 +85,6 @@ function summaryScope(db: Db, filter: ToolFilter): { scope: string | null; profi
   return { scope: '' };
 }
 
-type Plan = { summaries: Triple[]; slots: Triple[]; raw: Triple[] };
-
-/**
- * How the rollups can be read: `rawFrom`, the first slot from which every raw row is still
- * stored (slot level reads raw rows from there on); `offsetHours`, whether the summaries have
- * their half-past hours yet (an upgraded layout: see SUMMARY_LAYOUT).
- */
-export type RollupReading = { rawFrom: number; offsetHours: boolean };
-
-/** Cuts the cells into summary pieces (of `grains`, and half-past hours when offsetHours), slot-rollup ranges and raw ranges. */
-function plan(cells: Cell[], grains: readonly number[], { rawFrom, offsetHours }: RollupReading): Plan {
-  const out: Plan = { summaries: [], slots: [], raw: [] };
-  const detail = (cell: number, lo: number, hi: number) => {
-    if (lo < rawFrom) out.slots.push([cell, lo, Math.min(hi, rawFrom)]);
-    if (hi > rawFrom) out.raw.push([cell, Math.max(lo, rawFrom), hi]);
-  };
-  cells.forEach(({ lo, hi }, cell) => {
-    if (lo >= hi) return;
-    const ilo = Math.ceil(lo / SLOT_MS) * SLOT_MS;
-    const ihi = Math.floor(hi / SLOT_MS) * SLOT_MS;
-    if (ilo >= ihi) {
-      out.raw.push([cell, lo, hi]);
-      return;
-    }
-    if (lo < ilo) out.raw.push([cell, lo, ilo]);
-    if (ihi < hi) out.raw.push([cell, ihi, hi]);
-    let t = ilo;
-    while (t < ihi) {
-      const grain = offsetHours && isOffsetHourStart(t) && t + HOUR_MS <= ihi ? HOUR_MS : grains.find((g) => t % g === 0 && t + g <= ihi);
-      if (grain !== undefined) {
-        out.summaries.push([cell, grain, t]);
-        t += grain;
-        continue;
-      }
-      // No summary piece starts here: slot level up to where the coarsest grain could start.
-      const coarsest = grains[0] ?? ihi;
-      const next = Math.min(ihi, Math.floor(t / coarsest) * coarsest + coarsest);
-      detail(cell, t, next);
-      t = next;
-    }
-  });
-  return out;
-}
-
-/** Merges pieces that follow each other within a cell (fewer, longer range scans). */
-/** The index of the last element of sorted `xs` that is ≤ x (xs[0] ≤ x). */
-function lastAtOrBefore(xs: number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if ((xs[mid] as number) <= x) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-function coalesce(ranges: Triple[]): Triple[] {
-  const out: Triple[] = [];
-  for (const r of ranges) {
-    const last = out[out.length - 1];
-    if (last && last[0] === r[0] && last[2] === r[1]) last[2] = r[2];
-    else out.push([...r]);
-  }
-  return out;
-}
-
 type RollupRow = [number, string, number, number, number, number, number, Uint8Array];
 
 /** Accumulates every cell × tool from the summaries, the slot rollups and raw rows. */
@@ -152,31 +93,64 @@ function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Cell[
   const scope = summaryScope(db, filter);
   if (!scope) return out;
   const accOf = (cell: number, tool: string): Acc => out.at(cell, tool);
-  const addRow = ([k, tool, calls, errors, timeouts, sum, max, histogram]: RollupRow) => {
-    const acc = accOf(k, tool);
-    acc.calls += calls;
-    acc.errors += errors;
-    acc.timeouts += timeouts;
-    acc.sum += sum;
-    acc.max = Math.max(acc.max, max);
-    acc.parts.push(pairsOf(histogram));
-  };
   const grains: readonly number[] = scope.scope === '' ? GRAINS : scope.scope === null ? [] : [DAY_MS];
-  const { summaries, slots, raw } = plan(cells, grains, { rawFrom: reading.rawFrom, offsetHours: reading.offsetHours && scope.scope === '' });
+  const { pieces, slots, raw, splits } = plan(cells, grains, { rawFrom: reading.rawFrom, offsetHours: reading.offsetHours && scope.scope === '' });
   const toolWhere = filter.tool === undefined ? '' : ' and r.tool_name = @tool';
   const toolParam: Params = filter.tool === undefined ? {} : { tool: filter.tool };
   const COLUMNS = 'p.k, r.tool_name, r.calls, r.errors, r.timeouts, r.duration_sum, r.duration_max, r.histogram';
-  if (summaries.length > 0) {
-    const rows = prepared(`with ${TRIPLES} select ${COLUMNS}
-      from p join tool_call_summaries r on r.grain = p.a and r.scope = @scope and r.slot_start = p.b where true${toolWhere}`);
-    for (const row of rows.raw().iterate({ ...toolParam, scope: scope.scope, pieces: JSON.stringify(summaries) })) addRow(row as RollupRow);
+  // Per split day and tool: the day's max and the largest max of the pieces taken out of it.
+  const splitMax = splits.map(() => ({ day: new Map<string, number>(), taken: new Map<string, number>() }));
+  const add = (u: Use, [, tool, calls, errors, timeouts, sum, max]: RollupRow, pairs: Uint32Array) => {
+    const acc = accOf(u.cell, tool);
+    acc.calls += u.sign * calls;
+    acc.errors += u.sign * errors;
+    acc.timeouts += u.sign * timeouts;
+    acc.sum += u.sign * sum;
+    (u.sign > 0 ? acc.parts : acc.minus).push(pairs);
+    if (u.split < 0) acc.max = Math.max(acc.max, max);
+    else if (u.sign > 0) splitMax[u.split]?.day.set(tool, max);
+    else {
+      const taken = splitMax[u.split]?.taken as Map<string, number>;
+      taken.set(tool, Math.max(taken.get(tool) ?? 0, max));
+    }
+  };
+  if (pieces.length > 0) {
+    const triples = pieces.map((x, i) => [i, x.grain, x.slot]);
+    const rows = prepared(`with ${TRIPLES} select ${COLUMNS} from p join tool_call_summaries r on r.grain = p.a and r.scope = @scope and r.slot_start = p.b where true${toolWhere}`);
+    for (const row of rows.raw().iterate({ ...toolParam, scope: scope.scope, pieces: JSON.stringify(triples) }) as Iterable<RollupRow>) {
+      const pairs = pairsOf(row[7]);
+      for (const u of (pieces[row[0]] as (typeof pieces)[number]).uses) add(u, row, pairs);
+    }
+  }
+  if (splits.length > 0) {
+    // A split day's max belongs to the larger side when it is above everything taken out; else
+    // that side's own pieces tell (a max-only read, for those cells and tools).
+    const unsure = splits.map(() => new Set<string>());
+    splits.forEach((split, i) => {
+      const { day, taken } = splitMax[i] as (typeof splitMax)[number];
+      for (const [tool, max] of day) {
+        const acc = out.get(split.cell, tool) as Acc;
+        if (acc.calls <= 0) continue;
+        if (max > (taken.get(tool) ?? -1)) acc.max = Math.max(acc.max, max);
+        else unsure[i]?.add(tool);
+      }
+    });
+    const lookups = splits.flatMap((split, i) => [...(unsure[i] as Set<string>)].flatMap((tool) => split.cover.map(([grain, slot]) => [i, grain, slot, tool])));
+    if (lookups.length > 0) {
+      const maxima = prepared(`with q(k, a, b, tool) as (select value ->> 0, value ->> 1, value ->> 2, value ->> 3 from json_each(@lookups))
+        select q.k, q.tool, r.duration_max from q join tool_call_summaries r on r.grain = q.a and r.scope = @scope and r.slot_start = q.b and r.tool_name = q.tool`);
+      for (const [i, tool, max] of maxima.raw().iterate({ scope: scope.scope, lookups: JSON.stringify(lookups) }) as Iterable<[number, string, number]>) {
+        const acc = out.get((splits[i] as (typeof splits)[number]).cell, tool) as Acc;
+        acc.max = Math.max(acc.max, max);
+      }
+    }
   }
   if (slots.length > 0) {
     const where = [...(scope.profileId === undefined ? [] : ['r.profile_id = @profileId']), ...(filter.project === undefined ? [] : ['r.project = @project'])];
     const params: Params = { ...toolParam, ...(scope.profileId === undefined ? {} : { profileId: scope.profileId }), ...(filter.project === undefined ? {} : { project: filter.project }) };
     const rows = prepared(`with ${TRIPLES} select ${COLUMNS}
       from p join tool_call_slot_rollups r on r.slot_start >= p.a and r.slot_start < p.b where ${and(where)}${toolWhere}`);
-    for (const row of rows.raw().iterate({ ...params, pieces: JSON.stringify(coalesce(slots)) })) addRow(row as RollupRow);
+    for (const row of rows.raw().iterate({ ...params, pieces: JSON.stringify(coalesce(slots)) }) as Iterable<RollupRow>) add({ cell: row[0], sign: 1, split: -1 }, row, pairsOf(row[7]));
   }
   if (raw.length > 0) {
     // The pieces drive (CROSS JOIN keeps that order): each is a range scan of the time index, or
@@ -216,7 +190,7 @@ function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Cell[
 }
 
 function cellPercentiles(acc: Acc, ps: readonly number[]): Array<number | null> {
-  return percentilesOfParts(acc.raw ? [...acc.parts, pairsOfMap(acc.raw)] : acc.parts, ps, acc.max);
+  return percentilesOfParts(acc.raw ? [...acc.parts, pairsOfMap(acc.raw)] : acc.parts, ps, acc.max, acc.minus);
 }
 
 export function toolsReportFromRollups(db: Db, prepared: Prepared, range: Range, filter: ToolFilter, reading: RollupReading): ToolsReportRow[] {
@@ -224,7 +198,7 @@ export function toolsReportFromRollups(db: Db, prepared: Prepared, range: Range,
   const rows: Array<ToolsReportRow & { rank: number }> = [];
   table.toolOrder().forEach((t, rank) => {
     const acc = table.accs[t]?.[0];
-    if (!acc) return;
+    if (!acc || acc.calls <= 0) return;
     const [p50, p95, p99] = cellPercentiles(acc, [50, 95, 99]);
     rows.push({
       toolName: table.tools[t] as string,
@@ -260,7 +234,8 @@ export function toolsTimeseriesFromRollups(
     let bucketStart: string | undefined;
     for (const t of order) {
       const acc = table.accs[t]?.[cell];
-      if (!acc) continue;
+      // A split day's larger side can leave a tool with no calls in a cell.
+      if (!acc || acc.calls <= 0) continue;
       bucketStart ??= iso(bucket.start);
       rows.push({
         bucketStart,
