@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import { isoOrNull } from '../lib/time.js';
-import { and, rankSql, sessionScope, type Prepared, type Range, type ReportFilter } from './reports-common.js';
+import { nearestRank } from '../lib/latency-histogram.js';
+import { and, sessionScope, type Prepared, type Range, type ReportFilter } from './reports-common.js';
 
 export type SessionsReportRow = {
   type: string;
@@ -32,31 +33,33 @@ const MINUTE = '60000.0';
 
 /**
  * Per session type, over the sessions started in the range. Durations are those of the ended
- * sessions; the p95 is nearest-rank over them (ranked by a window function in SQL).
+ * sessions; the p95 is nearest-rank over them, one small query per type (a window function
+ * ranking every session cost ~30 ms at 17k sessions).
  */
 export function sessionsReport(db: Db, prepared: Prepared, range: Range, filter: ReportFilter): SessionsReportRow[] {
   const scope = sessionScope(db, filter, 's.id', true);
   if (scope.none) return [];
-  const sqlText = `
-    with x as (
-      select s.type, s.status, s.error_count, s.output_lines, s.ended_at - s.started_at as d,
-        row_number() over w as rn,
-        count(*) over (w rows between unbounded preceding and unbounded following) as ended
-      from sessions s
-      where s.started_at >= @from and s.started_at < @to and ${and(scope.where)}
-      window w as (partition by s.type, s.ended_at is null order by s.ended_at - s.started_at)
-    )
-    select type, count(*) as total,
-      sum(status = 'active') as active, sum(status = 'completed') as completed,
-      sum(status = 'failed') as failed, sum(status = 'cancelled') as cancelled,
-      1.0 * sum(status = 'completed') / nullif(sum(status <> 'active'), 0) as successRate,
-      avg(d) / ${MINUTE} as avgDurationMinutes,
-      max(case when d is not null and rn = ${rankSql(95, 'ended')} then d end) / ${MINUTE} as p95DurationMinutes,
-      sum(error_count) as errorCount,
-      1.0 * sum(error_count) / count(*) as errorsPerSession,
-      sum(output_lines) as outputLines
-    from x group by type order by type`;
-  return prepared(sqlText).all({ ...scope.params, from: range.from, to: range.to }) as SessionsReportRow[];
+  const params = { ...scope.params, from: range.from, to: range.to };
+  const inRange = `s.started_at >= @from and s.started_at < @to and ${and(scope.where)}`;
+  const rows = prepared(`
+    select s.type, count(*) as total,
+      sum(s.status = 'active') as active, sum(s.status = 'completed') as completed,
+      sum(s.status = 'failed') as failed, sum(s.status = 'cancelled') as cancelled,
+      1.0 * sum(s.status = 'completed') / nullif(sum(s.status <> 'active'), 0) as successRate,
+      avg(s.ended_at - s.started_at) / ${MINUTE} as avgDurationMinutes,
+      count(s.ended_at) as ended,
+      sum(s.error_count) as errorCount,
+      1.0 * sum(s.error_count) / count(*) as errorsPerSession,
+      sum(s.output_lines) as outputLines
+    from sessions s where ${inRange} group by s.type order by s.type`).all(params) as Array<SessionsReportRow & { ended: number }>;
+  // Counted from the top, SQLite's sorter keeps only the top 5 % of a type's durations.
+  const p95 = prepared(`select (s.ended_at - s.started_at) / ${MINUTE} as minutes from sessions s
+    where s.type = @type and s.ended_at is not null and ${inRange} order by s.ended_at - s.started_at desc limit 1 offset @fromTop`);
+  return rows.map(({ ended, ...row }) => ({
+    ...row,
+    // undefined only if another process ended sessions between the two reads.
+    p95DurationMinutes: ended === 0 ? null : ((p95.get({ ...params, type: row.type, fromTop: ended - nearestRank(95, ended) }) as { minutes: number } | undefined)?.minutes ?? null),
+  }));
 }
 
 /** Per profile with at least one session started in the range; most sessions first. */
