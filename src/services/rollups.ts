@@ -138,9 +138,36 @@ class Deltas {
     for (const [bucket, count] of x.hist) d.hist.set(bucket, (d.hist.get(bucket) ?? 0) + count);
   }
 
+  /** Every delta of another set. */
+  absorb(other: Deltas): void {
+    for (const d of other.rows.values()) this.delta(d.key, d);
+  }
+
   /** A stored slot rollup row. */
   slot(key: Key, r: SlotRow): void {
     addEncoded(this.add(key, r.calls, r.errors, r.timeouts, r.duration_sum, r.duration_max).hist, r.histogram);
+  }
+
+  /**
+   * The summary deltas of these slot-level deltas: the profile and project days from each, the
+   * '' scope's grains from their sums per slot and tool (a slot's rows differ only by profile
+   * and project), so each histogram is merged a few times rather than once per grain.
+   */
+  summaries(): Deltas {
+    const out = new Deltas();
+    const byTool = new Deltas();
+    for (const d of this.rows.values()) {
+      const [slot, tool, profile, project] = d.key as [number, string, number, string];
+      byTool.delta([slot, tool], d);
+      const day = Math.floor(slot / DAY_MS) * DAY_MS;
+      if (profile !== 0) out.delta([DAY_MS, `profile:${profile}`, day, tool], d);
+      if (project !== '') out.delta([DAY_MS, `project:${project}`, day, tool], d);
+    }
+    for (const d of byTool.rows.values()) {
+      const [slot, tool] = d.key as [number, string];
+      for (const key of toolSummaryKeys(slot, tool)) out.delta(key, d);
+    }
+    return out;
   }
 
   private add(key: Key, calls: number, errors: number, timeouts: number, sum: number, max: number): Delta {
@@ -154,14 +181,11 @@ class Deltas {
   }
 }
 
-/** The summary rows a slot-level contribution feeds: the '' scope at every grain, the day of its profile and of its project. */
-function summaryKeys(t: number, tool: string, profile: number, project: string): Key[] {
+/** The '' scope's summary rows a slot of a tool feeds: every grain, and its half-past hour. (Profile and project days: Deltas.summaries.) */
+function toolSummaryKeys(t: number, tool: string): Key[] {
   const keys: Key[] = GRAINS.map((g) => [g, '', Math.floor(t / g) * g, tool]);
   const offsetHour = offsetHourOf(t);
   if (offsetHour !== null) keys.push([HOUR_MS, '', offsetHour, tool]);
-  const day = Math.floor(t / DAY_MS) * DAY_MS;
-  if (profile !== 0) keys.push([DAY_MS, `profile:${profile}`, day, tool]);
-  if (project !== '') keys.push([DAY_MS, `project:${project}`, day, tool]);
   return keys;
 }
 
@@ -213,13 +237,9 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
 
   function applyCalls(rows: readonly RollupInput[], sign: 1 | -1): { slots: Deltas; summaries: Deltas } {
     const slots = new Deltas();
-    const summaries = new Deltas();
     for (const r of rows) slots.call(r, bucketOf(r.durationMs));
     // Every summary key is a function of the slot key (a slot lies in one hour and one day).
-    for (const d of slots.rows.values()) {
-      const [slot, tool, profile, project] = d.key as [number, string, number, string];
-      for (const key of summaryKeys(slot, tool, profile, project)) summaries.delta(key, d);
-    }
+    const summaries = slots.summaries();
     write(slots, st.slotRow, sign);
     write(summaries, st.summaryRow, sign);
     return { slots, summaries };
@@ -262,11 +282,11 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
   /** What a day's summaries were computed from: changes whenever ingest or a delete touches the day. */
   const fingerprint = (day: number) => JSON.stringify(st.dayFingerprint.get({ lo: day, hi: day + DAY_MS }));
 
-  /** Folds the slot rollups of [lo, hi) into summary deltas. */
-  function foldSlots(into: Deltas, lo: number, hi: number): void {
-    for (const r of st.slotsInRange.iterate({ lo, hi }) as Iterable<SlotRow>) {
-      for (const key of summaryKeys(r.slot_start, r.tool_name, r.profile_id, r.project)) into.slot(key, r);
-    }
+  /** The slot rollups of [lo, hi), as deltas. */
+  function readSlots(lo: number, hi: number): Deltas {
+    const out = new Deltas();
+    for (const r of st.slotsInRange.iterate({ lo, hi }) as Iterable<SlotRow>) out.slot([r.slot_start, r.tool_name, r.profile_id, r.project], r);
+    return out;
   }
 
   /**
@@ -279,14 +299,11 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     const before = fingerprint(day);
     for (let lo = day; lo < day + DAY_MS; lo += HOUR_MS) {
       checkAborted(signal);
-      foldSlots(deltas, lo, lo + HOUR_MS);
+      deltas.absorb(readSlots(lo, lo + HOUR_MS).summaries());
       await yieldToEventLoop();
     }
     writeTransaction(db, () => {
-      if (fingerprint(day) !== before) {
-        deltas = new Deltas();
-        foldSlots(deltas, day, day + DAY_MS);
-      }
+      if (fingerprint(day) !== before) deltas = readSlots(day, day + DAY_MS).summaries();
       for (const grain of GRAINS) st.clearSummaries.run({ grain, lo: day, hi: day + DAY_MS });
       write(deltas, st.summaryRow, 1);
     });
