@@ -1,44 +1,62 @@
 import fp from 'fastify-plugin';
 import { RunAbortedError } from '../services/retention-slices.js';
 
+/** How often closed UTC days are looked for (a day closes CLOSE_GRACE_MS after its end). */
+const CLOSE_EVERY_MS = 5 * 60_000;
+
 /**
- * Builds the tool-call rollups for rows stored before they existed (issue 9), in the background
- * after start: slot-range slices of ~10 ms that yield to requests between them, the cursor
- * saved with each, so a restart resumes. Until it completes the tool reports read raw rows.
- * Rollups built by an older version get their summaries recomputed in the current layout the
- * same way (the reports use the new summaries once that completes).
- * Runs with the scheduler (DEVFLOW_SCHEDULER): background maintenance belongs to one process;
- * `devflow rollups rebuild` does the same from the command line.
+ * Background upkeep of the tool-call rollups (issue 9), one job at a time, with the scheduler
+ * (DEVFLOW_SCHEDULER: background maintenance belongs to one process):
+ * - after start, builds the rollups for rows stored before they existed, in slot-range slices
+ *   of ~10 ms that yield to requests between them, the cursor saved with each, so a restart
+ *   resumes; until it completes the tool reports read raw rows (`devflow rollups rebuild` does
+ *   the same from the command line);
+ * - rollups built by an older version get their summaries recomputed in the current layout the
+ *   same way (the reports use the new summaries once that completes);
+ * - then every few minutes, closes the UTC days that ended: their summaries over an hour
+ *   folded from the slot rollups (kept live only for closed days, see isFoldedAtClose).
  */
 export default fp(
   async function rollupsBackfill(app) {
     const rollups = app.services.rollups;
     const controller = new AbortController();
-    let running: Promise<void> | null = null;
+    let chain: Promise<void> = Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+
+    const run = (job: () => Promise<void>) => {
+      chain = chain.then(job).catch((err: unknown) => {
+        if (err instanceof RunAbortedError) app.log.info('rollups: background work stopped; it resumes at the next start');
+        else app.log.error({ err }, 'rollups: background work failed; the tool reports keep answering from what is built (devflow rollups rebuild)');
+      });
+    };
+    const closeDays = async () => {
+      const { days } = await rollups.closeDays(controller.signal);
+      if (days > 0) app.log.info({ days }, 'rollups: closed days folded into their day summaries');
+    };
 
     app.addHook('onReady', async function startBackfill() {
-      if (!app.config.rollups || (rollups.isBuilt() && !rollups.needsUpgrade())) return;
-      running = (async () => {
-        try {
-          if (!rollups.isBuilt()) {
-            const result = await rollups.rebuild({ resume: true, signal: controller.signal });
-            app.log.info(result, 'rollups: backfill done; the tool reports read rollups from now on');
-          }
-          if (rollups.needsUpgrade()) {
-            const result = await rollups.upgradeSummaries(controller.signal);
-            app.log.info(result, 'rollups: summaries upgraded to the current layout');
-          }
-        } catch (err) {
-          if (err instanceof RunAbortedError) app.log.info('rollups: backfill stopped; it resumes at the next start');
-          else app.log.error({ err }, 'rollups: backfill failed; the tool reports keep reading raw rows (devflow rollups rebuild)');
-        }
-      })();
-      app.log.info('rollups: backfill started');
+      if (!app.config.rollups) return;
+      if (!rollups.isBuilt()) {
+        app.log.info('rollups: backfill started');
+        run(async () => {
+          const result = await rollups.rebuild({ resume: true, signal: controller.signal });
+          app.log.info(result, 'rollups: backfill done; the tool reports read rollups from now on');
+        });
+      }
+      run(async () => {
+        if (!rollups.needsUpgrade()) return;
+        const result = await rollups.upgradeSummaries(controller.signal);
+        app.log.info(result, 'rollups: summaries upgraded to the current layout');
+      });
+      run(closeDays);
+      timer = setInterval(() => run(closeDays), CLOSE_EVERY_MS);
+      timer.unref();
     });
 
     app.addHook('preClose', async function stopBackfill() {
+      clearInterval(timer);
       controller.abort('aborted: the server is shutting down');
-      await running;
+      await chain;
     });
   },
   { name: 'rollups-backfill', dependencies: ['services', 'db'] },

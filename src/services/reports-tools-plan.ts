@@ -14,9 +14,10 @@ export type Triple = [number, number, number];
 /**
  * How the rollups can be read: `rawFrom`, the first slot from which every raw row is still
  * stored (slot level reads raw rows from there on); `offsetHours`, whether the summaries have
- * their half-past hours yet (an upgraded layout: see SUMMARY_LAYOUT).
+ * their half-past hours yet (an upgraded layout: see SUMMARY_LAYOUT); `closedBefore`, where the
+ * open days start (summaries longer than an hour only before it: see isFoldedAtClose).
  */
-export type RollupReading = { rawFrom: number; offsetHours: boolean };
+export type RollupReading = { rawFrom: number; offsetHours: boolean; closedBefore: number };
 
 /** Where one summary row goes: added to a cell or taken from it; `split` ≥ 0 for the rows of a split day. */
 export type Use = { cell: number; sign: 1 | -1; split: number };
@@ -30,17 +31,19 @@ export type Piece = { grain: number; slot: number; uses: Use[] };
 export type Split = { cell: number; cover: Array<[number, number]> };
 export type Plan = { pieces: Piece[]; slots: Triple[]; raw: Triple[]; splits: Split[] };
 
-/** The largest grain piece starting at slot-aligned t that ends by hi, if any. */
-function pieceAt(t: number, hi: number, grains: readonly number[], offsetHours: boolean): number | undefined {
+type Grains = { grains: readonly number[]; offsetHours: boolean; closedBefore: number };
+
+/** The largest grain piece starting at slot-aligned t that ends by hi, if any (pieces over an hour only where days are closed). */
+function pieceAt(t: number, hi: number, { grains, offsetHours, closedBefore }: Grains): number | undefined {
   if (offsetHours && isOffsetHourStart(t) && t + HOUR_MS <= hi) return HOUR_MS;
-  return grains.find((g) => t % g === 0 && t + g <= hi);
+  return grains.find((g) => t % g === 0 && t + g <= hi && (g <= HOUR_MS || t + g <= closedBefore));
 }
 
 /** [grain, slot] pieces covering slot-aligned [lo, hi) when the grains go down to slots. */
-function cover(lo: number, hi: number, grains: readonly number[], offsetHours: boolean): Array<[number, number]> {
+function cover(lo: number, hi: number, g: Grains): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (let t = lo; t < hi; ) {
-    const grain = pieceAt(t, hi, grains, offsetHours) as number;
+    const grain = pieceAt(t, hi, g) as number;
     out.push([grain, t]);
     t += grain;
   }
@@ -48,7 +51,8 @@ function cover(lo: number, hi: number, grains: readonly number[], offsetHours: b
 }
 
 /** Cuts the cells into summary pieces (of `grains`, and half-past hours when offsetHours), slot-level ranges and raw ranges. */
-export function plan(cells: Cell[], grains: readonly number[], { rawFrom, offsetHours }: RollupReading): Plan {
+export function plan(cells: Cell[], grains: readonly number[], { rawFrom, offsetHours, closedBefore }: RollupReading): Plan {
+  const g: Grains = { grains, offsetHours, closedBefore };
   const out: Plan = { pieces: [], slots: [], raw: [], splits: [] };
   const byKey = new Map<string, Piece>();
   const use = (grain: number, slot: number, u: Use) => {
@@ -66,7 +70,7 @@ export function plan(cells: Cell[], grains: readonly number[], { rawFrom, offset
     if (hi > rawFrom) out.raw.push([cell, Math.max(lo, rawFrom), hi]);
   };
   const spans = cells.map((c) => ({ ...c }));
-  if (grains.includes(SLOT_MS)) splitDays(cells, spans, grains, offsetHours, use, out.splits);
+  if (grains.includes(SLOT_MS)) splitDays(cells, spans, g, use, out.splits);
   spans.forEach(({ lo, hi }, cell) => {
     if (lo >= hi) return;
     const ilo = Math.ceil(lo / SLOT_MS) * SLOT_MS;
@@ -79,13 +83,14 @@ export function plan(cells: Cell[], grains: readonly number[], { rawFrom, offset
     if (ihi < hi) out.raw.push([cell, ihi, hi]);
     let t = ilo;
     while (t < ihi) {
-      const grain = pieceAt(t, ihi, grains, offsetHours);
+      const grain = pieceAt(t, ihi, g);
       if (grain !== undefined) {
         use(grain, t, { cell, sign: 1, split: -1 });
         t += grain;
         continue;
       }
-      // No summary piece starts here: slot level up to where the coarsest grain could start.
+      // No summary piece starts here: slot level up to where the coarsest grain could start
+      // (the next day; for an open day with profile or project, the whole day).
       const coarsest = grains[0] ?? ihi;
       const next = Math.min(ihi, Math.floor(t / coarsest) * coarsest + coarsest);
       detail(cell, t, next);
@@ -101,22 +106,15 @@ export function plan(cells: Cell[], grains: readonly number[], { rawFrom, offset
  * (1 + 3 rows, the larger side by subtraction) is fewer rows and bytes. Trims what it covers
  * from `spans`.
  */
-function splitDays(
-  cells: Cell[],
-  spans: Cell[],
-  grains: readonly number[],
-  offsetHours: boolean,
-  use: (grain: number, slot: number, u: Use) => void,
-  splits: Split[],
-): void {
+function splitDays(cells: Cell[], spans: Cell[], g: Grains, use: (grain: number, slot: number, u: Use) => void, splits: Split[]): void {
   for (let i = 0; i + 1 < cells.length; i++) {
     const before = cells[i] as Cell;
     const after = cells[i + 1] as Cell;
     const b = before.hi;
     const day = Math.floor(b / DAY_MS) * DAY_MS;
-    if (after.lo !== b || b % SLOT_MS !== 0 || b === day || before.lo > day || after.hi < day + DAY_MS) continue;
-    const head = cover(day, b, grains, offsetHours);
-    const tail = cover(b, day + DAY_MS, grains, offsetHours);
+    if (after.lo !== b || b % SLOT_MS !== 0 || b === day || before.lo > day || after.hi < day + DAY_MS || day + DAY_MS > g.closedBefore) continue;
+    const head = cover(day, b, g);
+    const tail = cover(b, day + DAY_MS, g);
     if (1 + Math.min(head.length, tail.length) >= head.length + tail.length) continue;
     const [direct, directCell, derived, derivedCell] = head.length <= tail.length ? [head, i, tail, i + 1] : [tail, i + 1, head, i];
     const split = splits.length;

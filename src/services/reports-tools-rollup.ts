@@ -94,7 +94,7 @@ function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Cell[
   if (!scope) return out;
   const accOf = (cell: number, tool: string): Acc => out.at(cell, tool);
   const grains: readonly number[] = scope.scope === '' ? GRAINS : scope.scope === null ? [] : [DAY_MS];
-  const { pieces, slots, raw, splits } = plan(cells, grains, { rawFrom: reading.rawFrom, offsetHours: reading.offsetHours && scope.scope === '' });
+  const { pieces, slots, raw, splits } = plan(cells, grains, { ...reading, offsetHours: reading.offsetHours && scope.scope === '' });
   const toolWhere = filter.tool === undefined ? '' : ' and r.tool_name = @tool';
   const toolParam: Params = filter.tool === undefined ? {} : { tool: filter.tool };
   const COLUMNS = 'p.k, r.tool_name, r.calls, r.errors, r.timeouts, r.duration_sum, r.duration_max, r.histogram';

@@ -28,6 +28,13 @@ export function offsetHourOf(t: number): number | null {
   return isOffsetHourStart(start) ? start : null;
 }
 
+/**
+ * Summaries longer than an hour (the '' scope's days, quarter and eighth days; every profile
+ * and project day) are written live only for closed UTC days (the rollup state's
+ * closedBefore); an open day gets them when it closes, folded from its slot rollups.
+ */
+export const isFoldedAtClose = (grain: number, scope: string): boolean => grain > HOUR_MS || scope !== '';
+
 /** Summary layout versions (the rollup state's `layout`): 2 added the half-past hours. */
 export const SUMMARY_LAYOUT = 2;
 

@@ -13,6 +13,7 @@ import {
   HOUR_MS,
   FILL_SLOTS_FROM_RAW,
   GRAINS,
+  isFoldedAtClose,
   offsetHourOf,
   SLOT_MAX,
   SLOT_MS,
@@ -42,8 +43,14 @@ const STATE_KEY = 'rollups.toolCalls';
  * built: every stored call is rolled up (reports may read rollups). next/end: the backfill's
  * cursor while not built; the summary upgrade's next day while built with an older layout.
  * layout: the summary layout the stored summaries have (SUMMARY_LAYOUT once upgraded).
+ * closedBefore: UTC days before it are closed (all their summaries kept live); from it on only
+ * summaries of an hour or less are, the rest is folded when the day closes (closeDays). null:
+ * every summary of every day is kept live (before the first closeDays).
  */
-export type RollupState = { built: boolean; next: number | null; end: number | null; layout: number };
+export type RollupState = { built: boolean; next: number | null; end: number | null; layout: number; closedBefore: number | null };
+
+/** How long after its end a UTC day closes (calls for it that arrive later take the closed-day path, correct but dearer). */
+export const CLOSE_GRACE_MS = 10 * 60_000;
 
 /** What one stored tool call contributes. */
 export type RollupInput = { toolName: string; durationMs: number; status: string; timestamp: number; profileId: number | null; project: string | null };
@@ -97,6 +104,7 @@ export function readState(db: Db): RollupState {
     next: typeof v.next === 'number' ? v.next : null,
     end: typeof v.end === 'number' ? v.end : null,
     layout: typeof v.layout === 'number' ? v.layout : 1,
+    closedBefore: typeof v.closedBefore === 'number' ? v.closedBefore : null,
   };
 }
 
@@ -151,21 +159,25 @@ class Deltas {
   /**
    * The summary deltas of these slot-level deltas: the profile and project days from each, the
    * '' scope's grains from their sums per slot and tool (a slot's rows differ only by profile
-   * and project), so each histogram is merged a few times rather than once per grain.
+   * and project), so each histogram is merged a few times rather than once per grain. Days from
+   * `closedBefore` on (null: none) get only the summaries kept live on open days.
    */
-  summaries(): Deltas {
+  summaries(closedBefore: number | null): Deltas {
     const out = new Deltas();
     const byTool = new Deltas();
+    const closed = (slot: number) => closedBefore === null || slot < closedBefore;
     for (const d of this.rows.values()) {
       const [slot, tool, profile, project] = d.key as [number, string, number, string];
       byTool.delta([slot, tool], d);
+      if (!closed(slot)) continue;
       const day = Math.floor(slot / DAY_MS) * DAY_MS;
       if (profile !== 0) out.delta([DAY_MS, `profile:${profile}`, day, tool], d);
       if (project !== '') out.delta([DAY_MS, `project:${project}`, day, tool], d);
     }
     for (const d of byTool.rows.values()) {
       const [slot, tool] = d.key as [number, string];
-      for (const key of toolSummaryKeys(slot, tool)) out.delta(key, d);
+      const all = closed(slot);
+      for (const key of toolSummaryKeys(slot, tool)) if (all || !isFoldedAtClose(key[0] as number, '')) out.delta(key, d);
     }
     return out;
   }
@@ -198,7 +210,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
   const st = prepare(db);
   // Switched off (DEVFLOW_ROLLUPS=false), rollups fall behind: reports read raw rows from now
   // on, and the next start with rollups on rebuilds them from scratch.
-  if (!enabled && readState(db).built) writeTransaction(db, (tx) => writeState(tx, { built: false, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
+  if (!enabled && readState(db).built) writeTransaction(db, (tx) => writeState(tx, { ...readState(db), built: false, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
   // Calls stored by the jobs of one group commit: their rollups are written once, at its end,
   // so a rollup row several concurrent batches touch is read, merged and written once.
   let deferred: RollupInput[] = [];
@@ -239,7 +251,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     const slots = new Deltas();
     for (const r of rows) slots.call(r, bucketOf(r.durationMs));
     // Every summary key is a function of the slot key (a slot lies in one hour and one day).
-    const summaries = slots.summaries();
+    const summaries = slots.summaries(readState(db).closedBefore);
     write(slots, st.slotRow, sign);
     write(summaries, st.summaryRow, sign);
     return { slots, summaries };
@@ -292,21 +304,48 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
   /**
    * Recomputes every summary of one UTC day from its slot rollups: read in hour-long chunks,
    * yielding between them, then written in one short transaction — after checking that nothing
-   * wrote to the day meanwhile (else it is folded again inside the transaction).
+   * wrote to the day meanwhile (else it is folded again inside the transaction). `close`: the
+   * day closes in the same transaction (its longer summaries are written, closedBefore moves on).
    */
-  async function rebuildDaySummaries(day: number, signal?: AbortSignal): Promise<void> {
+  async function rebuildDaySummaries(day: number, signal?: AbortSignal, close = false): Promise<void> {
+    const closedBefore = () => (close ? day + DAY_MS : readState(db).closedBefore);
     let deltas = new Deltas();
     const before = fingerprint(day);
+    const folding = closedBefore();
     for (let lo = day; lo < day + DAY_MS; lo += HOUR_MS) {
       checkAborted(signal);
-      deltas.absorb(readSlots(lo, lo + HOUR_MS).summaries());
+      deltas.absorb(readSlots(lo, lo + HOUR_MS).summaries(folding));
       await yieldToEventLoop();
     }
-    writeTransaction(db, () => {
-      if (fingerprint(day) !== before) deltas = readSlots(day, day + DAY_MS).summaries();
+    writeTransaction(db, (tx) => {
+      if (fingerprint(day) !== before || closedBefore() !== folding) deltas = readSlots(day, day + DAY_MS).summaries(closedBefore());
       for (const grain of GRAINS) st.clearSummaries.run({ grain, lo: day, hi: day + DAY_MS });
       write(deltas, st.summaryRow, 1);
+      if (close) writeState(tx, { ...readState(db), closedBefore: day + DAY_MS }, now());
     });
+  }
+
+  /**
+   * Closes the UTC days that ended CLOSE_GRACE_MS ago or more: each one's longer summaries
+   * folded from its slot rollups (a day at a time, yielding as rebuilds do). The first call only
+   * records where closing starts (every summary was kept live until then). Only for built rollups
+   * of the current layout.
+   */
+  async function closeDays(signal?: AbortSignal): Promise<{ days: number }> {
+    const target = Math.floor((now() - CLOSE_GRACE_MS) / DAY_MS) * DAY_MS;
+    let state = readState(db);
+    if (!state.built || state.layout < SUMMARY_LAYOUT) return { days: 0 };
+    if (state.closedBefore === null) {
+      writeTransaction(db, (tx) => writeState(tx, { ...state, closedBefore: target }, now()));
+      return { days: 0 };
+    }
+    let days = 0;
+    while (state.closedBefore !== null && state.closedBefore < target) {
+      await rebuildDaySummaries(state.closedBefore, signal, true);
+      days += 1;
+      state = readState(db);
+    }
+    return { days };
   }
 
   /** Where a rebuild starts: the oldest raw slot, unless retention emptied part of it and its rollups hold more. */
@@ -339,7 +378,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     } else {
       const range = startSlot();
       if (!range) {
-        writeTransaction(db, (tx) => writeState(tx, { built: true, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
+        writeTransaction(db, (tx) => writeState(tx, { ...state, built: true, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
         return { slots: 0, from: null, to: null, seconds: (performance.now() - t0) / 1000 };
       }
       cursor = range.start;
@@ -375,7 +414,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     const oldest = (st.slotRange.get() as { lo: number | null }).lo;
     const rawLo = (st.rawRange.get() as { lo: number | null }).lo;
     const layout = oldest !== null && rawLo !== null && oldest < Math.floor(rawLo / DAY_MS) * DAY_MS ? state.layout : SUMMARY_LAYOUT;
-    writeTransaction(db, (tx) => writeState(tx, { built: true, next: null, end: null, layout }, now()));
+    writeTransaction(db, (tx) => writeState(tx, { ...readState(db), built: true, next: null, end: null, layout }, now()));
     return { slots, from, to: end, seconds: (performance.now() - t0) / 1000 };
   }
 
@@ -397,7 +436,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
         days += 1;
       }
     }
-    writeTransaction(db, (tx) => writeState(tx, { built: true, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
+    writeTransaction(db, (tx) => writeState(tx, { ...readState(db), built: true, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
     return { days, seconds: (performance.now() - t0) / 1000 };
   }
 
@@ -421,6 +460,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     callsOf,
     rebuild,
     upgradeSummaries,
+    closeDays,
     deleteExpiredSlice,
     state: () => readState(db),
     /** Reports read rollups only once a backfill has completed (else the older slots would be missing). */

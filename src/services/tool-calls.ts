@@ -97,7 +97,8 @@ export function createToolCallService(deps: IngestDeps) {
     activityAt: (row) => row.timestamp,
     insert: (_tx, row) => insert(row),
     countsToolCalls: true,
-    onStored: (_tx, stored) => deps.rollups.record(stored.map(({ row, session }) => ({ ...row, ...session }))),
+    onStored: (_tx, stored) =>
+      deps.rollups.record(stored.map(({ row, session }) => ({ toolName: row.toolName, durationMs: row.durationMs, status: row.status, timestamp: row.timestamp, profileId: session.profileId, project: session.project }))),
   });
   const exporter = createToolCallExporter(db);
 

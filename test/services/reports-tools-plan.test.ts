@@ -9,8 +9,8 @@ const ZONES = ['UTC', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'Aus
 const BASE = 20_000 * DAY_MS;
 
 /** Per cell: how often each 15-minute slot (or raw millisecond range) is counted, signs applied. */
-function coverage(cells: Cell[], offsetHours: boolean, rawFrom: number) {
-  const { pieces, slots, raw, splits } = plan(cells, GRAINS, { rawFrom, offsetHours });
+function coverage(cells: Cell[], offsetHours: boolean, rawFrom: number, closedBefore = Number.POSITIVE_INFINITY) {
+  const { pieces, slots, raw, splits } = plan(cells, GRAINS, { rawFrom, offsetHours, closedBefore });
   const counts = cells.map(() => new Map<number, number>());
   const add = (cell: number, lo: number, hi: number, sign: number) => {
     const m = counts[cell] as Map<number, number>;
@@ -30,12 +30,16 @@ test('plan: the signed pieces of every cell cover it exactly once, for any zone,
       fc.integer({ min: 0, max: 40 * DAY_MS }),
       fc.integer({ min: 1, max: 12 * DAY_MS }),
       fc.boolean(),
-      (tz, unit, offset, span, offsetHours) => {
+      fc.option(fc.integer({ min: 0, max: 50 }), { nil: undefined }),
+      (tz, unit, offset, span, offsetHours, closedDays) => {
         const from = BASE + offset;
         const to = from + span;
         const list = buckets(tz, unit, from, to);
         const cells = list.map((b) => ({ lo: Math.max(b.start, from), hi: Math.min(b.end, to) }));
-        const { counts } = coverage(cells, offsetHours, Number.POSITIVE_INFINITY);
+        // Days from closedBefore on are open: no piece over an hour may reach into them.
+        const closedBefore = closedDays === undefined ? Number.POSITIVE_INFINITY : BASE + closedDays * DAY_MS;
+        const { counts, pieces } = coverage(cells, offsetHours, Number.POSITIVE_INFINITY, closedBefore);
+        for (const p of pieces) if (p.grain > 3_600_000) assert.ok(p.slot + p.grain <= closedBefore, 'a long piece only where days are closed');
         cells.forEach((c, i) => {
           const m = counts[i] as Map<number, number>;
           for (let t = Math.floor(c.lo / SLOT_MS) * SLOT_MS; t < c.hi; t += SLOT_MS) assert.equal(m.get(t), 1, `${tz} ${unit} cell ${i} slot ${new Date(t).toISOString()}`);

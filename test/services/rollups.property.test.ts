@@ -72,9 +72,10 @@ async function viaRollups(app: TestApp, p: Params): Promise<Answers> {
   const range = resolveRange(p, Date.now());
   const oldest = (app.db.$client.prepare('select min(timestamp) as t from tool_calls').get() as { t: number | null }).t;
   const rawFrom = oldest === null ? Number.POSITIVE_INFINITY : Math.floor(oldest / SLOT_MS) * SLOT_MS + SLOT_MS;
+  const closedBefore = app.services.rollups.state().closedBefore ?? Number.POSITIVE_INFINITY;
   const read = (offsetHours: boolean): Answers => ({
-    tools: toolsReportFromRollups(app.db, prepared, range, p, { rawFrom, offsetHours }),
-    series: toolsTimeseriesFromRollups(app.db, prepared, range, p, { rawFrom, offsetHours }),
+    tools: toolsReportFromRollups(app.db, prepared, range, p, { rawFrom, offsetHours, closedBefore }),
+    series: toolsTimeseriesFromRollups(app.db, prepared, range, p, { rawFrom, offsetHours, closedBefore }),
   });
   const answers = read(true);
   // Other pieces, same merged figures: the older layout (no half-past hours) answers alike.
@@ -150,7 +151,12 @@ for (const seedValue of [1, 2]) {
     const span = 3.5 * DAY;
     await app.services.rollups.rebuild();
     assert.equal(app.services.rollups.isBuilt(), true, 'an empty database is built at once');
+    // Days from the middle of the data on are open: their summaries over an hour wait for closeDays.
+    const openFrom = Math.floor((start + 1.5 * DAY) / DAY) * DAY;
+    app.db.$client.prepare("update settings set value = json_set(value, '$.closedBefore', ?) where key = 'rollups.toolCalls'").run(openFrom);
     const sessions = await seed(app, seedValue, start, span);
+    const longOpen = () => (app.db.$client.prepare("select count(*) as n from tool_call_summaries where (grain > 3600000 or scope != '') and slot_start >= ?").get(openFrom) as { n: number }).n;
+    assert.equal(longOpen(), 0, 'open days: summaries of an hour or less only');
 
     const params = paramsArb(start, span);
     await fc.assert(fc.asyncProperty(params, async (p) => compare(await viaRollups(app, p), viaRaw(app, p), p)), { numRuns: 80, seed: seedValue });
@@ -161,9 +167,18 @@ for (const seedValue of [1, 2]) {
     const cascade = await app.inject({ method: 'DELETE', url: '/v1/profiles/beta?cascade=true', headers: auth(app.keys.admin) });
     assert.equal(cascade.statusCode, 204);
     await fc.assert(fc.asyncProperty(params, async (p) => compare(await viaRollups(app, p), viaRaw(app, p), p)), { numRuns: 40, seed: seedValue + 50 });
+    const open = dump(app);
+    await app.services.rollups.rebuild();
+    assert.deepEqual(dump(app), open, 'rebuilt rollups = rollups kept by ingest (open days included)');
+
+    // Closing the open days folds their longer summaries; the answers stay the same.
+    assert.ok((await app.services.rollups.closeDays()).days >= 2);
+    assert.ok(longOpen() > 0, 'closed: their days, quarter days and profile and project days written');
+    assert.ok((app.services.rollups.state().closedBefore as number) > now - DAY - 11 * 60_000);
+    await fc.assert(fc.asyncProperty(params, async (p) => compare(await viaRollups(app, p), viaRaw(app, p), p)), { numRuns: 30, seed: seedValue + 70 });
     const kept = dump(app);
 
-    // The backfill's SQL path builds exactly what ingest and the deletes kept.
+    // The backfill's SQL path builds exactly what ingest, the deletes and closing kept.
     await app.services.rollups.rebuild();
     assert.deepEqual(dump(app), kept, 'rebuilt rollups = rollups kept by ingest');
 

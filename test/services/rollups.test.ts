@@ -166,6 +166,30 @@ test('summaries of an older layout (no half-past hours) answer alike until the b
   assert.deepEqual(upgraded.rows, current.rows);
 });
 
+test('open days keep only summaries of an hour or less; the scheduler folds the rest when they close, and reports answer alike before and after', async (t) => {
+  const first = await build(t, { exactReportCalls: 0 });
+  await first.services.rollups.rebuild();
+  const now = Date.now();
+  const openFrom = Math.floor((now - 3 * DAY) / DAY) * DAY;
+  first.db.$client.prepare("update settings set value = json_set(value, '$.closedBefore', ?) where key = 'rollups.toolCalls'").run(openFrom);
+  const s = await post(first, '/v1/sessions', { type: 'agent', project: 'web' });
+  const items = Array.from({ length: 200 }, (_, i) => ({ sessionId: s.id, toolName: ['Bash', 'Read'][i % 2], durationMs: (i * 71) % 4000, status: 'success', timestamp: now - 4 * DAY + i * 1_500_000 }));
+  await post(first, '/v1/tool-calls', { items });
+  const longRows = (app: TestApp) => (app.db.$client.prepare("select count(*) as n from tool_call_summaries where (grain > 3600000 or scope != '') and slot_start >= ?").get(openFrom) as { n: number }).n;
+  assert.equal(longRows(first), 0);
+  const urls = ['/v1/reports/tools', '/v1/reports/tools?project=web', `/v1/reports/tools/timeseries?interval=day&tz=America/New_York&from=${new Date(now - 5 * DAY).toISOString()}&to=${new Date(now).toISOString()}`];
+  const answers = async (app: TestApp) => Promise.all(urls.map(async (url) => (await app.inject({ url, headers: auth(app.keys.read) })).json().rows as unknown));
+  const before = await answers(first);
+  const dbPath = join(first.dir, 'analytics.db');
+  await first.close();
+
+  const next = await build(t, { dbPath, scheduler: true, exactReportCalls: 0 });
+  for (let i = 0; i < 100 && (next.services.rollups.state().closedBefore ?? 0) <= openFrom; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok((next.services.rollups.state().closedBefore as number) >= openFrom + 2 * DAY, 'the scheduler closed the days that ended');
+  assert.ok(longRows(next) > 0);
+  assert.deepEqual(await answers(next), before);
+});
+
 test('a small report without profile or project is computed from raw rows (exact percentiles) while they hold every call; above DEVFLOW_EXACT_REPORT_CALLS from rollups', async (t) => {
   const small = await build(t, { exactReportCalls: 3 });
   await small.services.rollups.rebuild();
