@@ -142,7 +142,9 @@ async function main(): Promise<void> {
       DEVFLOW_DB_PATH: dbPath,
       DEVFLOW_ADMIN_KEY: ADMIN_KEY,
       DEVFLOW_RATE_LIMIT: '0',
-      DEVFLOW_SCHEDULER: 'false',
+      // As in production: the scheduler's rollup upkeep closes the days that ended (the
+      // retention cron does not fire on a fresh file within a run).
+      DEVFLOW_SCHEDULER: 'true',
       DEVFLOW_GROUP_COMMIT_MS: String(GROUP_COMMIT_MS),
     });
     servers.push(server);
