@@ -45,7 +45,9 @@ const STATE_KEY = 'rollups.toolCalls';
  * layout: the summary layout the stored summaries have (SUMMARY_LAYOUT once upgraded).
  * closedBefore: UTC days before it are closed (all their summaries kept live); from it on only
  * summaries of an hour or less are, the rest is folded when the day closes (closeDays). null:
- * every summary of every day is kept live (before the first closeDays).
+ * every summary of every day is kept live (before the first closeDays). It only moves forward
+ * with a fold; moving back is harmless (an open day's longer summaries are ignored, then
+ * refolded when it closes), so writers spread the state as they read it in their transaction.
  */
 export type RollupState = { built: boolean; next: number | null; end: number | null; layout: number; closedBefore: number | null };
 
@@ -383,7 +385,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
       }
       cursor = range.start;
       end = range.end;
-      writeTransaction(db, (tx) => writeState(tx, { ...state, next: cursor, end }, now()));
+      writeTransaction(db, (tx) => writeState(tx, { ...readState(db), next: cursor, end }, now()));
     }
     const from = cursor;
     let span = 4;
@@ -398,7 +400,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
         const started = performance.now();
         writeTransaction(db, (tx) => {
           rebuildSlots(lo, hi);
-          writeState(tx, { ...state, next: hi, end }, now());
+          writeState(tx, { ...readState(db), next: hi, end }, now());
         });
         const ms = performance.now() - started;
         const n = (hi - lo) / SLOT_MS;
@@ -432,7 +434,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
       // next is a day here, unless an interrupted rebuild left its slot cursor: start of that day.
       for (let day = Math.floor((state.next ?? lo) / DAY_MS) * DAY_MS; day <= hi; day += DAY_MS) {
         await rebuildDaySummaries(day, signal);
-        writeTransaction(db, (tx) => writeState(tx, { ...state, next: day + DAY_MS }, now()));
+        writeTransaction(db, (tx) => writeState(tx, { ...readState(db), next: day + DAY_MS }, now()));
         days += 1;
       }
     }
