@@ -117,7 +117,7 @@ function analysis(runs: IngestRun[], med: { batchVsRaw: number; rawVsNaive: numb
     `- Machine load: the 1-minute load average around the runs was ${n1(load)} on 2 cores (other work shares them), so absolute rates`,
     '  are lower and noisier than on an idle machine; the references run in the same minutes and the ratios are what the targets judge.',
     `- Batched ingest runs at ${pct(med.batchVsRaw)} of raw better-sqlite3 at the same table size: per row the service adds JSON parsing,`,
-    '  validation, a Drizzle prepared insert (0.91× raw), the session lookup and counter update, and the HTTP transfer of ~150 KB per batch.',
+    '  validation, the prepared insert, the session lookup and counter update, the rollups, and the HTTP transfer of ~150 KB per batch.',
     `- UUID v7 vs random v4 with the default cache: ${x2(med.rawVsNaive)} faster at ${n0(runs[0]?.settings.naiveRows ?? 0)} rows (the gap widens with size: random keys dirty`,
     '  a different page of every index per row once the index outgrows the cache).',
     `- Single calls: the service's own floor before any ingest work is ${pct(healthz / noop)} of the no-op route for GET /healthz and`,
@@ -139,20 +139,18 @@ function analysis(runs: IngestRun[], med: { batchVsRaw: number; rawVsNaive: numb
     );
   }
   if (med.singleVsNoop < 0.5) {
+    const cpu = (f: (r: IngestRun) => number | undefined) => median(withStack.map((r) => f(r) ?? 0));
+    const noopCpu = cpu((r) => r.noop.cpuUsPerReq);
+    const stackCpu = cpu((r) => r.stackNoop?.cpuUsPerReq);
+    const singleCpu = cpu((r) => r.single.cpuUsPerReq);
     lines.push(
-      `  **Missed by ${pct(0.5 - med.singleVsNoop)}.** On the same core, 50 % of the no-op's rate leaves a single call about one no-op's worth of CPU for`,
-      '  everything the service adds. Measured in-process (bench-free: the ingest service alone, groups of 40 single calls, this machine),',
-      '  the database work of one call is ~55 µs without rollups and ~120–150 µs with them (~70 µs in groups of 100): the commit writes every',
-      '  page the group dirtied (a leaf of each of four tool_calls indexes per distinct session and tool, the sessions row and its activity',
-      '  index, the rollup rows), and 50 connections cap a group at 50 calls. The fixed per-request path was made lean in this round:',
-      `  security headers computed once (@fastify/helmet rebuilt helmet, CSP parsing included, on every request: /healthz was 43 % of the`,
-      `  no-op route before, ${pct(healthz / noop)} now), known API keys cached with other processes' commits seen through one PRAGMA data_version read per`,
-      '  batch of requests that arrived together (it was a SQLite lookup per request, then a read transaction per request at ~7 % of the',
-      '  CPU), WAL checkpoints on a worker thread, a JSON storability walk that allocates nothing unless it finds a problem.',
-      '  Single-call req/s still matches the runs before this round (4,502 median) because the per-call database work grew in between:',
-      '  rollups v2 (issue 9) landed meanwhile. Outside this benchmark, on a fresh file, quiet machine, 10 s phases: single calls 6.6–6.9k',
-      '  req/s with rollups (131–138 µs CPU a request, p99 13–14 ms) and 6.6–7.9k without (106–111 µs), the no-op 25–29k; here the single',
-      '  phase runs on the ~600k rows the batch phase left, with larger indexes and rollup rows.',
+      `  **Missed by ${pct(0.5 - med.singleVsNoop)}.** Half the no-op's rate leaves a single call about twice the no-op's CPU (~${n0(2 * noopCpu)} µs`,
+      `  a request on the server's core); the service's own stack without any database work already takes ~${n0(stackCpu)} µs, and a single call`,
+      `  ~${n0(singleCpu)} µs. The difference is the ingest itself: the insert into a table with four indexes, the session lookup and`,
+      '  counter, the rollup rows (slots, half hours and hours; the longer summaries are folded when a day closes), the shared commit\'s',
+      '  WAL writes and the background checkpoint, all on one thread. 50 connections cap a group commit at 50 calls, so the commit and the',
+      '  rollup rows are shared by at most that many. Reaching the target would take the database work off the request thread (a writer',
+      '  thread or process) on a machine with a core to spare for it; on these 2 cores autocannon takes one.',
     );
   }
   if (med.singleP99 >= 25) {
