@@ -4,7 +4,7 @@ import { iso } from '../lib/time.js';
 import { findProfile } from './profiles.js';
 import { and, type Params, type Prepared, type Range } from './reports-common.js';
 import { bucketTable, type ToolFilter, type ToolsReportRow, type ToolsTimeseriesRow } from './reports-tools.js';
-import { coalesce, lastAtOrBefore, plan, type Cell, type RollupReading, type Triple, type Use } from './reports-tools-plan.js';
+import { coalesce, lastAtOrBefore, plan, type Cell, type Plan, type RollupReading, type Split, type Triple, type Use } from './reports-tools-plan.js';
 import { DAY_MS, GRAINS } from './rollups-sql.js';
 
 export type { RollupReading } from './reports-tools-plan.js';
@@ -86,106 +86,130 @@ function summaryScope(db: Db, filter: ToolFilter): { scope: string | null; profi
 }
 
 type RollupRow = [number, string, number, number, number, number, number, Uint8Array];
+type Scope = { scope: string | null; profileId?: number };
+/** Per split day and tool: the day's max and the largest max of the pieces taken out of it. */
+type SplitMax = { day: Map<string, number>; taken: Map<string, number> };
+
+const COLUMNS = 'p.k, r.tool_name, r.calls, r.errors, r.timeouts, r.duration_sum, r.duration_max, r.histogram';
+const toolWhere = (filter: ToolFilter, column: string) => (filter.tool === undefined ? '' : ` and ${column} = @tool`);
+const toolParam = (filter: ToolFilter): Params => (filter.tool === undefined ? {} : { tool: filter.tool });
+
+/** Adds (or, sign −1, takes out) one stored row; a split day's maxima are kept aside for settleSplitMaxima. */
+function addRow(out: CellTable, u: Use, [, tool, calls, errors, timeouts, sum, max]: RollupRow, pairs: Uint32Array, splitMax: SplitMax[]): void {
+  const acc = out.at(u.cell, tool);
+  acc.calls += u.sign * calls;
+  acc.errors += u.sign * errors;
+  acc.timeouts += u.sign * timeouts;
+  acc.sum += u.sign * sum;
+  (u.sign > 0 ? acc.parts : acc.minus).push(pairs);
+  if (u.split < 0) acc.max = Math.max(acc.max, max);
+  else if (u.sign > 0) splitMax[u.split]?.day.set(tool, max);
+  else {
+    const taken = splitMax[u.split]?.taken as Map<string, number>;
+    taken.set(tool, Math.max(taken.get(tool) ?? 0, max));
+  }
+}
+
+/** Every summary piece of the plan, each row added to (or taken from) the cells that use it. */
+function readSummaries(prepared: Prepared, out: CellTable, { pieces, splits }: Plan, scope: string, filter: ToolFilter): SplitMax[] {
+  const splitMax = splits.map(() => ({ day: new Map<string, number>(), taken: new Map<string, number>() }));
+  if (pieces.length === 0) return splitMax;
+  const rows = prepared(`with ${TRIPLES} select ${COLUMNS} from p join tool_call_summaries r on r.grain = p.a and r.scope = @scope and r.slot_start = p.b where true${toolWhere(filter, 'r.tool_name')}`);
+  const triples = pieces.map((x, i) => [i, x.grain, x.slot]);
+  for (const row of rows.raw().iterate({ ...toolParam(filter), scope, pieces: JSON.stringify(triples) }) as Iterable<RollupRow>) {
+    const pairs = pairsOf(row[7]);
+    for (const u of (pieces[row[0]] as Plan['pieces'][number]).uses) addRow(out, u, row, pairs, splitMax);
+  }
+  return splitMax;
+}
+
+/**
+ * A split day's max belongs to the larger side when it is above everything taken out; else
+ * that side's own pieces tell (a max-only read, for those cells and tools).
+ */
+function settleSplitMaxima(prepared: Prepared, out: CellTable, splits: Split[], splitMax: SplitMax[], scope: string): void {
+  const unsure = splits.map(() => new Set<string>());
+  splits.forEach((split, i) => {
+    const { day, taken } = splitMax[i] as SplitMax;
+    for (const [tool, max] of day) {
+      const acc = out.get(split.cell, tool) as Acc;
+      if (acc.calls <= 0) continue;
+      if (max > (taken.get(tool) ?? -1)) acc.max = Math.max(acc.max, max);
+      else unsure[i]?.add(tool);
+    }
+  });
+  const lookups = splits.flatMap((split, i) => [...(unsure[i] as Set<string>)].flatMap((tool) => split.cover.map(([grain, slot]) => [i, grain, slot, tool])));
+  if (lookups.length === 0) return;
+  const maxima = prepared(`with q(k, a, b, tool) as (select value ->> 0, value ->> 1, value ->> 2, value ->> 3 from json_each(@lookups))
+    select q.k, q.tool, r.duration_max from q join tool_call_summaries r on r.grain = q.a and r.scope = @scope and r.slot_start = q.b and r.tool_name = q.tool`);
+  for (const [i, tool, max] of maxima.raw().iterate({ scope, lookups: JSON.stringify(lookups) }) as Iterable<[number, string, number]>) {
+    const acc = out.get((splits[i] as Split).cell, tool) as Acc;
+    acc.max = Math.max(acc.max, max);
+  }
+}
+
+/** Slot-level ranges before rawFrom, from the slot rollups. */
+function readSlotRollups(prepared: Prepared, out: CellTable, slots: Triple[], scope: Scope, filter: ToolFilter): void {
+  if (slots.length === 0) return;
+  const where = [...(scope.profileId === undefined ? [] : ['r.profile_id = @profileId']), ...(filter.project === undefined ? [] : ['r.project = @project'])];
+  const params: Params = { ...toolParam(filter), ...(scope.profileId === undefined ? {} : { profileId: scope.profileId }), ...(filter.project === undefined ? {} : { project: filter.project }) };
+  const rows = prepared(`with ${TRIPLES} select ${COLUMNS}
+    from p join tool_call_slot_rollups r on r.slot_start >= p.a and r.slot_start < p.b where ${and(where)}${toolWhere(filter, 'r.tool_name')}`);
+  for (const row of rows.raw().iterate({ ...params, pieces: JSON.stringify(coalesce(slots)) }) as Iterable<RollupRow>) {
+    addRow(out, { cell: row[0], sign: 1, split: -1 }, row, pairsOf(row[7]), []);
+  }
+}
+
+/** Raw ranges: the partial slots at the range's ends, and slot-level ranges whose raw rows are all still stored. */
+function readRaw(prepared: Prepared, out: CellTable, raw: Triple[], scope: Scope, filter: ToolFilter): void {
+  if (raw.length === 0) return;
+  // The pieces drive (CROSS JOIN keeps that order): each is a range scan of the time index, or
+  // with a profile or project, a range seek per matching session on (session_id, timestamp);
+  // left to itself the planner read every call of the project's sessions.
+  const where: string[] = [];
+  const params: Params = toolParam(filter);
+  if (scope.profileId !== undefined) {
+    where.push('s.profile_id = @profileId');
+    params.profileId = scope.profileId;
+  }
+  if (filter.project !== undefined) {
+    where.push('s.project = @project');
+    params.project = filter.project;
+  }
+  const source = where.length === 0 ? 'p cross join tool_calls t' : 'p cross join sessions s cross join tool_calls t on t.session_id = s.id';
+  // Adjacent pieces of different cells are read as one range; each row finds its cell after.
+  const pieces = [...raw].sort((x, y) => x[1] - y[1]);
+  const starts = pieces.map((x) => x[1]);
+  const ranges = coalesce(pieces.map(([, a, b]) => [0, a, b] as Triple));
+  const rows = prepared(`with ${TRIPLES}
+    select t.timestamp, t.tool_name, t.status, t.duration_ms from ${source}
+    where t.timestamp >= p.a and t.timestamp < p.b and ${and(where)}${toolWhere(filter, 't.tool_name')}`);
+  for (const [ts, tool, status, d] of rows.raw().iterate({ ...params, pieces: JSON.stringify(ranges) }) as Iterable<[number, string, string, number]>) {
+    const acc = out.at((pieces[lastAtOrBefore(starts, ts)] as Triple)[0], tool);
+    acc.calls += 1;
+    if (status === 'error') acc.errors += 1;
+    else if (status === 'timeout') acc.timeouts += 1;
+    acc.sum += d;
+    acc.max = Math.max(acc.max, d);
+    const b = bucketOf(d);
+    acc.raw ??= new Map();
+    acc.raw.set(b, (acc.raw.get(b) ?? 0) + 1);
+  }
+}
 
 /** Accumulates every cell × tool from the summaries, the slot rollups and raw rows. */
 function accumulate(db: Db, prepared: Prepared, filter: ToolFilter, cells: Cell[], reading: RollupReading): CellTable {
   const out = new CellTable(cells.length);
   const scope = summaryScope(db, filter);
   if (!scope) return out;
-  const accOf = (cell: number, tool: string): Acc => out.at(cell, tool);
   const grains: readonly number[] = scope.scope === '' ? GRAINS : scope.scope === null ? [] : [DAY_MS];
-  const { pieces, slots, raw, splits } = plan(cells, grains, { ...reading, offsetHours: reading.offsetHours && scope.scope === '' });
-  const toolWhere = filter.tool === undefined ? '' : ' and r.tool_name = @tool';
-  const toolParam: Params = filter.tool === undefined ? {} : { tool: filter.tool };
-  const COLUMNS = 'p.k, r.tool_name, r.calls, r.errors, r.timeouts, r.duration_sum, r.duration_max, r.histogram';
-  // Per split day and tool: the day's max and the largest max of the pieces taken out of it.
-  const splitMax = splits.map(() => ({ day: new Map<string, number>(), taken: new Map<string, number>() }));
-  const add = (u: Use, [, tool, calls, errors, timeouts, sum, max]: RollupRow, pairs: Uint32Array) => {
-    const acc = accOf(u.cell, tool);
-    acc.calls += u.sign * calls;
-    acc.errors += u.sign * errors;
-    acc.timeouts += u.sign * timeouts;
-    acc.sum += u.sign * sum;
-    (u.sign > 0 ? acc.parts : acc.minus).push(pairs);
-    if (u.split < 0) acc.max = Math.max(acc.max, max);
-    else if (u.sign > 0) splitMax[u.split]?.day.set(tool, max);
-    else {
-      const taken = splitMax[u.split]?.taken as Map<string, number>;
-      taken.set(tool, Math.max(taken.get(tool) ?? 0, max));
-    }
-  };
-  if (pieces.length > 0) {
-    const triples = pieces.map((x, i) => [i, x.grain, x.slot]);
-    const rows = prepared(`with ${TRIPLES} select ${COLUMNS} from p join tool_call_summaries r on r.grain = p.a and r.scope = @scope and r.slot_start = p.b where true${toolWhere}`);
-    for (const row of rows.raw().iterate({ ...toolParam, scope: scope.scope, pieces: JSON.stringify(triples) }) as Iterable<RollupRow>) {
-      const pairs = pairsOf(row[7]);
-      for (const u of (pieces[row[0]] as (typeof pieces)[number]).uses) add(u, row, pairs);
-    }
+  const cut = plan(cells, grains, { ...reading, offsetHours: reading.offsetHours && scope.scope === '' });
+  if (scope.scope !== null) {
+    const splitMax = readSummaries(prepared, out, cut, scope.scope, filter);
+    settleSplitMaxima(prepared, out, cut.splits, splitMax, scope.scope);
   }
-  if (splits.length > 0) {
-    // A split day's max belongs to the larger side when it is above everything taken out; else
-    // that side's own pieces tell (a max-only read, for those cells and tools).
-    const unsure = splits.map(() => new Set<string>());
-    splits.forEach((split, i) => {
-      const { day, taken } = splitMax[i] as (typeof splitMax)[number];
-      for (const [tool, max] of day) {
-        const acc = out.get(split.cell, tool) as Acc;
-        if (acc.calls <= 0) continue;
-        if (max > (taken.get(tool) ?? -1)) acc.max = Math.max(acc.max, max);
-        else unsure[i]?.add(tool);
-      }
-    });
-    const lookups = splits.flatMap((split, i) => [...(unsure[i] as Set<string>)].flatMap((tool) => split.cover.map(([grain, slot]) => [i, grain, slot, tool])));
-    if (lookups.length > 0) {
-      const maxima = prepared(`with q(k, a, b, tool) as (select value ->> 0, value ->> 1, value ->> 2, value ->> 3 from json_each(@lookups))
-        select q.k, q.tool, r.duration_max from q join tool_call_summaries r on r.grain = q.a and r.scope = @scope and r.slot_start = q.b and r.tool_name = q.tool`);
-      for (const [i, tool, max] of maxima.raw().iterate({ scope: scope.scope, lookups: JSON.stringify(lookups) }) as Iterable<[number, string, number]>) {
-        const acc = out.get((splits[i] as (typeof splits)[number]).cell, tool) as Acc;
-        acc.max = Math.max(acc.max, max);
-      }
-    }
-  }
-  if (slots.length > 0) {
-    const where = [...(scope.profileId === undefined ? [] : ['r.profile_id = @profileId']), ...(filter.project === undefined ? [] : ['r.project = @project'])];
-    const params: Params = { ...toolParam, ...(scope.profileId === undefined ? {} : { profileId: scope.profileId }), ...(filter.project === undefined ? {} : { project: filter.project }) };
-    const rows = prepared(`with ${TRIPLES} select ${COLUMNS}
-      from p join tool_call_slot_rollups r on r.slot_start >= p.a and r.slot_start < p.b where ${and(where)}${toolWhere}`);
-    for (const row of rows.raw().iterate({ ...params, pieces: JSON.stringify(coalesce(slots)) }) as Iterable<RollupRow>) add({ cell: row[0], sign: 1, split: -1 }, row, pairsOf(row[7]));
-  }
-  if (raw.length > 0) {
-    // The pieces drive (CROSS JOIN keeps that order): each is a range scan of the time index, or
-    // with a profile or project, a range seek per matching session on (session_id, timestamp);
-    // left to itself the planner read every call of the project's sessions.
-    const where: string[] = [];
-    const params: Params = { ...toolParam };
-    if (scope.profileId !== undefined) {
-      where.push('s.profile_id = @profileId');
-      params.profileId = scope.profileId;
-    }
-    if (filter.project !== undefined) {
-      where.push('s.project = @project');
-      params.project = filter.project;
-    }
-    const source = where.length === 0 ? 'p cross join tool_calls t' : 'p cross join sessions s cross join tool_calls t on t.session_id = s.id';
-    // Adjacent pieces of different cells are read as one range; each row finds its cell after.
-    const pieces = [...raw].sort((x, y) => x[1] - y[1]);
-    const starts = pieces.map((x) => x[1]);
-    const ranges = coalesce(pieces.map(([, a, b]) => [0, a, b] as Triple));
-    const rows = prepared(`with ${TRIPLES}
-      select t.timestamp, t.tool_name, t.status, t.duration_ms from ${source}
-      where t.timestamp >= p.a and t.timestamp < p.b and ${and(where)}${toolWhere.replace('r.tool_name', 't.tool_name')}`);
-    for (const [ts, tool, status, d] of rows.raw().iterate({ ...params, pieces: JSON.stringify(ranges) }) as Iterable<[number, string, string, number]>) {
-      const acc = accOf((pieces[lastAtOrBefore(starts, ts)] as Triple)[0], tool);
-      acc.calls += 1;
-      if (status === 'error') acc.errors += 1;
-      else if (status === 'timeout') acc.timeouts += 1;
-      acc.sum += d;
-      acc.max = Math.max(acc.max, d);
-      const b = bucketOf(d);
-      acc.raw ??= new Map();
-      acc.raw.set(b, (acc.raw.get(b) ?? 0) + 1);
-    }
-  }
+  readSlotRollups(prepared, out, cut.slots, scope, filter);
+  readRaw(prepared, out, cut.raw, scope, filter);
   return out;
 }
 
