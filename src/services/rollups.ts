@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import type { Statement } from 'better-sqlite3';
-import { eq } from 'drizzle-orm';
 import { writeTransaction, type Db } from '../db/client.js';
 import { settings } from '../db/schema.js';
 import { addEncoded, bucketOf, encodeHistogram, mergeEncoded } from '../lib/latency-histogram.js';
@@ -85,6 +84,8 @@ function prepare(db: Db) {
     clearSummaries: s.prepare('delete from tool_call_summaries where grain = @grain and slot_start >= @lo and slot_start < @hi'),
     deleteEmpty: DELETE_EMPTY.map((sql) => s.prepare(sql)),
     rawRange: s.prepare('select min(timestamp) as lo, max(timestamp) as hi from tool_calls'),
+    // Read per group commit and per report: prepared once (building the query each time cost ~30 µs).
+    state: s.prepare(`select value from settings where key = '${STATE_KEY}'`).pluck(),
     slotRange: s.prepare('select min(slot_start) as lo, max(slot_start) as hi from tool_call_slot_rollups'),
     rawCalls: s.prepare('select count(*) as n from tool_calls where timestamp >= @lo and timestamp < @hi'),
     slotCalls: s.prepare('select coalesce(sum(calls), 0) as n from tool_call_slot_rollups where slot_start = @lo'),
@@ -98,9 +99,9 @@ function prepare(db: Db) {
   };
 }
 
-export function readState(db: Db): RollupState {
-  const row = db.select({ value: settings.value }).from(settings).where(eq(settings.key, STATE_KEY)).get();
-  const v = (row?.value ?? {}) as Partial<RollupState>;
+/** The state as stored (JSON text of the settings row), defaults filled in. */
+function parseState(json: string | undefined): RollupState {
+  const v = (json === undefined ? {} : JSON.parse(json)) as Partial<RollupState>;
   return {
     built: v.built === true,
     next: typeof v.next === 'number' ? v.next : null,
@@ -210,9 +211,10 @@ export type RollupOptions = { db: Db; now: () => number; writes?: WriteQueue; en
 
 export function createRollupService({ db, now, writes, enabled = true }: RollupOptions) {
   const st = prepare(db);
+  const readState = () => parseState(st.state.get() as string | undefined);
   // Switched off (DEVFLOW_ROLLUPS=false), rollups fall behind: reports read raw rows from now
   // on, and the next start with rollups on rebuilds them from scratch.
-  if (!enabled && readState(db).built) writeTransaction(db, (tx) => writeState(tx, { ...readState(db), built: false, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
+  if (!enabled && readState().built) writeTransaction(db, (tx) => writeState(tx, { ...readState(), built: false, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
   // Calls stored by the jobs of one group commit: their rollups are written once, at its end,
   // so a rollup row several concurrent batches touch is read, merged and written once.
   let deferred: RollupInput[] = [];
@@ -253,7 +255,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     const slots = new Deltas();
     for (const r of rows) slots.call(r, bucketOf(r.durationMs));
     // Every summary key is a function of the slot key (a slot lies in one hour and one day).
-    const summaries = slots.summaries(readState(db).closedBefore);
+    const summaries = slots.summaries(readState().closedBefore);
     write(slots, st.slotRow, sign);
     write(summaries, st.summaryRow, sign);
     return { slots, summaries };
@@ -310,7 +312,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
    * day closes in the same transaction (its longer summaries are written, closedBefore moves on).
    */
   async function rebuildDaySummaries(day: number, signal?: AbortSignal, close = false): Promise<void> {
-    const closedBefore = () => (close ? day + DAY_MS : readState(db).closedBefore);
+    const closedBefore = () => (close ? day + DAY_MS : readState().closedBefore);
     let deltas = new Deltas();
     const before = fingerprint(day);
     const folding = closedBefore();
@@ -323,7 +325,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
       if (fingerprint(day) !== before || closedBefore() !== folding) deltas = readSlots(day, day + DAY_MS).summaries(closedBefore());
       for (const grain of GRAINS) st.clearSummaries.run({ grain, lo: day, hi: day + DAY_MS });
       write(deltas, st.summaryRow, 1);
-      if (close) writeState(tx, { ...readState(db), closedBefore: day + DAY_MS }, now());
+      if (close) writeState(tx, { ...readState(), closedBefore: day + DAY_MS }, now());
     });
   }
 
@@ -335,7 +337,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
    */
   async function closeDays(signal?: AbortSignal): Promise<{ days: number }> {
     const target = Math.floor((now() - CLOSE_GRACE_MS) / DAY_MS) * DAY_MS;
-    let state = readState(db);
+    let state = readState();
     if (!state.built || state.layout < SUMMARY_LAYOUT) return { days: 0 };
     if (state.closedBefore === null) {
       writeTransaction(db, (tx) => writeState(tx, { ...state, closedBefore: target }, now()));
@@ -345,7 +347,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     while (state.closedBefore !== null && state.closedBefore < target) {
       await rebuildDaySummaries(state.closedBefore, signal, true);
       days += 1;
-      state = readState(db);
+      state = readState();
     }
     return { days };
   }
@@ -369,7 +371,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
    */
   async function rebuild(opts: RebuildOptions = {}): Promise<RebuildResult> {
     const t0 = performance.now();
-    const state = readState(db);
+    const state = readState();
     let cursor: number;
     let end: number;
     if (opts.resume && state.next !== null && state.end !== null) {
@@ -385,7 +387,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
       }
       cursor = range.start;
       end = range.end;
-      writeTransaction(db, (tx) => writeState(tx, { ...readState(db), next: cursor, end }, now()));
+      writeTransaction(db, (tx) => writeState(tx, { ...readState(), next: cursor, end }, now()));
     }
     const from = cursor;
     let span = 4;
@@ -400,7 +402,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
         const started = performance.now();
         writeTransaction(db, (tx) => {
           rebuildSlots(lo, hi);
-          writeState(tx, { ...readState(db), next: hi, end }, now());
+          writeState(tx, { ...readState(), next: hi, end }, now());
         });
         const ms = performance.now() - started;
         const n = (hi - lo) / SLOT_MS;
@@ -416,7 +418,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     const oldest = (st.slotRange.get() as { lo: number | null }).lo;
     const rawLo = (st.rawRange.get() as { lo: number | null }).lo;
     const layout = oldest !== null && rawLo !== null && oldest < Math.floor(rawLo / DAY_MS) * DAY_MS ? state.layout : SUMMARY_LAYOUT;
-    writeTransaction(db, (tx) => writeState(tx, { ...readState(db), built: true, next: null, end: null, layout }, now()));
+    writeTransaction(db, (tx) => writeState(tx, { ...readState(), built: true, next: null, end: null, layout }, now()));
     return { slots, from, to: end, seconds: (performance.now() - t0) / 1000 };
   }
 
@@ -427,18 +429,18 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
    */
   async function upgradeSummaries(signal?: AbortSignal): Promise<{ days: number; seconds: number }> {
     const t0 = performance.now();
-    const state = readState(db);
+    const state = readState();
     const { lo, hi } = st.slotRange.get() as { lo: number | null; hi: number | null };
     let days = 0;
     if (lo !== null && hi !== null) {
       // next is a day here, unless an interrupted rebuild left its slot cursor: start of that day.
       for (let day = Math.floor((state.next ?? lo) / DAY_MS) * DAY_MS; day <= hi; day += DAY_MS) {
         await rebuildDaySummaries(day, signal);
-        writeTransaction(db, (tx) => writeState(tx, { ...readState(db), next: day + DAY_MS }, now()));
+        writeTransaction(db, (tx) => writeState(tx, { ...readState(), next: day + DAY_MS }, now()));
         days += 1;
       }
     }
-    writeTransaction(db, (tx) => writeState(tx, { ...readState(db), built: true, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
+    writeTransaction(db, (tx) => writeState(tx, { ...readState(), built: true, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
     return { days, seconds: (performance.now() - t0) / 1000 };
   }
 
@@ -464,12 +466,12 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     upgradeSummaries,
     closeDays,
     deleteExpiredSlice,
-    state: () => readState(db),
+    state: () => readState(),
     /** Reports read rollups only once a backfill has completed (else the older slots would be missing). */
-    isBuilt: () => readState(db).built,
+    isBuilt: () => readState().built,
     /** Built, with summaries in an older layout: upgradeSummaries() has work to do. */
     needsUpgrade: () => {
-      const state = readState(db);
+      const state = readState();
       return state.built && state.layout < SUMMARY_LAYOUT;
     },
   };
