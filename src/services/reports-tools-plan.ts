@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, isOffsetHourStart, SLOT_MS } from './rollups-sql.js';
+import { DAY_MS, HOUR_MS, isFoldedAtClose, isOffsetHourStart, SLOT_MS } from './rollups-sql.js';
 
 /**
  * How a rollup report reads its cells (src/services/reports-tools-rollup.ts): each cell (the
@@ -36,7 +36,7 @@ type Grains = { grains: readonly number[]; offsetHours: boolean; closedBefore: n
 /** The largest grain piece starting at slot-aligned t that ends by hi, if any (pieces over an hour only where days are closed). */
 function pieceAt(t: number, hi: number, { grains, offsetHours, closedBefore }: Grains): number | undefined {
   if (offsetHours && isOffsetHourStart(t) && t + HOUR_MS <= hi) return HOUR_MS;
-  return grains.find((g) => t % g === 0 && t + g <= hi && (g <= HOUR_MS || t + g <= closedBefore));
+  return grains.find((g) => t % g === 0 && t + g <= hi && (!isFoldedAtClose(g) || t + g <= closedBefore));
 }
 
 /** [grain, slot] pieces covering slot-aligned [lo, hi) when the grains go down to slots. */

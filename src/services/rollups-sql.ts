@@ -30,10 +30,11 @@ export function offsetHourOf(t: number): number | null {
 
 /**
  * Summaries longer than an hour (the '' scope's days, quarter and eighth days; every profile
- * and project day) are written live only for closed UTC days (the rollup state's
- * closedBefore); an open day gets them when it closes, folded from its slot rollups.
+ * and project day, the only grain of those scopes) are written live only for closed UTC days
+ * (the rollup state's closedBefore); an open day gets them when it closes, folded from its slot
+ * rollups.
  */
-export const isFoldedAtClose = (grain: number, scope: string): boolean => grain > HOUR_MS || scope !== '';
+export const isFoldedAtClose = (grain: number): boolean => grain > HOUR_MS;
 
 /** Summary layout versions (the rollup state's `layout`): 2 added the half-past hours. */
 export const SUMMARY_LAYOUT = 2;

@@ -180,7 +180,7 @@ class Deltas {
     for (const d of byTool.rows.values()) {
       const [slot, tool] = d.key as [number, string];
       const all = closed(slot);
-      for (const key of toolSummaryKeys(slot, tool)) if (all || !isFoldedAtClose(key[0] as number, '')) out.delta(key, d);
+      for (const key of toolSummaryKeys(slot, tool)) if (all || !isFoldedAtClose(key[0] as number)) out.delta(key, d);
     }
     return out;
   }
@@ -212,9 +212,11 @@ export type RollupOptions = { db: Db; now: () => number; writes?: WriteQueue; en
 export function createRollupService({ db, now, writes, enabled = true }: RollupOptions) {
   const st = prepare(db);
   const readState = () => parseState(st.state.get() as string | undefined);
+  /** Writes the state as read now with `patch` applied (inside the caller's write transaction). */
+  const patchState = (tx: Db, patch: Partial<RollupState>) => writeState(tx, { ...readState(), ...patch }, now());
   // Switched off (DEVFLOW_ROLLUPS=false), rollups fall behind: reports read raw rows from now
   // on, and the next start with rollups on rebuilds them from scratch.
-  if (!enabled && readState().built) writeTransaction(db, (tx) => writeState(tx, { ...readState(), built: false, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
+  if (!enabled && readState().built) writeTransaction(db, (tx) => patchState(tx, { built: false, next: null, end: null, layout: SUMMARY_LAYOUT }));
   // Calls stored by the jobs of one group commit: their rollups are written once, at its end,
   // so a rollup row several concurrent batches touch is read, merged and written once.
   let deferred: RollupInput[] = [];
@@ -325,7 +327,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
       if (fingerprint(day) !== before || closedBefore() !== folding) deltas = readSlots(day, day + DAY_MS).summaries(closedBefore());
       for (const grain of GRAINS) st.clearSummaries.run({ grain, lo: day, hi: day + DAY_MS });
       write(deltas, st.summaryRow, 1);
-      if (close) writeState(tx, { ...readState(), closedBefore: day + DAY_MS }, now());
+      if (close) patchState(tx, { closedBefore: day + DAY_MS });
     });
   }
 
@@ -340,7 +342,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     let state = readState();
     if (!state.built || state.layout < SUMMARY_LAYOUT) return { days: 0 };
     if (state.closedBefore === null) {
-      writeTransaction(db, (tx) => writeState(tx, { ...state, closedBefore: target }, now()));
+      writeTransaction(db, (tx) => patchState(tx, { closedBefore: target }));
       return { days: 0 };
     }
     let days = 0;
@@ -382,12 +384,12 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     } else {
       const range = startSlot();
       if (!range) {
-        writeTransaction(db, (tx) => writeState(tx, { ...state, built: true, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
+        writeTransaction(db, (tx) => patchState(tx, { built: true, next: null, end: null, layout: SUMMARY_LAYOUT }));
         return { slots: 0, from: null, to: null, seconds: (performance.now() - t0) / 1000 };
       }
       cursor = range.start;
       end = range.end;
-      writeTransaction(db, (tx) => writeState(tx, { ...readState(), next: cursor, end }, now()));
+      writeTransaction(db, (tx) => patchState(tx, { next: cursor, end }));
     }
     const from = cursor;
     let span = 4;
@@ -402,7 +404,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
         const started = performance.now();
         writeTransaction(db, (tx) => {
           rebuildSlots(lo, hi);
-          writeState(tx, { ...readState(), next: hi, end }, now());
+          patchState(tx, { next: hi, end });
         });
         const ms = performance.now() - started;
         const n = (hi - lo) / SLOT_MS;
@@ -418,7 +420,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     const oldest = (st.slotRange.get() as { lo: number | null }).lo;
     const rawLo = (st.rawRange.get() as { lo: number | null }).lo;
     const layout = oldest !== null && rawLo !== null && oldest < Math.floor(rawLo / DAY_MS) * DAY_MS ? state.layout : SUMMARY_LAYOUT;
-    writeTransaction(db, (tx) => writeState(tx, { ...readState(), built: true, next: null, end: null, layout }, now()));
+    writeTransaction(db, (tx) => patchState(tx, { built: true, next: null, end: null, layout }));
     return { slots, from, to: end, seconds: (performance.now() - t0) / 1000 };
   }
 
@@ -436,11 +438,11 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
       // next is a day here, unless an interrupted rebuild left its slot cursor: start of that day.
       for (let day = Math.floor((state.next ?? lo) / DAY_MS) * DAY_MS; day <= hi; day += DAY_MS) {
         await rebuildDaySummaries(day, signal);
-        writeTransaction(db, (tx) => writeState(tx, { ...readState(), next: day + DAY_MS }, now()));
+        writeTransaction(db, (tx) => patchState(tx, { next: day + DAY_MS }));
         days += 1;
       }
     }
-    writeTransaction(db, (tx) => writeState(tx, { ...readState(), built: true, next: null, end: null, layout: SUMMARY_LAYOUT }, now()));
+    writeTransaction(db, (tx) => patchState(tx, { built: true, next: null, end: null, layout: SUMMARY_LAYOUT }));
     return { days, seconds: (performance.now() - t0) / 1000 };
   }
 
@@ -466,7 +468,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     upgradeSummaries,
     closeDays,
     deleteExpiredSlice,
-    state: () => readState(),
+    state: readState,
     /** Reports read rollups only once a backfill has completed (else the older slots would be missing). */
     isBuilt: () => readState().built,
     /** Built, with summaries in an older layout: upgradeSummaries() has work to do. */
