@@ -94,6 +94,21 @@ const COLUMNS = 'p.k, r.tool_name, r.calls, r.errors, r.timeouts, r.duration_sum
 const toolWhere = (filter: ToolFilter, column: string) => (filter.tool === undefined ? '' : ` and ${column} = @tool`);
 const toolParam = (filter: ToolFilter): Params => (filter.tool === undefined ? {} : { tool: filter.tool });
 
+/** The profile and project conditions on `alias`'s profile_id and project columns, with the tool parameter. */
+function dimensions(scope: Scope, filter: ToolFilter, alias: string): { where: string[]; params: Params } {
+  const where: string[] = [];
+  const params: Params = toolParam(filter);
+  if (scope.profileId !== undefined) {
+    where.push(`${alias}.profile_id = @profileId`);
+    params.profileId = scope.profileId;
+  }
+  if (filter.project !== undefined) {
+    where.push(`${alias}.project = @project`);
+    params.project = filter.project;
+  }
+  return { where, params };
+}
+
 /** Adds (or, sign −1, takes out) one stored row; a split day's maxima are kept aside for settleSplitMaxima. */
 function addRow(out: CellTable, u: Use, [, tool, calls, errors, timeouts, sum, max]: RollupRow, pairs: Uint32Array, splitMax: SplitMax[]): void {
   const acc = out.at(u.cell, tool);
@@ -151,8 +166,7 @@ function settleSplitMaxima(prepared: Prepared, out: CellTable, splits: Split[], 
 /** Slot-level ranges before rawFrom, from the slot rollups. */
 function readSlotRollups(prepared: Prepared, out: CellTable, slots: Triple[], scope: Scope, filter: ToolFilter): void {
   if (slots.length === 0) return;
-  const where = [...(scope.profileId === undefined ? [] : ['r.profile_id = @profileId']), ...(filter.project === undefined ? [] : ['r.project = @project'])];
-  const params: Params = { ...toolParam(filter), ...(scope.profileId === undefined ? {} : { profileId: scope.profileId }), ...(filter.project === undefined ? {} : { project: filter.project }) };
+  const { where, params } = dimensions(scope, filter, 'r');
   const rows = prepared(`with ${TRIPLES} select ${COLUMNS}
     from p join tool_call_slot_rollups r on r.slot_start >= p.a and r.slot_start < p.b where ${and(where)}${toolWhere(filter, 'r.tool_name')}`);
   for (const row of rows.raw().iterate({ ...params, pieces: JSON.stringify(coalesce(slots)) }) as Iterable<RollupRow>) {
@@ -166,16 +180,7 @@ function readRaw(prepared: Prepared, out: CellTable, raw: Triple[], scope: Scope
   // The pieces drive (CROSS JOIN keeps that order): each is a range scan of the time index, or
   // with a profile or project, a range seek per matching session on (session_id, timestamp);
   // left to itself the planner read every call of the project's sessions.
-  const where: string[] = [];
-  const params: Params = toolParam(filter);
-  if (scope.profileId !== undefined) {
-    where.push('s.profile_id = @profileId');
-    params.profileId = scope.profileId;
-  }
-  if (filter.project !== undefined) {
-    where.push('s.project = @project');
-    params.project = filter.project;
-  }
+  const { where, params } = dimensions(scope, filter, 's');
   const source = where.length === 0 ? 'p cross join tool_calls t' : 'p cross join sessions s cross join tool_calls t on t.session_id = s.id';
   // Adjacent pieces of different cells are read as one range; each row finds its cell after.
   const pieces = [...raw].sort((x, y) => x[1] - y[1]);
