@@ -13,7 +13,7 @@ const CLOSE_EVERY_MS = 5 * 60_000;
  *   the same from the command line);
  * - rollups built by an older version get their summaries recomputed in the current layout the
  *   same way (the reports use the new summaries once that completes);
- * - then every few minutes, closes the UTC days that ended: their summaries over an hour
+ * - then every few minutes, closes the UTC days that ended: their summaries over a slot
  *   folded from the slot rollups (kept live only for closed days, see isFoldedAtClose).
  */
 export default fp(

@@ -15,7 +15,7 @@ export type Triple = [number, number, number];
  * How the rollups can be read: `rawFrom`, the first slot from which every raw row is still
  * stored (slot level reads raw rows from there on); `offsetHours`, whether the summaries have
  * their half-past hours yet (an upgraded layout: see SUMMARY_LAYOUT); `closedBefore`, where the
- * open days start (summaries longer than an hour only before it: see isFoldedAtClose).
+ * open days start (summaries longer than a slot only before it: see isFoldedAtClose).
  */
 export type RollupReading = { rawFrom: number; offsetHours: boolean; closedBefore: number };
 
@@ -33,9 +33,9 @@ export type Plan = { pieces: Piece[]; slots: Triple[]; raw: Triple[]; splits: Sp
 
 type Grains = { grains: readonly number[]; offsetHours: boolean; closedBefore: number };
 
-/** The largest grain piece starting at slot-aligned t that ends by hi, if any (pieces over an hour only where days are closed). */
+/** The largest grain piece starting at slot-aligned t that ends by hi, if any (pieces over a slot only where days are closed). */
 function pieceAt(t: number, hi: number, { grains, offsetHours, closedBefore }: Grains): number | undefined {
-  if (offsetHours && isOffsetHourStart(t) && t + HOUR_MS <= hi) return HOUR_MS;
+  if (offsetHours && isOffsetHourStart(t) && t + HOUR_MS <= hi && t + HOUR_MS <= closedBefore) return HOUR_MS;
   return grains.find((g) => t % g === 0 && t + g <= hi && (!isFoldedAtClose(g) || t + g <= closedBefore));
 }
 

@@ -36,10 +36,10 @@ test('plan: the signed pieces of every cell cover it exactly once, for any zone,
         const to = from + span;
         const list = buckets(tz, unit, from, to);
         const cells = list.map((b) => ({ lo: Math.max(b.start, from), hi: Math.min(b.end, to) }));
-        // Days from closedBefore on are open: no piece over an hour may reach into them.
+        // Days from closedBefore on are open: no piece over a slot may reach into them.
         const closedBefore = closedDays === undefined ? Number.POSITIVE_INFINITY : BASE + closedDays * DAY_MS;
         const { counts, pieces } = coverage(cells, offsetHours, Number.POSITIVE_INFINITY, closedBefore);
-        for (const p of pieces) if (p.grain > 3_600_000) assert.ok(p.slot + p.grain <= closedBefore, 'a long piece only where days are closed');
+        for (const p of pieces) if (p.grain > SLOT_MS) assert.ok(p.slot + p.grain <= closedBefore, 'a piece over a slot only where days are closed');
         cells.forEach((c, i) => {
           const m = counts[i] as Map<number, number>;
           for (let t = Math.floor(c.lo / SLOT_MS) * SLOT_MS; t < c.hi; t += SLOT_MS) assert.equal(m.get(t), 1, `${tz} ${unit} cell ${i} slot ${new Date(t).toISOString()}`);

@@ -151,12 +151,12 @@ for (const seedValue of [1, 2]) {
     const span = 3.5 * DAY;
     await app.services.rollups.rebuild();
     assert.equal(app.services.rollups.isBuilt(), true, 'an empty database is built at once');
-    // Days from the middle of the data on are open: their summaries over an hour wait for closeDays.
+    // Days from the middle of the data on are open: their summaries over a slot wait for closeDays.
     const openFrom = Math.floor((start + 1.5 * DAY) / DAY) * DAY;
     app.db.$client.prepare("update settings set value = json_set(value, '$.closedBefore', ?) where key = 'rollups.toolCalls'").run(openFrom);
     const sessions = await seed(app, seedValue, start, span);
-    const longOpen = () => (app.db.$client.prepare("select count(*) as n from tool_call_summaries where (grain > 3600000 or scope != '') and slot_start >= ?").get(openFrom) as { n: number }).n;
-    assert.equal(longOpen(), 0, 'open days: summaries of an hour or less only');
+    const longOpen = () => (app.db.$client.prepare(`select count(*) as n from tool_call_summaries where (grain > ${SLOT_MS} or scope != '') and slot_start >= ?`).get(openFrom) as { n: number }).n;
+    assert.equal(longOpen(), 0, "open days: the '' scope's slot summaries only");
 
     const params = paramsArb(start, span);
     await fc.assert(fc.asyncProperty(params, async (p) => compare(await viaRollups(app, p), viaRaw(app, p), p)), { numRuns: 80, seed: seedValue });
@@ -173,7 +173,7 @@ for (const seedValue of [1, 2]) {
 
     // Closing the open days folds their longer summaries; the answers stay the same.
     assert.ok((await app.services.rollups.closeDays()).days >= 2);
-    assert.ok(longOpen() > 0, 'closed: their days, quarter days and profile and project days written');
+    assert.ok(longOpen() > 0, 'closed: their days down to half hours and profile and project days written');
     assert.ok((app.services.rollups.state().closedBefore as number) > now - DAY - 11 * 60_000);
     await fc.assert(fc.asyncProperty(params, async (p) => compare(await viaRollups(app, p), viaRaw(app, p), p)), { numRuns: 30, seed: seedValue + 70 });
     const kept = dump(app);
