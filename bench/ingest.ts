@@ -69,9 +69,14 @@ async function api(server: RunningServer, method: string, path: string, body?: u
   return res.json();
 }
 
-function summary(r: LoadResult, cpuUs?: number) {
+function summary(r: LoadResult, cpuUs?: number, clientCpuUs?: number) {
   const http = { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
-  return cpuUs === undefined ? http : { ...http, cpuUsPerReq: cpuUs / Math.max(1, r.requests.total) };
+  const perReq = (us: number) => us / Math.max(1, r.requests.total);
+  return {
+    ...http,
+    ...(cpuUs === undefined ? {} : { cpuUsPerReq: perReq(cpuUs) }),
+    ...(clientCpuUs === undefined ? {} : { clientCpuUsPerReq: perReq(clientCpuUs) }),
+  };
 }
 
 /** Streams the export as fast as the client can read; counts lines, samples the server's RSS. */
@@ -104,14 +109,16 @@ async function loadPhase(label: string, server: RunningServer, opts: { bodies: s
   const rowsBefore = rows?.() ?? 0;
   const rss = sampleRss(server.pid);
   const cpuBefore = cpuMicros(server.pid);
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   const result = await postLoad({ url: server.url, seconds: SECONDS, ...opts, path });
   const seconds = (performance.now() - started) / 1000;
   const cpuUs = cpuMicros(server.pid) - cpuBefore;
+  const client = process.cpuUsage(clientBefore);
   const rssPeak = rss.stop();
   // Every request was answered after its commit, so the count is final once autocannon returns.
   const rowsAfter = rows?.() ?? 0;
-  return { result, seconds, rssPeak, rows: rowsAfter - rowsBefore, rowsAfter, cpuUs };
+  return { result, seconds, rssPeak, rows: rowsAfter - rowsBefore, rowsAfter, cpuUs, clientCpuUs: client.user + client.system };
 }
 
 function history(settings: IngestRun['settings']): IngestRun[] {
@@ -208,11 +215,11 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version, loadBefore, loadAfter: loadavg()[0] as number },
       raw: { rowsPerSec: raw.rowsPerSec, rows: raw.rows, rateAtBatchRows: rateAt(raw, batchPhase.rowsAfter), rateAtNaiveRows: rateAt(raw, NAIVE_ROWS) },
       naive: { rowsPerSec: naive.rowsPerSec, rows: naive.rows },
-      noop: { ...summary(noopPhase.result, noopPhase.cpuUs), rssPeakMiB: mib(noopPhase.rssPeak) },
-      stackNoop: summary(stackPhase.result, stackPhase.cpuUs),
+      noop: { ...summary(noopPhase.result, noopPhase.cpuUs, noopPhase.clientCpuUs), rssPeakMiB: mib(noopPhase.rssPeak) },
+      stackNoop: summary(stackPhase.result, stackPhase.cpuUs, stackPhase.clientCpuUs),
       floor: { healthz: summary(healthz), authed404: summary(authed404) },
       batch: { ...summary(batchPhase.result), rows: batchPhase.rows, rowsPerSec: batchPhase.rows / batchPhase.seconds, rssPeakMiB: mib(batchPhase.rssPeak) },
-      single: { ...summary(singlePhase.result, singlePhase.cpuUs), rows: singlePhase.rows, rowsPerSec: singlePhase.rows / singlePhase.seconds, rssPeakMiB: mib(singlePhase.rssPeak) },
+      single: { ...summary(singlePhase.result, singlePhase.cpuUs, singlePhase.clientCpuUs), rows: singlePhase.rows, rowsPerSec: singlePhase.rows / singlePhase.seconds, rssPeakMiB: mib(singlePhase.rssPeak) },
       export: {
         rows: exported.rows,
         expectedRows: exportRows,
