@@ -63,6 +63,18 @@ function prototypeKeyProblem(key: string, child: unknown): string | null {
   return null;
 }
 
+// fatal: a byte sequence that is not UTF-8 is refused, not replaced by U+FFFD and stored changed.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A JSON body's bytes as text (RFC 8259 §8.1: JSON between systems is UTF-8). */
+export function decodeUtf8Body(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new AppError(400, 'MALFORMED_JSON', 'request body is not valid UTF-8');
+  }
+}
+
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') throw new AppError(400, 'MALFORMED_JSON', 'request body is empty; send a JSON document');
   let body: unknown;
@@ -85,12 +97,13 @@ export function parseJsonBody(text: string): unknown {
 export default fp(
   async function jsonBody(app) {
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, bytes, done) => {
       try {
+        const text = decodeUtf8Body(bytes as Buffer);
         // Many clients send Content-Type: application/json on every request: an empty body is
         // no body on routes that take none (POST /v1/retention/run, DELETE …).
-        if ((text as string).trim() === '' && !request.routeOptions.schema?.body) return done(null, undefined);
-        done(null, parseJsonBody(text as string));
+        if (text.trim() === '' && !request.routeOptions.schema?.body) return done(null, undefined);
+        done(null, parseJsonBody(text));
       } catch (err) {
         done(err as Error, undefined);
       }

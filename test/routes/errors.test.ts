@@ -31,6 +31,20 @@ test('invalid JSON is a 400 MALFORMED_JSON', async (t) => {
   assert.equal(problemOf(res).code, 'MALFORMED_JSON');
 });
 
+test('a body that is not UTF-8 is a 400 MALFORMED_JSON, not stored with replacement characters', async (t) => {
+  const app = await build(t);
+  const payload = Buffer.concat([Buffer.from('{"name":"bad'), Buffer.from([0xc3]), Buffer.from('","role":"read"}')]);
+  const res = await app.inject({ method: 'POST', url: '/v1/api-keys', headers: { ...auth(app.keys.admin), 'content-type': 'application/json' }, payload });
+  assert.equal(res.statusCode, 400);
+  assert.equal(problemOf(res).code, 'MALFORMED_JSON');
+  assert.match(problemOf(res).detail, /UTF-8/);
+  const list = await app.inject({ method: 'GET', url: '/v1/api-keys', headers: auth(app.keys.admin) });
+  assert.equal(list.json().items.length, 2, 'nothing was written');
+  const ok = await app.inject({ method: 'POST', url: '/v1/api-keys', headers: { ...auth(app.keys.admin), 'content-type': 'application/json' }, payload: Buffer.from('{"name":"café ✓","role":"read"}') });
+  assert.equal(ok.statusCode, 201, 'multi-byte UTF-8 is fine');
+  assert.equal(ok.json().name, 'café ✓');
+});
+
 test('__proto__ keys, lone surrogates and NUL characters are refused', async (t) => {
   const app = await build(t);
   for (const payload of ['{"__proto__":{"x":1},"name":"a","role":"read"}', '{"name":"\\ud800","role":"read"}', '{"name":"a\\u0000b","role":"read"}']) {
@@ -82,4 +96,20 @@ test('an empty JSON body is no body on a route that takes none, and a 400 where 
   const create = await app.inject({ method: 'POST', url: '/v1/api-keys', headers, payload: '' });
   assert.equal(create.statusCode, 400);
   assert.equal(problemOf(create).code, 'MALFORMED_JSON');
+});
+
+test('a URL that fails before routing still has its key checked first under /v1: 401 without a valid key, 400 with one', async (t) => {
+  const app = await build(t);
+  const url = '/v1/sessions/%E0%A4%A';
+  const keyless = await app.inject({ method: 'GET', url });
+  assert.equal(keyless.statusCode, 401);
+  assert.equal(problemOf(keyless).code, 'UNAUTHORIZED');
+  assert.equal(keyless.headers['www-authenticate'], 'Bearer');
+  const unknownKey = await app.inject({ method: 'GET', url, headers: auth('dfa_not_a_key') });
+  assert.equal(unknownKey.statusCode, 401);
+  const known = await app.inject({ method: 'GET', url, headers: auth(app.keys.read) });
+  assert.equal(known.statusCode, 400);
+  assert.equal(problemOf(known).code, 'BAD_REQUEST');
+  const outside = await app.inject({ method: 'GET', url: '/healthz%E0%A4%A' });
+  assert.notEqual(outside.statusCode, 401, 'public paths outside /v1 need no key');
 });
