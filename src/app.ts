@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import { AppError } from './lib/app-error.js';
 import { newId } from './lib/ids.js';
 import { createValidatorCompiler } from './lib/validation.js';
-import authPlugin from './plugins/auth.js';
+import authPlugin, { isUnderV1 } from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin, { sendProblem, toProblem } from './plugins/errors.js';
@@ -59,8 +59,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ),
     // Errors raised before routing (a path with a bad percent-escape such as /v1/sessions/%)
     // get the same problem+json as every other failure, not Fastify's default JSON.
-    frameworkErrors: function frameworkError(error, _request, reply) {
-      sendProblem(reply, toProblem(error));
+    // Under /v1 the key is still checked first: a keyless request is a 401 whatever its URL.
+    frameworkErrors: function frameworkError(error, request, reply) {
+      const keyChecked = isUnderV1(request.url) && app.hasDecorator('checkKey') ? app.checkKey(request) : Promise.resolve();
+      keyChecked.then(
+        () => sendProblem(reply, toProblem(error)),
+        (rejected: unknown) => sendProblem(reply, toProblem(rejected as Error)),
+      );
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',

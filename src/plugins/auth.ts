@@ -22,6 +22,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route registered after this plugin, as the app itself sees it (tests walk it). */
     routeAccess: readonly RouteAccess[];
+    /** The request's API key → its principal; rejects with a 401 problem. */
+    checkKey: (request: FastifyRequest) => Promise<Principal>;
   }
 }
 
@@ -70,14 +72,21 @@ export default fp(
       for (const method of methods) routes.push({ method: String(method), url: route.url, access });
     });
 
-    app.addHook('onRequest', async function authenticate(request) {
-      const access = request.routeOptions.config?.access;
-      if (access === 'public' || (!access && !isUnderV1(request.url))) return;
+    /** The request's key → its principal, or a 401 (also used for requests that fail before routing). */
+    async function checkKey(request: FastifyRequest): Promise<Principal> {
       const key = bearerKey(request);
       if (!key) throw unauthorized('an API key is required: Authorization: Bearer <key>');
       const hash = hashKey(key);
       const principal = isEnvAdminKey(hash) ? ENV_ADMIN : await app.services.apiKeys.authenticate(key, hash);
       if (!principal) throw unauthorized('the API key is unknown, revoked or expired');
+      return principal;
+    }
+    app.decorate('checkKey', checkKey);
+
+    app.addHook('onRequest', async function authenticate(request) {
+      const access = request.routeOptions.config?.access;
+      if (access === 'public' || (!access && !isUnderV1(request.url))) return;
+      const principal = await checkKey(request);
       request.principal = principal;
       if (!access) return; // unknown route under /v1: the 404 handler answers
       if (!roleAllows(principal.role, access)) {
