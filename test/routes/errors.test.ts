@@ -113,3 +113,16 @@ test('a URL that fails before routing still has its key checked first under /v1:
   const outside = await app.inject({ method: 'GET', url: '/healthz%E0%A4%A' });
   assert.notEqual(outside.statusCode, 401, 'public paths outside /v1 need no key');
 });
+
+test('an integer field given a literal that only rounds to an integer is a 400, and nothing is stored', async (t) => {
+  const app = await build(t);
+  const headers = { ...auth(app.keys.admin), 'content-type': 'application/json' };
+  const created = await app.inject({ method: 'POST', url: '/v1/sessions', headers, payload: '{"type":"repl","startedAt":1795443930711.0000001}' });
+  assert.equal(created.statusCode, 400);
+  assert.equal(problemOf(created).code, 'VALIDATION_FAILED');
+  const list = await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth(app.keys.admin) });
+  assert.equal(list.json().items.length, 0, 'nothing was written');
+  const whole = await app.inject({ method: 'POST', url: '/v1/sessions', headers, payload: '{"type":"repl","startedAt":1795443930711.0}' });
+  assert.equal(whole.statusCode, 201, 'a whole literal written with a fraction is exact');
+  assert.equal(whole.json().startedAt, new Date(1795443930711).toISOString());
+});
