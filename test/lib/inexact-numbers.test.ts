@@ -14,3 +14,9 @@ test('findRoundedInteger finds number tokens that parse to an integer they are n
   assert.equal(findRoundedInteger('{"toolName":"v1.0000000000000001 \\" 1.0000000000000001"}'), null);
   assert.equal(findRoundedInteger('{"x":1}'), null);
 });
+
+test('bodies without a fractional or exponent number skip the scan; those with one anywhere are scanned', () => {
+  assert.equal(findRoundedInteger('{"sessionId":"0190e4a2-1e5b-7c3d-8e9f-0a1b2c3d4e5f","durationMs":12}'), null);
+  assert.equal(findRoundedInteger('[1.0000000000000001]'), '1.0000000000000001');
+  assert.equal(findRoundedInteger('{"a": [ 7,\n  2.00000000000000001e0]}'), '2.00000000000000001e0');
+});
