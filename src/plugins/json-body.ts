@@ -68,7 +68,7 @@ function prototypeKeyProblem(key: string, child: unknown): string | null {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A JSON body's bytes as text (RFC 8259 §8.1: JSON between systems is UTF-8). */
-export function decodeUtf8Body(bytes: Uint8Array): string {
+function decodeUtf8Body(bytes: Uint8Array): string {
   try {
     return utf8.decode(bytes);
   } catch {
