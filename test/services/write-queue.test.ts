@@ -80,6 +80,36 @@ test('one failing job rolls back only itself', async (t) => {
   assert.deepEqual(committed(), ['kept-1', 'kept-2']);
 });
 
+test('a job that fails before writing fails alone and the group runs once; one that fails after writing makes the group start over with savepoints', async (t) => {
+  const { db, committed } = setup(t);
+  const queue = createWriteQueue({ db, windowMs: 0 });
+  const runs = { a: 0, refused: 0, b: 0 };
+  const refused = await Promise.allSettled([
+    queue.run((tx) => (runs.a++, insert(tx, 'a'))),
+    queue.run(() => {
+      runs.refused++;
+      throw new Error('unknown session');
+    }),
+    queue.run((tx) => (runs.b++, insert(tx, 'b'))),
+  ]);
+  assert.deepEqual(refused.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.deepEqual(runs, { a: 1, refused: 1, b: 1 }, 'nothing was written before the throw: no second run');
+
+  const again = { c: 0, partial: 0, d: 0 };
+  const partial = await Promise.allSettled([
+    queue.run((tx) => (again.c++, insert(tx, 'c'))),
+    queue.run((tx) => {
+      again.partial++;
+      insert(tx, 'half');
+      throw new Error('failed after a write');
+    }),
+    queue.run((tx) => (again.d++, insert(tx, 'd'))),
+  ]);
+  assert.deepEqual(partial.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.deepEqual(again, { c: 2, partial: 2, d: 1 }, 'rolled back at the partial write, then every job once more, each in a savepoint');
+  assert.deepEqual(committed(), ['a', 'b', 'c', 'd'], 'each kept write committed once, the partial one not at all');
+});
+
 test('a failing commit rejects every job of the group and stores nothing', async (t) => {
   const { db, committed } = setup(t);
   const queue = createWriteQueue({ db, windowMs: 0 });
