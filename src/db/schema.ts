@@ -175,6 +175,18 @@ export const toolCallSummaries = sqliteTable(
   ],
 );
 
+/**
+ * What ingest added to the slot rollups and nobody folded in yet: each group commit appends one
+ * row (its calls' slot-level deltas as JSON), and they are folded into the two tables above
+ * about once a second and before anything reads or rewrites those (src/services/rollups.ts).
+ * So the rollups always equal the slot rows plus these, and a commit of a few single calls
+ * appends one small row instead of rewriting a histogram of a few KiB per tool it touched.
+ */
+export const toolCallRollupDeltas = sqliteTable('tool_call_rollup_deltas', {
+  id: integer('id').primaryKey(),
+  deltas: text('deltas').notNull(),
+});
+
 export const productivityEvents = sqliteTable(
   'productivity_events',
   {

@@ -56,6 +56,7 @@ export function createReportService({ db, now, config, rollups }: ServiceDeps & 
     // Rollups whenever they can answer (built, no session filter); raw rows otherwise.
     const state = filter.session === undefined ? rollups.state() : null;
     if (!state?.built) return { rows: fromRaw(), source: 'raw' };
+    rollups.settle();
     const rolled = fromRollups({ rawFrom: rawFrom(), offsetHours: state.layout >= SUMMARY_LAYOUT, closedBefore: state.closedBefore ?? Number.POSITIVE_INFINITY });
     const calls = callsIn(rolled);
     if (calls <= config.exactReportCalls && filter.profile === undefined && filter.project === undefined) {

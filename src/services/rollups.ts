@@ -53,6 +53,14 @@ export type RollupState = { built: boolean; next: number | null; end: number | n
 /** How long after its end a UTC day closes (calls for it that arrive later take the closed-day path, correct but dearer). */
 export const CLOSE_GRACE_MS = 10 * 60_000;
 
+/**
+ * Ingest appends its deltas (one row per group commit); they are folded into the rollup rows
+ * when this much time has passed since the last fold or this many rows wait, whichever comes
+ * first, and before anything reads or rewrites rollup rows (settle).
+ */
+export const FOLD_EVERY_MS = 1000;
+export const FOLD_EVERY_ROWS = 1000;
+
 /** What one stored tool call contributes. */
 export type RollupInput = { toolName: string; durationMs: number; status: string; timestamp: number; profileId: number | null; project: string | null };
 
@@ -62,6 +70,8 @@ type Delta = { key: Key; calls: number; errors: number; timeouts: number; sum: n
 type SlotRow = { slot_start: number; tool_name: string; profile_id: number; project: string; calls: number; errors: number; timeouts: number; duration_sum: number; duration_max: number; histogram: Uint8Array };
 
 type RowStatements = { get: Statement; insert: Statement; update: Statement };
+/** One slot-level delta as tool_call_rollup_deltas stores it. */
+type EncodedDelta = [number, string, number, string, number, number, number, number, number, number[]];
 type StoredRow = { calls: number; errors: number; timeouts: number; duration_sum: number; duration_max: number; histogram: Uint8Array };
 
 const rowStatements = (s: Db['$client'], sql: Record<keyof RowStatements, string>): RowStatements => ({
@@ -92,6 +102,10 @@ function prepare(db: Db) {
     callsOfSession: s.prepare(`${CALLS_OF} where t.session_id = ?`),
     callsOfProfile: s.prepare(`${CALLS_OF} where s.profile_id = ?`),
     slotMax: s.prepare(SLOT_MAX),
+    addDeltas: s.prepare('insert into tool_call_rollup_deltas (deltas) values (?)'),
+    pendingDeltas: s.prepare('select id, deltas from tool_call_rollup_deltas order by id'),
+    anyPending: s.prepare('select id from tool_call_rollup_deltas limit 1').pluck(),
+    clearDeltas: s.prepare('delete from tool_call_rollup_deltas where id <= ?'),
     summaryMax: s.prepare(SUMMARY_MAX),
     // Per grain for the summaries: their primary key starts with (grain, slot_start).
     oldest: [s.prepare('select min(slot_start) as t from tool_call_slot_rollups'), ...GRAINS.map((g) => s.prepare(`select min(slot_start) as t from tool_call_summaries where grain = ${g}`))],
@@ -152,6 +166,28 @@ class Deltas {
   /** Every delta of another set. */
   absorb(other: Deltas): void {
     for (const d of other.rows.values()) this.delta(d.key, d);
+  }
+
+  /**
+   * These deltas as JSON text for tool_call_rollup_deltas: per row its key, counters and the
+   * histogram's [bucket, count] pairs flattened.
+   */
+  encode(): string {
+    const out: unknown[] = [];
+    for (const d of this.rows.values()) {
+      const pairs: number[] = [];
+      for (const [bucket, count] of d.hist) pairs.push(bucket, count);
+      out.push([...d.key, d.calls, d.errors, d.timeouts, d.sum, d.max, pairs]);
+    }
+    return JSON.stringify(out);
+  }
+
+  /** Adds deltas encode() wrote (slot keys: slot, tool, profile, project). */
+  decode(json: string): void {
+    for (const [slot, tool, profile, project, calls, errors, timeouts, sum, max, pairs] of JSON.parse(json) as EncodedDelta[]) {
+      const d = this.add([slot, tool, profile, project], calls, errors, timeouts, sum, max);
+      for (let i = 0; i < pairs.length; i += 2) d.hist.set(pairs[i] as number, (d.hist.get(pairs[i] as number) ?? 0) + (pairs[i + 1] as number));
+    }
   }
 
   /** A stored slot rollup row. */
@@ -217,18 +253,51 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
   // Switched off (DEVFLOW_ROLLUPS=false), rollups fall behind: reports read raw rows from now
   // on, and the next start with rollups on rebuilds them from scratch.
   if (!enabled && readState().built) writeTransaction(db, (tx) => patchState(tx, { built: false, next: null, end: null, layout: SUMMARY_LAYOUT }));
-  // Calls stored by the jobs of one group commit: their rollups are written once, at its end,
-  // so a rollup row several concurrent batches touch is read, merged and written once.
+  // Calls stored by the jobs of one group commit: their slot deltas are appended as one row at
+  // its end, and folded into the rollup rows about once a second (FOLD_EVERY_MS).
   let deferred: RollupInput[] = [];
+  let appended = 0;
+  let foldedAt = performance.now();
   writes?.onGroup({
     // A group that failed before its end left its calls here: they were rolled back.
     begin: () => void (deferred = []),
     beforeCommit: () => {
       const rows = deferred;
       deferred = [];
-      if (rows.length > 0) applyCalls(rows, 1);
+      if (rows.length === 0) return;
+      st.addDeltas.run(slotDeltas(rows).encode());
+      appended += 1;
+      if (appended >= FOLD_EVERY_ROWS || performance.now() - foldedAt >= FOLD_EVERY_MS) settle();
     },
   });
+
+  /**
+   * Folds the appended deltas into the rollup rows, inside the caller's write transaction or
+   * in one of its own; returns how many delta rows it folded. Everything that reads or rewrites
+   * rollup rows calls it first (in the same transaction when it writes), so they always see
+   * every stored call.
+   */
+  function settle(): number {
+    if (!db.$client.inTransaction && st.anyPending.get() === undefined) return 0;
+    const fold = () => {
+      const slots = new Deltas();
+      let last = 0;
+      let rows = 0;
+      for (const r of st.pendingDeltas.iterate() as Iterable<{ id: number; deltas: string }>) {
+        slots.decode(r.deltas);
+        last = r.id;
+        rows += 1;
+      }
+      if (rows > 0) {
+        applySlots(slots, 1);
+        st.clearDeltas.run(last);
+      }
+      appended = 0;
+      foldedAt = performance.now();
+      return rows;
+    };
+    return db.$client.inTransaction ? fold() : writeTransaction(db, fold);
+  }
 
   /**
    * Adds (sign 1) or subtracts (sign −1) deltas: a subtraction only touches rows that exist and
@@ -253,9 +322,13 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
     }
   }
 
-  function applyCalls(rows: readonly RollupInput[], sign: 1 | -1): { slots: Deltas; summaries: Deltas } {
+  function slotDeltas(rows: readonly RollupInput[]): Deltas {
     const slots = new Deltas();
     for (const r of rows) slots.call(r, bucketOf(r.durationMs));
+    return slots;
+  }
+
+  function applySlots(slots: Deltas, sign: 1 | -1): { slots: Deltas; summaries: Deltas } {
     // Every summary key is a function of the slot key (a slot lies in one hour and one day).
     const summaries = slots.summaries(readState().closedBefore);
     write(slots, st.slotRow, sign);
@@ -271,7 +344,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
   function record(rows: readonly RollupInput[]): void {
     if (!enabled) return;
     if (writes?.inGroup()) for (const r of rows) deferred.push(r);
-    else applyCalls(rows, 1);
+    else applySlots(slotDeltas(rows), 1);
   }
 
   /**
@@ -281,7 +354,9 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
    */
   function forget(rows: readonly RollupInput[]): void {
     if (!enabled || rows.length === 0) return;
-    const { slots, summaries } = applyCalls(rows, -1);
+    // A subtraction only touches rows that exist: the calls' own deltas may still wait.
+    settle();
+    const { slots, summaries } = applySlots(slotDeltas(rows), -1);
     for (const { key } of slots.rows.values()) st.slotMax.run({ slot: key[0], tool: key[1], profile: key[2], project: key[3] });
     for (const { key } of summaries.rows.values()) st.summaryMax.run({ grain: key[0], scope: key[1], slot: key[2], tool: key[3] });
     for (const s of st.deleteEmpty) s.run();
@@ -316,6 +391,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
   async function rebuildDaySummaries(day: number, signal?: AbortSignal, close = false): Promise<void> {
     const closedBefore = () => (close ? day + DAY_MS : readState().closedBefore);
     let deltas = new Deltas();
+    settle();
     const before = fingerprint(day);
     const folding = closedBefore();
     for (let lo = day; lo < day + DAY_MS; lo += HOUR_MS) {
@@ -324,6 +400,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
       await yieldToEventLoop();
     }
     writeTransaction(db, (tx) => {
+      settle();
       if (fingerprint(day) !== before || closedBefore() !== folding) deltas = readSlots(day, day + DAY_MS).summaries(closedBefore());
       for (const grain of GRAINS) st.clearSummaries.run({ grain, lo: day, hi: day + DAY_MS });
       write(deltas, st.summaryRow, 1);
@@ -373,6 +450,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
    */
   async function rebuild(opts: RebuildOptions = {}): Promise<RebuildResult> {
     const t0 = performance.now();
+    settle();
     const state = readState();
     let cursor: number;
     let end: number;
@@ -403,6 +481,8 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
         const hi = Math.min(dayEnd, cursor + span * SLOT_MS);
         const started = performance.now();
         writeTransaction(db, (tx) => {
+          // Deltas of ingest meanwhile are folded first, so the refill from raw rows replaces them.
+          settle();
           rebuildSlots(lo, hi);
           patchState(tx, { next: hi, end });
         });
@@ -453,6 +533,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
    */
   function deleteExpiredSlice(cutoff: number, days: number): { rows: number; more: boolean } {
     const limit = Math.floor(cutoff / DAY_MS) * DAY_MS;
+    settle();
     const oldest = Math.min(...st.oldest.map((s) => (s.get() as { t: number | null }).t ?? limit));
     if (oldest >= limit) return { rows: 0, more: false };
     const hi = Math.min(limit, Math.floor(oldest / DAY_MS) * DAY_MS + days * DAY_MS);
@@ -462,6 +543,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
 
   return {
     record,
+    settle,
     forget,
     callsOf,
     rebuild,

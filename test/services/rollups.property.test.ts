@@ -68,6 +68,8 @@ async function seed(app: TestApp, seedValue: number, start: number, span: number
 
 /** The rollup path itself (the API reads it only where raw rows no longer reach). */
 async function viaRollups(app: TestApp, p: Params): Promise<Answers> {
+  // The reports service folds the appended deltas before it reads; so does this direct reader.
+  app.services.rollups.settle();
   const prepared = statementCache(app.db);
   const range = resolveRange(p, Date.now());
   const oldest = (app.db.$client.prepare('select min(timestamp) as t from tool_calls').get() as { t: number | null }).t;
@@ -137,8 +139,9 @@ function paramsArb(start: number, span: number): fc.Arbitrary<Params> {
     });
 }
 
-/** Both rollup levels. */
+/** Both rollup levels, every appended delta folded in. */
 const dump = (app: TestApp) => ({
+  folded: app.services.rollups.settle() >= 0,
   slots: app.db.$client.prepare('select * from tool_call_slot_rollups order by 1, 2, 3, 4').all(),
   summaries: app.db.$client.prepare('select * from tool_call_summaries order by 1, 2, 3, 4').all(),
 });
@@ -155,7 +158,7 @@ for (const seedValue of [1, 2]) {
     const openFrom = Math.floor((start + 1.5 * DAY) / DAY) * DAY;
     app.db.$client.prepare("update settings set value = json_set(value, '$.closedBefore', ?) where key = 'rollups.toolCalls'").run(openFrom);
     const sessions = await seed(app, seedValue, start, span);
-    const longOpen = () => (app.db.$client.prepare(`select count(*) as n from tool_call_summaries where (grain > ${SLOT_MS} or scope != '') and slot_start >= ?`).get(openFrom) as { n: number }).n;
+    const longOpen = () => (app.services.rollups.settle(), app.db.$client.prepare(`select count(*) as n from tool_call_summaries where (grain > ${SLOT_MS} or scope != '') and slot_start >= ?`).get(openFrom) as { n: number }).n;
     assert.equal(longOpen(), 0, "open days: the '' scope's slot summaries only");
 
     const params = paramsArb(start, span);

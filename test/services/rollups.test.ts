@@ -14,14 +14,15 @@ async function post(app: TestApp, url: string, payload: object) {
   return res.json() as Record<string, unknown>;
 }
 
-const rollupCalls = (app: TestApp) => (app.db.$client.prepare('select coalesce(sum(calls), 0) as n from tool_call_slot_rollups').get() as { n: number }).n;
+// Reads of the rollup tables fold the appended deltas first, as the reports do.
+const rollupCalls = (app: TestApp) => (app.services.rollups.settle(), app.db.$client.prepare('select coalesce(sum(calls), 0) as n from tool_call_slot_rollups').get() as { n: number }).n;
 
 test('reports read raw rows until the backfill has built the rollups for rows stored before, then rollups, which outlive raw rows', async (t) => {
   const app = await build(t, { exactReportCalls: 0 });
   const s = await post(app, '/v1/sessions', { type: 'agent', project: 'web', startedAt: Date.now() - 20 * DAY });
   await post(app, '/v1/tool-calls', { items: [1, 2, 3].map((i) => ({ sessionId: s.id, toolName: 'Bash', durationMs: 50 * i + 10, status: 'success', timestamp: Date.now() - i * DAY })) });
   // Rows stored "before rollups existed": drop what ingest kept.
-  app.db.$client.exec('delete from tool_call_slot_rollups; delete from tool_call_summaries');
+  app.db.$client.exec('delete from tool_call_slot_rollups; delete from tool_call_summaries; delete from tool_call_rollup_deltas');
   const raw = await app.inject({ url: '/v1/reports/tools', headers: auth(app.keys.read) });
   assert.equal(raw.json().source, 'raw');
   const csv = await app.inject({ url: '/v1/reports/tools?format=csv', headers: auth(app.keys.read) });
@@ -80,12 +81,13 @@ test('an interrupted rebuild resumes where it stopped and ends with what a full 
   const items = Array.from({ length: 400 }, (_, i) => ({ sessionId: s.id, toolName: ['Bash', 'Read'][i % 2], durationMs: (i * 37) % 5000, status: i % 7 === 0 ? 'error' : 'success', timestamp: now - 4 * DAY + i * 800_000 }));
   await post(app, '/v1/tool-calls', { items });
   const dump = () => ({
+    folded: app.services.rollups.settle() >= 0,
     slots: app.db.$client.prepare('select * from tool_call_slot_rollups order by 1, 2, 3, 4').all(),
     summaries: app.db.$client.prepare('select * from tool_call_summaries order by 1, 2, 3, 4').all(),
   });
   await app.services.rollups.rebuild();
   const full = dump();
-  app.db.$client.exec('delete from tool_call_slot_rollups; delete from tool_call_summaries');
+  app.db.$client.exec('delete from tool_call_slot_rollups; delete from tool_call_summaries; delete from tool_call_rollup_deltas');
 
   const controller = new AbortController();
   let slices = 0;
@@ -144,7 +146,7 @@ test('summaries of an older layout (no half-past hours) answer alike until the b
   const url = `/v1/reports/tools/timeseries?interval=hour&tz=Asia/Kolkata&from=${new Date(now - 2 * DAY).toISOString()}&to=${new Date(now).toISOString()}`;
   const current = (await first.inject({ url, headers: auth(first.keys.read) })).json();
   assert.equal(current.source, 'rollup');
-  const summaries = (app: TestApp) => app.db.$client.prepare('select * from tool_call_summaries order by 1, 2, 3, 4').all();
+  const summaries = (app: TestApp) => (app.services.rollups.settle(), app.db.$client.prepare('select * from tool_call_summaries order by 1, 2, 3, 4').all());
   const full = summaries(first);
   const halfPast = 'grain = 3600000 and slot_start % 3600000 != 0';
   assert.ok((first.db.$client.prepare(`select count(*) as n from tool_call_summaries where ${halfPast}`).get() as { n: number }).n > 0, 'ingest writes half-past hours');
@@ -175,7 +177,7 @@ test('open days keep only summaries of an hour or less; the scheduler folds the 
   const s = await post(first, '/v1/sessions', { type: 'agent', project: 'web' });
   const items = Array.from({ length: 200 }, (_, i) => ({ sessionId: s.id, toolName: ['Bash', 'Read'][i % 2], durationMs: (i * 71) % 4000, status: 'success', timestamp: now - 4 * DAY + i * 1_500_000 }));
   await post(first, '/v1/tool-calls', { items });
-  const longRows = (app: TestApp) => (app.db.$client.prepare("select count(*) as n from tool_call_summaries where (grain > 3600000 or scope != '') and slot_start >= ?").get(openFrom) as { n: number }).n;
+  const longRows = (app: TestApp) => (app.services.rollups.settle(), app.db.$client.prepare("select count(*) as n from tool_call_summaries where (grain > 3600000 or scope != '') and slot_start >= ?").get(openFrom) as { n: number }).n;
   assert.equal(longRows(first), 0);
   const urls = ['/v1/reports/tools', '/v1/reports/tools?project=web', `/v1/reports/tools/timeseries?interval=day&tz=America/New_York&from=${new Date(now - 5 * DAY).toISOString()}&to=${new Date(now).toISOString()}`];
   const answers = async (app: TestApp) => Promise.all(urls.map(async (url) => (await app.inject({ url, headers: auth(app.keys.read) })).json().rows as unknown));
