@@ -243,9 +243,9 @@ function toolSummaryKeys(t: number, tool: string): Key[] {
 export type RebuildOptions = { signal?: AbortSignal; resume?: boolean; onSlice?: (elapsedMs: number, slots: number) => void };
 export type RebuildResult = { slots: number; from: number | null; to: number | null; seconds: number };
 
-export type RollupOptions = { db: Db; now: () => number; writes?: WriteQueue; enabled?: boolean };
+export type RollupOptions = { db: Db; now: () => number; writes?: WriteQueue; enabled?: boolean; foldEveryMs?: number };
 
-export function createRollupService({ db, now, writes, enabled = true }: RollupOptions) {
+export function createRollupService({ db, now, writes, enabled = true, foldEveryMs = FOLD_EVERY_MS }: RollupOptions) {
   const st = prepare(db);
   const readState = () => parseState(st.state.get() as string | undefined);
   /** Writes the state as read now with `patch` applied (inside the caller's write transaction). */
@@ -254,7 +254,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
   // on, and the next start with rollups on rebuilds them from scratch.
   if (!enabled && readState().built) writeTransaction(db, (tx) => patchState(tx, { built: false, next: null, end: null, layout: SUMMARY_LAYOUT }));
   // Calls stored by the jobs of one group commit: their slot deltas are appended as one row at
-  // its end, and folded into the rollup rows about once a second (FOLD_EVERY_MS).
+  // its end, and folded into the rollup rows about once a second (foldEveryMs).
   let deferred: RollupInput[] = [];
   let appended = 0;
   let foldedAt = performance.now();
@@ -267,7 +267,7 @@ export function createRollupService({ db, now, writes, enabled = true }: RollupO
       if (rows.length === 0) return;
       st.addDeltas.run(slotDeltas(rows).encode());
       appended += 1;
-      if (appended >= FOLD_EVERY_ROWS || performance.now() - foldedAt >= FOLD_EVERY_MS) settle();
+      if (appended >= FOLD_EVERY_ROWS || performance.now() - foldedAt >= foldEveryMs) settle();
     },
   });
 

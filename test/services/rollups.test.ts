@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../src/cli/main.js';
+import { closeDatabase, openDatabase } from '../../src/db/client.js';
+import { runMigrations } from '../../src/db/migrate.js';
 import { RunAbortedError } from '../../src/services/retention-slices.js';
-import { SLOT_MS } from '../../src/services/rollups.js';
-import { auth, build, type TestApp } from '../helper.js';
+import { createRollupService, SLOT_MS } from '../../src/services/rollups.js';
+import { createWriteQueue } from '../../src/services/write-queue.js';
+import { auth, build, tempDir, type TestApp } from '../helper.js';
 
 const DAY = 86_400_000;
 
@@ -213,4 +216,37 @@ test('a small report without profile or project is computed from raw rows (exact
   assert.equal(rolled.json().source, 'rollup', 'four calls are above the limit of three');
   assert.equal(rolled.json().rows[0].calls, 4);
   assert.ok(Math.abs(rolled.json().rows[0].p50DurationMs - 1000) <= 10, 'within 1 %');
+});
+
+test('each group commit appends one row of deltas; they are folded after foldEveryMs inside a group, or by settle(), into what the rows add up to', async (t) => {
+  const db = openDatabase({ path: join(tempDir(t), 'deltas.db') });
+  t.after(() => closeDatabase(db));
+  runMigrations(db);
+  const writes = createWriteQueue({ db, windowMs: 0 });
+  const slot = Math.floor(Date.now() / SLOT_MS) * SLOT_MS;
+  const call = (toolName: string, durationMs: number, status = 'success') => ({ toolName, durationMs, status, timestamp: slot + 1000, profileId: null, project: 'web' });
+  const count = (table: string) => (db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+  const slots = () => db.$client.prepare('select tool_name as tool, calls, errors, duration_sum as sum, duration_max as max from tool_call_slot_rollups order by 1').all();
+
+  const lazy = createRollupService({ db, now: Date.now, writes, foldEveryMs: 60_000 });
+  await Promise.all([writes.run(() => lazy.record([call('Bash', 10), call('Read', 5)])), writes.run(() => lazy.record([call('Bash', 30, 'error')]))]);
+  await writes.run(() => lazy.record([call('Bash', 20)]));
+  assert.equal(count('tool_call_rollup_deltas'), 2, 'one row per group commit');
+  assert.equal(count('tool_call_slot_rollups'), 0, 'nothing folded yet');
+  assert.equal(lazy.settle(), 2);
+  assert.equal(count('tool_call_rollup_deltas'), 0);
+  assert.deepEqual(slots(), [{ tool: 'Bash', calls: 3, errors: 1, sum: 60, max: 30 }, { tool: 'Read', calls: 1, errors: 0, sum: 5, max: 5 }]);
+  assert.equal(lazy.settle(), 0, 'nothing left to fold');
+});
+
+test('with foldEveryMs 0 every group commit folds its own deltas', async (t) => {
+  const db = openDatabase({ path: join(tempDir(t), 'eager.db') });
+  t.after(() => closeDatabase(db));
+  runMigrations(db);
+  const writes = createWriteQueue({ db, windowMs: 0 });
+  const eager = createRollupService({ db, now: Date.now, writes, foldEveryMs: 0 });
+  await writes.run(() => eager.record([{ toolName: 'Edit', durationMs: 7, status: 'timeout', timestamp: Date.now(), profileId: 3, project: null }]));
+  const rows = db.$client.prepare('select tool_name as tool, profile_id as profile, project, calls, timeouts from tool_call_slot_rollups').all();
+  assert.deepEqual(rows, [{ tool: 'Edit', profile: 3, project: '', calls: 1, timeouts: 1 }]);
+  assert.equal((db.$client.prepare('select count(*) as n from tool_call_rollup_deltas').get() as { n: number }).n, 0);
 });
