@@ -1,8 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Db, Sqlite } from './client.js';
+import { WAL_RESTART_BYTES, type Db, type Sqlite } from './client.js';
 
 /**
  * WAL checkpoints from a worker thread. A checkpoint copies pages into the main file and
@@ -17,9 +16,9 @@ import type { Db, Sqlite } from './client.js';
  *    only for the frames of the last interval (PASSIVE copied the rest) and one fsync, at
  *    most its 50 ms busy timeout longer; the next write starts the WAL over and
  *    journal_size_limit trims the file;
- *  - a long job calls `drainIfLarge()` between slices when the WAL file passes
- *    `walLimitBytes`: the worker checkpoints until it has caught up (the job waits, requests
- *    are served);
+ *  - a long job calls `drainIfLarge()` between slices when the log holds more than
+ *    `walLimitBytes` of frames (as the worker last saw it): the worker checkpoints until it has
+ *    caught up (the job waits, requests are served);
  *  - `stop({ truncate: true })` ends with a TRUNCATE checkpoint, also in the worker, once
  *    PASSIVE ones have caught up, so the moment it holds new writers back is short.
  * One worker serves a connection however many users start it (the app for its lifetime,
@@ -34,7 +33,13 @@ const WORKER = `(async () => {
   db.pragma('busy_timeout = ' + BUSY_MS);
   const frameBytes = Number(db.pragma('page_size', { simple: true })) + 24;
   const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-  const checkpoint = (mode) => db.pragma('wal_checkpoint(' + mode + ')')[0];
+  // The log's length in frames as last seen, for drainIfLarge() on the connection's thread.
+  const frames = new Int32Array(workerData.frames);
+  const checkpoint = (mode) => {
+    const r = db.pragma('wal_checkpoint(' + mode + ')')[0];
+    Atomics.store(frames, 0, Math.max(0, r.log));
+    return r;
+  };
   const catchUp = (maxPasses) => {
     for (let i = 0; i < maxPasses; i++) {
       try {
@@ -90,8 +95,8 @@ const WORKER = `(async () => {
 export type WalTruncation = { busy: boolean; ms?: number; error?: string } | null;
 
 export type WalCheckpointer = {
-  /** Lets the worker catch up when the WAL file is past the limit; resolves at once otherwise. */
-  drainIfLarge(): Promise<void>;
+  /** Lets the worker catch up when the log is past the limit (true); resolves at once otherwise (false). */
+  drainIfLarge(): Promise<boolean>;
   /** This user is done; with truncate, the WAL is checkpointed and truncated first (by the worker). */
   stop(options?: { truncate?: boolean }): Promise<WalTruncation>;
 };
@@ -102,19 +107,20 @@ type Shared = {
   users: number;
   failed: boolean;
   ask(message: object): Promise<Reply>;
-  walFile: string;
+  /** Bytes of frames in the log when the worker last checkpointed. */
+  logBytes(): number;
   walLimitBytes: number;
   shutdown(): Promise<void>;
 };
 
 const running = new WeakMap<Sqlite, Shared>();
 
-const idle: WalCheckpointer = { drainIfLarge: async () => undefined, stop: async () => null };
+const idle: WalCheckpointer = { drainIfLarge: async () => false, stop: async () => null };
 
 export function startWalCheckpointer(
   db: Db,
   path: string,
-  { intervalMs = 100, busyTimeoutMs = 2000, walLimitBytes = 64 * 1024 * 1024 } = {},
+  { intervalMs = 100, busyTimeoutMs = 2000, walLimitBytes = WAL_RESTART_BYTES } = {},
 ): WalCheckpointer {
   const sqlite = db.$client;
   if (path === ':memory:' || String(sqlite.pragma('journal_mode', { simple: true })) !== 'wal') return idle;
@@ -128,8 +134,9 @@ export function startWalCheckpointer(
   let stopping: Promise<WalTruncation> | null = null;
   return {
     async drainIfLarge() {
-      if (worker.failed || stopping || !existsSync(worker.walFile) || statSync(worker.walFile).size < worker.walLimitBytes) return;
+      if (worker.failed || stopping || worker.logBytes() < worker.walLimitBytes) return false;
       await worker.ask({ type: 'drain' });
+      return true;
     },
     stop({ truncate = false } = {}) {
       stopping ??= (async () => {
@@ -152,7 +159,9 @@ function spawn(sqlite: Sqlite, path: string, options: { intervalMs: number; busy
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${previous}`);
   };
   const driver = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
-  const worker = new Worker(WORKER, { eval: true, workerData: { driver, path, ...options } });
+  const frames = new SharedArrayBuffer(4);
+  const frameBytes = Number(sqlite.pragma('page_size', { simple: true })) + 24;
+  const worker = new Worker(WORKER, { eval: true, workerData: { driver, path, frames, ...options } });
   const waiting: Array<(m: Reply) => void> = [];
   worker.on('message', (m: Reply) => {
     waiting.shift()?.(m);
@@ -161,7 +170,7 @@ function spawn(sqlite: Sqlite, path: string, options: { intervalMs: number; busy
   const shared: Shared = {
     users: 0,
     failed: false,
-    walFile: `${path}-wal`,
+    logBytes: () => Atomics.load(new Int32Array(frames), 0) * frameBytes,
     walLimitBytes: options.walLimitBytes,
     ask: (message) =>
       new Promise<Reply>((resolve) => {

@@ -63,3 +63,15 @@ test('in-memory databases get no worker', async (t) => {
   await checkpoints.drainIfLarge();
   assert.equal(await checkpoints.stop({ truncate: true }), null);
 });
+
+test('drainIfLarge waits for the worker only while the log holds more frames than the limit', async (t) => {
+  const { db, path } = open(t);
+  const checkpoints = startWalCheckpointer(db, path, { intervalMs: 10, walLimitBytes: 256 * 1024 });
+  t.after(() => checkpoints.stop());
+  db.$client.prepare('insert into t (v) values (randomblob(1000))').run();
+  await sleep(50);
+  assert.equal(await checkpoints.drainIfLarge(), false, 'a small log');
+  db.$client.prepare('with recursive n(i) as (select 1 union all select i + 1 from n where i < 400) insert into t (v) select randomblob(2000) from n').run();
+  await sleep(50);
+  assert.equal(await checkpoints.drainIfLarge(), true, 'about 1 MiB of frames');
+});
