@@ -58,7 +58,13 @@ export const ENV_SPECS: EnvSpec[] = [
   { key: 'requestTimeoutMs', env: 'DEVFLOW_REQUEST_TIMEOUT_MS', parse: int, fallback: () => 30_000, describe: 'a request (body included) taking longer is cut' },
   { key: 'busyTimeoutMs', env: 'DEVFLOW_BUSY_TIMEOUT_MS', parse: int, fallback: () => 5000, describe: 'how long a write waits for another process\'s lock' },
   { key: 'cacheSizeMiB', env: 'DEVFLOW_CACHE_MIB', parse: int, fallback: () => 64, describe: 'SQLite page cache per connection, MiB' },
-  { key: 'groupCommitMs', env: 'DEVFLOW_GROUP_COMMIT_MS', parse: int, fallback: () => 0, describe: 'ms concurrent writes wait to share one commit (0 = until the next event-loop turn)' },
+  {
+    key: 'groupCommitMs',
+    env: 'DEVFLOW_GROUP_COMMIT_MS',
+    parse: int,
+    fallback: () => 2,
+    describe: 'most ms a write waits for others to share its commit: the group commits as soon as an event-loop turn brings no new write (0 = at the end of the first turn)',
+  },
   { key: 'ballastMiB', env: 'DEVFLOW_BALLAST_MIB', parse: int, fallback: () => 64, describe: 'disk space reserved beside the database and released when the disk fills up, so retention can recover (0 = none)' },
   { key: 'scheduler', env: 'DEVFLOW_SCHEDULER', parse: bool, fallback: () => true, describe: 'run the retention schedule in this process' },
   {

@@ -20,7 +20,11 @@ const lostTransaction = (outcomes: Outcome[]): unknown =>
 
 export type WriteQueueOptions = {
   db: Db;
-  /** How long the first waiting write holds the door open for others (0 = until the next tick). */
+  /**
+   * The longest the first waiting write holds the door open for others: the group commits at
+   * the first event-loop turn that brings no new write, or once this long has passed
+   * (0 = at the end of the first turn).
+   */
   windowMs: number;
   /** Flush at once when this many rows are waiting, so one commit never grows unbounded. */
   maxWeight?: number;
@@ -40,7 +44,9 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
   const sqlite = db.$client;
   let pending: Job[] = [];
   let pendingWeight = 0;
-  let timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  let timer: NodeJS.Immediate | null = null;
+  let openedAt = 0;
+  let seen = 0;
   let grouping = false;
   const hooks: GroupHooks[] = [];
 
@@ -87,11 +93,20 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
     }
   }
 
+  /**
+   * Runs after each event-loop turn's I/O while a group is open. Under load every turn reads
+   * more requests, so the group grows until a turn brings nothing new (every waiting client is
+   * in it) or windowMs runs out; an idle server commits a lone write at the end of its turn.
+   * A fixed timer instead left the loop idle while all clients waited for the commit.
+   */
+  function closeWhenQuiet(): void {
+    if (pending.length === seen || performance.now() - openedAt >= windowMs) return flush();
+    seen = pending.length;
+    timer = setImmediate(closeWhenQuiet);
+  }
+
   function flush(): void {
-    if (timer) {
-      if (windowMs > 0) clearTimeout(timer as NodeJS.Timeout);
-      else clearImmediate(timer as NodeJS.Immediate);
-    }
+    if (timer) clearImmediate(timer);
     timer = null;
     const jobs = pending;
     pending = [];
@@ -122,7 +137,11 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
         pending.push({ fn, weight, resolve: resolve as (value: unknown) => void, reject });
         pendingWeight += weight;
         if (pendingWeight >= maxWeight) flush();
-        else if (!timer) timer = windowMs > 0 ? setTimeout(flush, windowMs) : setImmediate(flush);
+        else if (!timer) {
+          openedAt = performance.now();
+          seen = pending.length;
+          timer = setImmediate(closeWhenQuiet);
+        }
       });
     },
     /** Commits whatever is waiting now (used on shutdown). */

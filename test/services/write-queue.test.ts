@@ -49,19 +49,51 @@ test('concurrent runs share one transaction and are answered after its commit', 
   assert.deepEqual(committed(), ['a', 'b', 'c', 'd'], 'all committed once the promises resolve');
 });
 
-test('a window above zero groups writes that arrive within it', async (t) => {
-  const { db, committed } = setup(t);
-  const queue = createWriteQueue({ db, windowMs: 20 });
-  const seen: string[][] = [];
-  const first = queue.run((tx) => insert(tx, 'first'));
-  await new Promise((r) => setTimeout(r, 5));
-  const second = queue.run((tx) => {
-    insert(tx, 'second');
-    seen.push(committed());
+/**
+ * One write per event-loop turn, as requests read by each turn's I/O arrive under load: each
+ * schedules the next turn's write before it queues its own, so it runs before the queue's
+ * end-of-turn check.
+ */
+function writeEveryTurn(queue: ReturnType<typeof createWriteQueue>, turns: number, job: (tx: Db, i: number) => unknown): Promise<unknown[]> {
+  return new Promise((resolve) => {
+    const results: Array<Promise<unknown>> = [];
+    const turn = (i: number) => {
+      if (i + 1 < turns) setImmediate(() => turn(i + 1));
+      results.push(queue.run((tx) => job(tx, i)));
+      if (i + 1 === turns) resolve(Promise.all(results));
+    };
+    setImmediate(() => turn(0));
   });
-  await Promise.all([first, second]);
-  assert.deepEqual(seen, [[]], 'the first write waited for the second and they committed together');
-  assert.deepEqual(committed(), ['first', 'second']);
+}
+
+test('a group stays open while each event-loop turn brings more writes; a lone write commits at the end of its turn', async (t) => {
+  const { db, committed } = setup(t);
+  const queue = createWriteQueue({ db, windowMs: 10_000 });
+  const seen = (await writeEveryTurn(queue, 5, (tx, i) => (insert(tx, `turn-${i}`), committed()))) as string[][];
+  assert.deepEqual(seen, [[], [], [], [], []], 'one commit for all five turns');
+  const started = performance.now();
+  await queue.run((tx) => insert(tx, 'alone'));
+  assert.ok(performance.now() - started < 1000, 'a lone write does not wait for the window');
+  assert.deepEqual(committed(), ['turn-0', 'turn-1', 'turn-2', 'turn-3', 'turn-4', 'alone']);
+});
+
+test('writes that keep coming are committed once windowMs has passed; windowMs 0 commits at the first end-of-turn check', async (t) => {
+  const { db, committed } = setup(t);
+  const timed = createWriteQueue({ db, windowMs: 5 });
+  const started = performance.now();
+  let turns = 0;
+  const seen = (await writeEveryTurn(timed, 2000, (tx, i) => {
+    turns = i + 1;
+    insert(tx, `w${i}`);
+    return performance.now() - started < 200 ? committed().length : -1;
+  })) as number[];
+  assert.ok(turns === 2000);
+  assert.ok(seen.some((n) => n > 0), 'a later write saw earlier ones committed: the window closed the group');
+
+  const firstCheck = createWriteQueue({ db, windowMs: 0 });
+  const before = committed().length;
+  const counts = (await writeEveryTurn(firstCheck, 6, (tx, i) => (insert(tx, `z${i}`), committed().length))) as number[];
+  assert.ok(counts[5]! > before, 'windowMs 0: the first end-of-turn check commits');
 });
 
 test('one failing job rolls back only itself', async (t) => {
