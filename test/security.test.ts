@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -279,4 +280,34 @@ test('CORS allows the configured origins only, preflight without a key, errors r
 
   const other = await app.inject({ url: '/v1/api-keys', headers: { ...auth(app.keys.admin), origin: 'https://evil.example' } });
   assert.equal(other.headers['access-control-allow-origin'], undefined);
+});
+
+test('one keep-alive connection that changes keys gets each key\'s own role, and a key revoked meanwhile is refused', async (t) => {
+  const app = await build(t);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(() => agent.destroy());
+  const sockets = new Set<unknown>();
+  const get = (key: string, path: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${key}` } }, (res) => {
+        sockets.add(res.socket);
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  assert.equal(await get(app.keys.read, '/v1/sessions'), 200);
+  assert.equal(await get(app.keys.read, '/v1/api-keys'), 403, 'read role');
+  assert.equal(await get(app.keys.admin, '/v1/api-keys'), 200, 'the next key on the same connection is its own');
+  assert.equal(await get(app.keys.read, '/v1/api-keys'), 403, 'and back');
+  assert.equal(await get('dfa_not_a_key', '/v1/sessions'), 401);
+  const created = await app.inject({ method: 'POST', url: '/v1/api-keys', headers: auth(app.keys.admin), payload: { name: 'short-lived', role: 'read' } });
+  const { id, key } = created.json() as { id: string; key: string };
+  assert.equal(await get(key, '/v1/sessions'), 200);
+  assert.equal((await app.inject({ method: 'DELETE', url: `/v1/api-keys/${id}`, headers: auth(app.keys.admin) })).statusCode, 204);
+  assert.equal(await get(key, '/v1/sessions'), 401, 'revoked: refused on the same connection');
+  assert.equal(sockets.size, 1, 'every request went over one connection');
 });

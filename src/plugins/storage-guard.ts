@@ -22,10 +22,12 @@ export default fp(
       app.lifecycle.storageFull = true;
       request.log.error({ released }, 'database disk is full: ballast released; delete data (retention) to recover');
     });
-    app.addHook('onResponse', async function onWriteSucceeded(request, reply) {
+    // A callback hook, not an async one: it runs after every response and almost never acts.
+    app.addHook('onResponse', function onWriteSucceeded(request, reply, done) {
       if (app.lifecycle.storageFull && request.method !== 'GET' && reply.statusCode < 300) {
         app.lifecycle.storageFull = false;
       }
+      done();
     });
   },
   { name: 'storage-guard', dependencies: ['lifecycle', 'config'] },
