@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { newId } from '../../src/lib/ids.js';
+
+test('newId: RFC 9562 UUID v7 with the current time in its first 48 bits, unique', () => {
+  const before = Date.now();
+  const ids = Array.from({ length: 5000 }, () => newId());
+  const after = Date.now();
+  assert.equal(new Set(ids).size, ids.length);
+  for (const id of ids) {
+    assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const ms = parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+    assert.ok(ms >= before && ms <= after, `time ${ms} within [${before}, ${after}]`);
+  }
+  // Time-ordered across milliseconds: an id of a later millisecond sorts after every earlier one.
+  while (Date.now() <= after) {
+    // wait for the next millisecond
+  }
+  assert.ok(newId() > ([...ids].sort().at(-1) as string));
+});
