@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { createRetentionService, type RetentionRunView } from '../services/retention.js';
 import { createRollupService } from '../services/rollups.js';
+import { createToolCallInbox } from '../services/tool-call-inbox.js';
 import { parse, subcommand, withDatabase, type CliContext, type Command } from './command.js';
 
 const USAGE = `Usage:
@@ -34,7 +35,8 @@ export const retentionCommand: Command = {
 async function runOnce(ctx: CliContext, db: Db, config: Config, dryRun: boolean): Promise<RetentionRunView> {
   const report = (o: object, msg?: string) => ctx.err(`devflow: ${msg ?? ''} ${JSON.stringify(o)}`);
   const log = { info: () => undefined, warn: report, error: report };
-  const retention = createRetentionService({ db, config, now: Date.now, log, rollups: createRollupService({ db, now: Date.now }) });
+  const inbox = createToolCallInbox({ db });
+  const retention = createRetentionService({ db, config, now: Date.now, log, inbox, rollups: createRollupService({ db, now: Date.now, inbox }) });
   const controller = new AbortController();
   const stop = () => controller.abort('aborted: interrupted from the command line');
   process.once('SIGINT', stop);

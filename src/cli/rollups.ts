@@ -1,4 +1,5 @@
 import { createRollupService, type RebuildResult } from '../services/rollups.js';
+import { createToolCallInbox } from '../services/tool-call-inbox.js';
 import { parse, subcommand, withDatabase, type Command } from './command.js';
 
 const USAGE = `Usage:
@@ -33,7 +34,7 @@ export const rollupsCommand: Command = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        return await createRollupService({ db, now: Date.now }).rebuild({ signal: controller.signal });
+        return await createRollupService({ db, now: Date.now, inbox: createToolCallInbox({ db }) }).rebuild({ signal: controller.signal });
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);

@@ -116,6 +116,35 @@ export const toolCalls = sqliteTable(
 );
 
 /**
+ * Tool calls that were committed but not yet moved into tool_calls (src/services/tool-call-inbox.ts).
+ * Ingest appends here, to two small B-trees; every ~50 ms the rows move into tool_calls in one
+ * statement, so each of its scattered index pages (one per session and per tool) is written
+ * once per move instead of once per group commit. Everything that reads tool_calls moves them
+ * first; a session's delete takes its staged calls along (cascade).
+ */
+export const toolCallInbox = sqliteTable(
+  'tool_call_inbox',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    toolName: text('tool_name').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    status: text('status', { enum: TOOL_CALL_STATUSES }).notNull(),
+    errorType: text('error_type'),
+    timestamp: integer('timestamp').notNull(),
+  },
+  (t) => [
+    // A session's delete finds its staged calls without a scan (foreign-key cascade).
+    index('tool_call_inbox_session_idx').on(t.sessionId),
+    // tool_calls' own checks, so a bad row fails its ingest, never the move.
+    check('tool_call_inbox_status_ck', inList('status', TOOL_CALL_STATUSES)),
+    check('tool_call_inbox_duration_ck', sql`${t.durationMs} >= 0`),
+  ],
+);
+
+/**
  * Tool-call rollups (issue 9), two levels, both kept in the same transaction as the ingest
  * that feeds them and deleted only by their own retention (rollupDays): trends outlive raw rows.
  * A histogram is a blob of sorted [bucket, count] pairs (little-endian uint32) over the

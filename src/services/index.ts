@@ -11,6 +11,7 @@ import { createRetentionService } from './retention.js';
 import { createRollupService, type RollupService } from './rollups.js';
 import { createSessionService } from './sessions.js';
 import { createStatsService } from './stats.js';
+import { createToolCallInbox, type ToolCallInbox } from './tool-call-inbox.js';
 import { createToolCallService } from './tool-calls.js';
 import { createWriteQueue, type WriteQueue } from './write-queue.js';
 
@@ -27,15 +28,16 @@ export type ServiceDeps = {
   log: Logger;
 };
 
-/** What the telemetry ingest services get on top: shared counters and the group-commit queue. */
-export type IngestDeps = ServiceDeps & { counters: IngestCounters; writes: WriteQueue; rollups: RollupService };
+/** What the telemetry ingest services get on top: shared counters, the group-commit queue, the rollups and the tool-call inbox. */
+export type IngestDeps = ServiceDeps & { counters: IngestCounters; writes: WriteQueue; rollups: RollupService; inbox: ToolCallInbox };
 
 /** Builds every service once; routes reach them through app.services. */
 export function createServices(deps: ServiceDeps) {
   const counters = createIngestCounters();
   const writes = createWriteQueue({ db: deps.db, windowMs: deps.config.groupCommitMs });
-  const rollups = createRollupService({ ...deps, writes, enabled: deps.config.rollups });
-  const ingestDeps = { ...deps, counters, writes, rollups };
+  const inbox = createToolCallInbox({ db: deps.db, writes });
+  const rollups = createRollupService({ ...deps, writes, inbox, enabled: deps.config.rollups });
+  const ingestDeps = { ...deps, counters, writes, rollups, inbox };
   const apiKeys = createApiKeyService(deps);
   const profiles = createProfileService({ ...deps, rollups });
   const sessions = createSessionService({ ...deps, rollups });
@@ -43,10 +45,10 @@ export function createServices(deps: ServiceDeps) {
   const productivityEvents = createProductivityEventService(ingestDeps);
   const featureUsage = createFeatureUsageService(ingestDeps);
   const otlp = createOtlpService({ ...ingestDeps, toolCalls });
-  const reports = createReportService({ ...deps, rollups });
-  const retention = createRetentionService({ ...deps, rollups });
+  const reports = createReportService({ ...deps, rollups, inbox });
+  const retention = createRetentionService({ ...deps, rollups, inbox });
   const stats = createStatsService(ingestDeps);
-  return { counters, writes, rollups, apiKeys, profiles, sessions, toolCalls, productivityEvents, featureUsage, otlp, reports, retention, stats };
+  return { counters, writes, inbox, rollups, apiKeys, profiles, sessions, toolCalls, productivityEvents, featureUsage, otlp, reports, retention, stats };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -10,6 +10,7 @@ import { toolsReport, toolsTimeseries, type ToolFilter, type ToolsReportRow, typ
 import { toolsReportFromRollups, toolsTimeseriesFromRollups, type RollupReading } from './reports-tools-rollup.js';
 import { SUMMARY_LAYOUT } from './rollups-sql.js';
 import { SLOT_MS, slotOf, type RollupService } from './rollups.js';
+import type { ToolCallInbox } from './tool-call-inbox.js';
 
 export type { ReportFilter } from './reports-common.js';
 
@@ -38,7 +39,7 @@ const callsIn = (rows: ReadonlyArray<{ calls: number }>) => rows.reduce((n, r) =
  * config.exactReportCalls calls and raw rows still hold every one of them (exact percentiles
  * cost little there); they say which in `source`.
  */
-export function createReportService({ db, now, config, rollups }: ServiceDeps & { rollups: RollupService }) {
+export function createReportService({ db, now, config, rollups, inbox }: ServiceDeps & { rollups: RollupService; inbox: ToolCallInbox }) {
   const prepared = statementCache(db);
   const oldestRaw = db.select({ at: min(toolCalls.timestamp) }).from(toolCalls).prepare();
   /** The first slot whose raw rows are all still stored (the oldest one may have lost some to retention). */
@@ -53,6 +54,7 @@ export function createReportService({ db, now, config, rollups }: ServiceDeps & 
    * reading every call of the range (a 30-day project report over raw rows took 400 ms at 1M).
    */
   function answer<Row extends { calls: number }>(filter: ToolFilter, fromRollups: (reading: RollupReading) => Row[], fromRaw: () => Row[]): { rows: Row[]; source: ReportSource } {
+    inbox.drain();
     // Rollups whenever they can answer (built, no session filter); raw rows otherwise.
     const state = filter.session === undefined ? rollups.state() : null;
     if (!state?.built) return { rows: fromRaw(), source: 'raw' };

@@ -15,6 +15,7 @@ import { releaseWriteLock, RunAbortedError, timed, type SliceContext } from './r
 import { countExpired, deleteExpired, noCounts, prepareSteps, type Counts, type Cutoffs } from './retention-steps.js';
 import { finishWal, reclaimSpace } from './retention-vacuum.js';
 import { deleteExpiredRollups, type RollupService } from './rollups.js';
+import type { ToolCallInbox } from './tool-call-inbox.js';
 
 export { lastRun } from './retention-runs.js';
 export type { RetentionRunView, RunTrigger } from './retention-runs.js';
@@ -60,7 +61,7 @@ const retentionRunning = (detail: string) => conflict('RETENTION_RUNNING', detai
  * and their history. One run at a time per database file, across processes, via a lease.
  * Knows nothing of Fastify: the scheduler plugin listens to policy changes with onPolicyChange.
  */
-export function createRetentionService({ db, config, now, log, rollups }: ServiceDeps & { rollups: RollupService }) {
+export function createRetentionService({ db, config, now, log, rollups, inbox }: ServiceDeps & { rollups: RollupService; inbox: ToolCallInbox }) {
   const steps = prepareSteps(db);
   const policyListeners = new Set<(policy: RetentionPolicy) => void>();
   const inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
@@ -81,6 +82,8 @@ export function createRetentionService({ db, config, now, log, rollups }: Servic
       },
     };
     const cut = cutoffsFor(policy, startedAt);
+    // Calls staged by now are judged like stored ones (later ones are the next run's).
+    inbox.drain();
     let note: string | null = 'dry run: nothing deleted, nothing vacuumed';
     if (opts.dryRun) {
       Object.assign(counts, await countExpired(ctx, steps, cut));

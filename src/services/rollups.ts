@@ -243,9 +243,10 @@ function toolSummaryKeys(t: number, tool: string): Key[] {
 export type RebuildOptions = { signal?: AbortSignal; resume?: boolean; onSlice?: (elapsedMs: number, slots: number) => void };
 export type RebuildResult = { slots: number; from: number | null; to: number | null; seconds: number };
 
-export type RollupOptions = { db: Db; now: () => number; writes?: WriteQueue; enabled?: boolean; foldEveryMs?: number };
+/** inbox: staged tool calls, moved into tool_calls before anything here reads raw rows. */
+export type RollupOptions = { db: Db; now: () => number; writes?: WriteQueue; inbox?: { drain(): number }; enabled?: boolean; foldEveryMs?: number };
 
-export function createRollupService({ db, now, writes, enabled = true, foldEveryMs = FOLD_EVERY_MS }: RollupOptions) {
+export function createRollupService({ db, now, writes, inbox, enabled = true, foldEveryMs = FOLD_EVERY_MS }: RollupOptions) {
   const st = prepare(db);
   const readState = () => parseState(st.state.get() as string | undefined);
   /** Writes the state as read now with `patch` applied (inside the caller's write transaction). */
@@ -363,8 +364,10 @@ export function createRollupService({ db, now, writes, enabled = true, foldEvery
   }
 
   /** The tool calls a session or a profile's sessions hold, for forget() after they are deleted. */
-  const callsOf = (of: { sessionId: string } | { profileId: number }): RollupInput[] =>
-    ('sessionId' in of ? st.callsOfSession.all(of.sessionId) : st.callsOfProfile.all(of.profileId)) as RollupInput[];
+  const callsOf = (of: { sessionId: string } | { profileId: number }): RollupInput[] => {
+    inbox?.drain();
+    return ('sessionId' in of ? st.callsOfSession.all(of.sessionId) : st.callsOfProfile.all(of.profileId)) as RollupInput[];
+  };
 
   /** Recomputes the slot rollups of [lo, hi) from the raw rows (the caller's transaction). */
   function rebuildSlots(lo: number, hi: number): void {
@@ -450,6 +453,7 @@ export function createRollupService({ db, now, writes, enabled = true, foldEvery
    */
   async function rebuild(opts: RebuildOptions = {}): Promise<RebuildResult> {
     const t0 = performance.now();
+    inbox?.drain();
     settle();
     const state = readState();
     let cursor: number;
@@ -481,7 +485,8 @@ export function createRollupService({ db, now, writes, enabled = true, foldEvery
         const hi = Math.min(dayEnd, cursor + span * SLOT_MS);
         const started = performance.now();
         writeTransaction(db, (tx) => {
-          // Deltas of ingest meanwhile are folded first, so the refill from raw rows replaces them.
+          // Calls and deltas of ingest meanwhile are moved and folded first, so the refill from raw rows replaces them.
+          inbox?.drain();
           settle();
           rebuildSlots(lo, hi);
           patchState(tx, { next: hi, end });

@@ -7,13 +7,14 @@ import type { IngestDeps } from './index.js';
 import { lastRun } from './retention.js';
 
 /** Contract "Operations": GET /v1/stats. */
-export function createStatsService({ db, config, counters }: IngestDeps) {
+export function createStatsService({ db, config, counters, inbox }: IngestDeps) {
   const rows = (table: SQLiteTable) => db.select({ n: count() }).from(table).get()?.n ?? 0;
   // Each max() is one seek on an index that starts with the time column.
   const newest = (column: SQLiteColumn) => isoOrNull(db.select({ at: max(column) }).from(column.table).get()?.at as number | null | undefined);
 
   return {
     snapshot() {
+      inbox.drain();
       return {
         tables: {
           profiles: rows(profiles),

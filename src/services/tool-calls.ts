@@ -1,5 +1,4 @@
 import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { toolCalls, type TOOL_CALL_STATUSES } from '../db/schema.js';
 import { createBatchParser, type ParsedBatch } from '../lib/batch-body.js';
 import { decodeCursor, page } from '../lib/cursor.js';
@@ -74,28 +73,16 @@ export function toolCallConditions(filter: ToolCallFilter): SQL[] {
   return conditions;
 }
 
-/**
- * The per-row insert, prepared once: `INSERT … ON CONFLICT DO NOTHING` makes retries duplicates.
- * Plain SQL with positional parameters: Drizzle's placeholder filling cost ~5 % of batched
- * ingest (a prototype walk per parameter per row).
- */
-function prepareInsert(db: Db) {
-  const stmt = db.$client.prepare(
-    'insert into tool_calls (id, session_id, tool_name, duration_ms, status, error_type, timestamp) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing',
-  );
-  return (r: ToolCallRow): boolean => stmt.run(r.id, r.sessionId, r.toolName, r.durationMs, r.status, r.errorType, r.timestamp).changes > 0;
-}
-
 export function createToolCallService(deps: IngestDeps) {
   const parse = createBatchParser<ToolCallInput>(ToolCallInputSchema, deps.config.maxBatch);
-  const { db } = deps;
-  const insert = prepareInsert(db);
+  const { db, inbox } = deps;
   const ingester = createBatchIngester<ToolCallInput, ToolCallRow>(deps, {
     noun: 'tool call',
     toRow: toToolCallRow,
     sessionIdOf: (row) => row.sessionId,
     activityAt: (row) => row.timestamp,
-    insert: (_tx, row) => insert(row),
+    // Staged in the inbox (one INSERT … SELECT moves them into tool_calls): an id already there or in tool_calls is a duplicate.
+    insert: (_tx, row) => inbox.insert(row),
     countsToolCalls: true,
     onStored: (_tx, stored) =>
       deps.rollups.record(stored.map(({ row, session }) => ({ toolName: row.toolName, durationMs: row.durationMs, status: row.status, timestamp: row.timestamp, profileId: session.profileId, project: session.project }))),
@@ -146,6 +133,7 @@ export function createToolCallService(deps: IngestDeps) {
 
     /** Newest first: timestamp desc, id desc; the cursor is that pair. */
     list(filter: ToolCallFilter & { limit: number; cursor?: string }): { items: ToolCallView[]; nextCursor: string | null } {
+      inbox.drain();
       const after = filter.cursor === undefined ? undefined : (decodeCursor(filter.cursor, ['number', 'string']) as [number, string]);
       const rows = listStatement(filter, after !== undefined).all({
         session: filter.session === undefined ? undefined : canonicalUuid(filter.session),
@@ -163,6 +151,7 @@ export function createToolCallService(deps: IngestDeps) {
 
     /** Every match, oldest first, as an NDJSON or CSV byte stream in constant memory. */
     export(filter: ToolCallFilter, format: ExportFormat) {
+      inbox.drain();
       return exporter.stream(toolCallConditions(filter), format);
     },
   };

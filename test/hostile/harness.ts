@@ -7,8 +7,13 @@ const VOLATILE: Record<string, string[]> = { api_keys: ['last_used_at'] };
 
 export type Snapshot = Map<string, string>;
 
-/** Every row of every table, as sorted text (some tables are WITHOUT ROWID): a failed request must leave it identical. */
+/**
+ * Every row of every table, as sorted text (some tables are WITHOUT ROWID): a failed request must
+ * leave it identical. Staged tool calls are moved first, so a later group commit's move does not
+ * count as a change.
+ */
 export function snapshot(app: TestApp): Snapshot {
+  app.services.inbox.drain();
   const sqlite = app.db.$client;
   const tables = sqlite
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")

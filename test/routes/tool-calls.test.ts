@@ -27,7 +27,9 @@ function post(app: TestApp, payload: unknown, query = '') {
   return app.inject({ method: 'POST', url: `/v1/tool-calls${query}`, headers: auth(app.keys.ingest), payload: payload as object });
 }
 
+/** What tool_calls holds once the inbox's staged calls are moved (as every reader does first). */
 function stored(app: TestApp) {
+  app.services.inbox.drain();
   return app.db.select().from(toolCalls).all();
 }
 
@@ -38,6 +40,7 @@ function sessionRow(app: TestApp, id: string) {
 }
 
 function assertCountsExact(app: TestApp) {
+  app.services.inbox.drain();
   for (const s of app.db.select().from(sessions).all()) {
     const n = app.db.select().from(toolCalls).where(eq(toolCalls.sessionId, s.id)).all().length;
     assert.equal(s.toolCallCount, n, `session ${s.id} toolCallCount`);

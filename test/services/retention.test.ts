@@ -282,6 +282,7 @@ test('POST /v1/tool-calls keeps answering 200 while retention deletes; every ack
     batches++;
   }
   const run = await running;
+  app.services.inbox.drain();
   assert.deepEqual(failed, []);
   assert.ok(batches > 5, `requests interleaved with the run (${batches})`);
   assert.equal(run.deleted.toolCalls, 60_000);

@@ -68,7 +68,8 @@ async function seed(app: TestApp, seedValue: number, start: number, span: number
 
 /** The rollup path itself (the API reads it only where raw rows no longer reach). */
 async function viaRollups(app: TestApp, p: Params): Promise<Answers> {
-  // The reports service folds the appended deltas before it reads; so does this direct reader.
+  // The reports service moves staged calls and folds the appended deltas before it reads; so does this direct reader.
+  app.services.inbox.drain();
   app.services.rollups.settle();
   const prepared = statementCache(app.db);
   const range = resolveRange(p, Date.now());
@@ -86,6 +87,7 @@ async function viaRollups(app: TestApp, p: Params): Promise<Answers> {
 }
 
 function viaRaw(app: TestApp, p: Params): Answers {
+  app.services.inbox.drain();
   const prepared = statementCache(app.db);
   const range = resolveRange(p, Date.now());
   return { tools: toolsReport(app.db, prepared, range, p), series: toolsTimeseries(app.db, prepared, range, p) };
