@@ -53,23 +53,46 @@ export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Inp
     return found;
   };
 
+  // One item: its session is looked up and counted by one statement; a duplicate takes its count back.
+  const countInSession = deps.db.$client.prepare(
+    'update sessions set tool_call_count = tool_call_count + ?, last_activity_at = max(last_activity_at, ?) where id = ? returning profile_id as profileId, project',
+  );
+
+  /** Unknown sessions: a 422 naming them all, or (partial) one rejection per item. */
+  function unknownSessions(unknown: Array<{ index: number; row: Row }>, partial: boolean, isBatch: boolean): Rejection[] {
+    const errors: FieldError[] = unknown.map((r) => ({
+      path: `${isBatch ? `/items/${r.index}` : ''}/sessionId`,
+      message: `unknown session ${spec.sessionIdOf(r.row)}`,
+    }));
+    if (!partial) {
+      const ids = [...new Set(unknown.map((r) => spec.sessionIdOf(r.row)))];
+      throw unprocessable('UNKNOWN_SESSION', `unknown session id(s): ${ids.join(', ')}; nothing was stored`, errors);
+    }
+    return unknown.map((r, i) => ({ index: r.index, code: 'UNKNOWN_SESSION', errors: [errors[i] as FieldError] }));
+  }
+
+  function storeOne(db: Db, item: Indexed<Input>, partial: boolean, isBatch: boolean): BatchResult {
+    const row = spec.toRow(item.value, deps.now());
+    const sessionId = spec.sessionIdOf(row);
+    const counted = spec.countsToolCalls ? 1 : 0;
+    const session = countInSession.get(counted, spec.activityAt(row), sessionId) as SessionDims | undefined;
+    if (!session) return { accepted: 0, duplicates: 0, rejected: unknownSessions([{ index: item.index, row }], partial, isBatch) };
+    if (!spec.insert(db, row)) {
+      // A retry of a stored call: its time is already in last_activity_at.
+      if (counted) bumpSession.run(-counted, 0, sessionId);
+      return { accepted: 0, duplicates: 1, rejected: [] };
+    }
+    spec.onStored?.(db, [{ row, session }]);
+    return { accepted: 1, duplicates: 0, rejected: [] };
+  }
+
   function store(db: Db, items: Array<Indexed<Input>>, partial: boolean, isBatch: boolean): BatchResult {
+    if (items.length === 1) return storeOne(db, items[0] as Indexed<Input>, partial, isBatch);
     const now = deps.now();
     const rows = items.map((item) => ({ index: item.index, row: spec.toRow(item.value, now) }));
     const known = knownSessions([...new Set(rows.map((r) => spec.sessionIdOf(r.row)))]);
     const unknown = rows.filter((r) => !known.has(spec.sessionIdOf(r.row)));
-    const rejected: Rejection[] = [];
-    if (unknown.length > 0) {
-      const errors: FieldError[] = unknown.map((r) => ({
-        path: `${isBatch ? `/items/${r.index}` : ''}/sessionId`,
-        message: `unknown session ${spec.sessionIdOf(r.row)}`,
-      }));
-      if (!partial) {
-        const ids = [...new Set(unknown.map((r) => spec.sessionIdOf(r.row)))];
-        throw unprocessable('UNKNOWN_SESSION', `unknown session id(s): ${ids.join(', ')}; nothing was stored`, errors);
-      }
-      unknown.forEach((r, i) => rejected.push({ index: r.index, code: 'UNKNOWN_SESSION', errors: [errors[i] as FieldError] }));
-    }
+    const rejected = unknown.length > 0 ? unknownSessions(unknown, partial, isBatch) : [];
     let accepted = 0;
     const touched = new Map<string, { calls: number; at: number }>();
     const stored: Array<{ row: Row; session: SessionDims }> = [];

@@ -239,6 +239,10 @@ test('unknown sessions are a 422 UNKNOWN_SESSION listing them, and nothing is st
   const single = await post(app, call(ghosts[0]!));
   assert.equal(single.statusCode, 422);
   assert.deepEqual(problemOf(single).errors?.map((e) => e.path), ['/sessionId']);
+  const partial = await post(app, call(ghosts[1]!), '?partial=true');
+  assert.deepEqual(partial.json(), { accepted: 0, duplicates: 0, rejected: [{ index: 0, code: 'UNKNOWN_SESSION', errors: [{ path: '/sessionId', message: `unknown session ${ghosts[1]!}` }] }] });
+  assert.equal(stored(app).length, 0);
+  assert.equal(sessionRow(app, sid).toolCallCount, 0);
 });
 
 test('the batch envelope: empty, too many, extra keys and non-arrays are 400s', async (t) => {
