@@ -19,7 +19,7 @@ export type IngestSpec<Input, Row> = {
   /** The row's time, which advances its session's last activity. */
   activityAt: (row: Row) => number;
   /** Inserts one row unless its id exists; returns true when stored (prepare it once). */
-  insert: (db: Db, row: Row) => boolean;
+  insert: (db: Db, row: Row, input: Input) => boolean;
   /** Tool calls keep sessions.tool_call_count exact. */
   countsToolCalls?: boolean;
   /**
@@ -35,7 +35,9 @@ type Deps = { db: Db; now: () => number; writes: WriteQueue; counters: IngestCou
  * The batch rules shared by tool calls, productivity events and feature usage (contract
  * "Tool calls"): all-or-nothing unless partial; unknown sessions → 422 listing them;
  * an id already stored or repeated in the batch is a duplicate, not an error; the session's
- * counters move in the same transaction as the rows.
+ * counters move in the same transaction as the rows: once per session at the end of the group
+ * commit, so concurrent single calls of one session update its row (and the index on its last
+ * activity) once, not once each.
  */
 export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Input, Row>) {
   // Plain prepared statements: Drizzle's placeholder filling and row mapping were ~3 µs of a
@@ -53,10 +55,23 @@ export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Inp
     return found;
   };
 
-  // One item: its session is looked up and counted by one statement; a duplicate takes its count back.
-  const countInSession = deps.db.$client.prepare(
-    'update sessions set tool_call_count = tool_call_count + ?, last_activity_at = max(last_activity_at, ?) where id = ? returning profile_id as profileId, project',
-  );
+  // What the group's jobs stored per session, applied as its transaction ends. A group that
+  // fails before its end left them here: they were rolled back.
+  const bumps = new Map<string, { calls: number; at: number }>();
+  const bump = (sessionId: string, calls: number, at: number) => {
+    const b = bumps.get(sessionId);
+    if (b) {
+      b.calls += calls;
+      b.at = Math.max(b.at, at);
+    } else bumps.set(sessionId, { calls, at });
+  };
+  deps.writes.onGroup({
+    begin: () => bumps.clear(),
+    beforeCommit: () => {
+      for (const [id, b] of bumps) bumpSession.run(spec.countsToolCalls ? b.calls : 0, b.at, id);
+      bumps.clear();
+    },
+  });
 
   /** Unknown sessions: a 422 naming them all, or (partial) one rejection per item. */
   function unknownSessions(unknown: Array<{ index: number; row: Row }>, partial: boolean, isBatch: boolean): Rejection[] {
@@ -74,14 +89,10 @@ export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Inp
   function storeOne(db: Db, item: Indexed<Input>, partial: boolean, isBatch: boolean): BatchResult {
     const row = spec.toRow(item.value, deps.now());
     const sessionId = spec.sessionIdOf(row);
-    const counted = spec.countsToolCalls ? 1 : 0;
-    const session = countInSession.get(counted, spec.activityAt(row), sessionId) as SessionDims | undefined;
+    const session = sessionLookup.get(sessionId) as SessionDims | undefined;
     if (!session) return { accepted: 0, duplicates: 0, rejected: unknownSessions([{ index: item.index, row }], partial, isBatch) };
-    if (!spec.insert(db, row)) {
-      // A retry of a stored call: its time is already in last_activity_at.
-      if (counted) bumpSession.run(-counted, 0, sessionId);
-      return { accepted: 0, duplicates: 1, rejected: [] };
-    }
+    if (!spec.insert(db, row, item.value)) return { accepted: 0, duplicates: 1, rejected: [] };
+    bump(sessionId, 1, spec.activityAt(row));
     spec.onStored?.(db, [{ row, session }]);
     return { accepted: 1, duplicates: 0, rejected: [] };
   }
@@ -89,25 +100,20 @@ export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Inp
   function store(db: Db, items: Array<Indexed<Input>>, partial: boolean, isBatch: boolean): BatchResult {
     if (items.length === 1) return storeOne(db, items[0] as Indexed<Input>, partial, isBatch);
     const now = deps.now();
-    const rows = items.map((item) => ({ index: item.index, row: spec.toRow(item.value, now) }));
+    const rows = items.map((item) => ({ index: item.index, input: item.value, row: spec.toRow(item.value, now) }));
     const known = knownSessions([...new Set(rows.map((r) => spec.sessionIdOf(r.row)))]);
     const unknown = rows.filter((r) => !known.has(spec.sessionIdOf(r.row)));
     const rejected = unknown.length > 0 ? unknownSessions(unknown, partial, isBatch) : [];
     let accepted = 0;
-    const touched = new Map<string, { calls: number; at: number }>();
     const stored: Array<{ row: Row; session: SessionDims }> = [];
-    for (const { row } of rows) {
+    for (const { row, input } of rows) {
       const sessionId = spec.sessionIdOf(row);
       const session = known.get(sessionId);
-      if (!session || !spec.insert(db, row)) continue;
+      if (!session || !spec.insert(db, row, input)) continue;
       accepted += 1;
       if (spec.onStored) stored.push({ row, session });
-      const t = touched.get(sessionId) ?? { calls: 0, at: 0 };
-      t.calls += 1;
-      t.at = Math.max(t.at, spec.activityAt(row));
-      touched.set(sessionId, t);
+      bump(sessionId, 1, spec.activityAt(row));
     }
-    for (const [id, t] of touched) bumpSession.run(spec.countsToolCalls ? t.calls : 0, t.at, id);
     if (stored.length > 0) spec.onStored?.(db, stored);
     return { accepted, duplicates: rows.length - unknown.length - accepted, rejected };
   }

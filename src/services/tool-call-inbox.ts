@@ -66,9 +66,12 @@ export function createToolCallInbox({ db, writes, moveEveryMs = MOVE_EVERY_MS }:
   });
 
   return {
-    /** Stages one call inside the caller's write transaction; false when its id is already stored or staged. */
-    insert(r: StagedCall): boolean {
-      if (st.stored.get(r.id) !== undefined) return false;
+    /**
+     * Stages one call inside the caller's write transaction; false when its id is already stored
+     * or staged. `fresh`: the id was made just now, so tool_calls cannot hold it (no lookup).
+     */
+    insert(r: StagedCall, fresh = false): boolean {
+      if (!fresh && st.stored.get(r.id) !== undefined) return false;
       if (st.stage.run(r.id, r.sessionId, r.toolName, r.durationMs, r.status, r.errorType, r.timestamp).changes === 0) return false;
       staged += 1;
       return true;

@@ -140,6 +140,26 @@ test('duplicates within and across batches are counted, and toolCallCount stays 
   assert.deepEqual(app.services.counters.snapshot().duplicates, 4);
 });
 
+test('concurrent single calls share a commit: each session counted once per call, its last activity the latest time, duplicates not counted', async (t) => {
+  const app = await build(t, { groupCommitMs: 50 });
+  const [s1, s2] = [addSession(app), addSession(app)];
+  const retried = randomUUID();
+  const bodies = [
+    ...Array.from({ length: 12 }, (_, i) => call(s1, { timestamp: T0 + 1000 + i })),
+    ...Array.from({ length: 5 }, (_, i) => call(s2, { timestamp: T0 + 5000 - i })),
+    call(s2, { id: retried }),
+    call(s2, { id: retried }),
+  ];
+  const answers = await Promise.all(bodies.map((b) => post(app, b)));
+  assert.deepEqual(answers.map((a) => a.statusCode), bodies.map(() => 200));
+  assert.equal(answers.reduce((n, a) => n + (a.json() as { accepted: number }).accepted, 0), 18);
+  assert.equal(sessionRow(app, s1).toolCallCount, 12);
+  assert.equal(sessionRow(app, s2).toolCallCount, 6);
+  assert.equal(sessionRow(app, s1).lastActivityAt, T0 + 1011);
+  assert.equal(sessionRow(app, s2).lastActivityAt, T0 + 5000);
+  assertCountsExact(app);
+});
+
 test('all-or-nothing: one bad item is a 400 naming /items/N/field and nothing is stored', async (t) => {
   const app = await build(t);
   const sid = addSession(app);

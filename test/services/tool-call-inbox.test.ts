@@ -76,7 +76,7 @@ test('every reader of tool_calls sees staged calls, and calls a crash left stage
   const app = await build(t);
   const s = await createSession(app);
   const staged = (toolName: string) => {
-    app.db.$client.transaction(() => app.services.inbox.insert({ id: newId(), sessionId: s.id, toolName, durationMs: 12, status: 'success', errorType: null, timestamp: Date.now() }))();
+    app.db.$client.transaction(() => app.services.inbox.insert({ id: newId(), sessionId: s.id, toolName, durationMs: 12, status: 'success', errorType: null, timestamp: Date.now() - 1000 }))();
     assert.equal(app.db.$client.prepare('select count(*) from tool_call_inbox').pluck().get(), 1, `${toolName} is staged`);
     return toolName;
   };
