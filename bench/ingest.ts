@@ -31,7 +31,7 @@ import { getLoad, postLoad, type LoadResult } from './lib/load.js';
 import { rawInsert, rateAt } from './lib/raw-insert.js';
 import { renderIngest, type IngestRun } from './lib/ingest-report.js';
 import { writeSection } from './lib/results.js';
-import { cpuMicros } from './lib/cpu.js';
+import { cpuMicros, mainThreadMicros } from './lib/cpu.js';
 import { mib, rssOf, sampleRss } from './lib/rss.js';
 import { ROOT, startServer, type RunningServer } from './lib/server.js';
 
@@ -69,13 +69,12 @@ async function api(server: RunningServer, method: string, path: string, body?: u
   return res.json();
 }
 
-function summary(r: LoadResult, cpuUs?: number, clientCpuUs?: number) {
+function summary(r: LoadResult, cpu?: { cpuUs: number; mainCpuUs: number; clientCpuUs: number }) {
   const http = { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
   const perReq = (us: number) => us / Math.max(1, r.requests.total);
   return {
     ...http,
-    ...(cpuUs === undefined ? {} : { cpuUsPerReq: perReq(cpuUs) }),
-    ...(clientCpuUs === undefined ? {} : { clientCpuUsPerReq: perReq(clientCpuUs) }),
+    ...(cpu === undefined ? {} : { cpuUsPerReq: perReq(cpu.cpuUs), mainCpuUsPerReq: perReq(cpu.mainCpuUs), clientCpuUsPerReq: perReq(cpu.clientCpuUs) }),
   };
 }
 
@@ -109,16 +108,18 @@ async function loadPhase(label: string, server: RunningServer, opts: { bodies: s
   const rowsBefore = rows?.() ?? 0;
   const rss = sampleRss(server.pid);
   const cpuBefore = cpuMicros(server.pid);
+  const mainBefore = mainThreadMicros(server.pid);
   const clientBefore = process.cpuUsage();
   const started = performance.now();
   const result = await postLoad({ url: server.url, seconds: SECONDS, ...opts, path });
   const seconds = (performance.now() - started) / 1000;
   const cpuUs = cpuMicros(server.pid) - cpuBefore;
+  const mainCpuUs = mainThreadMicros(server.pid) - mainBefore;
   const client = process.cpuUsage(clientBefore);
   const rssPeak = rss.stop();
   // Every request was answered after its commit, so the count is final once autocannon returns.
   const rowsAfter = rows?.() ?? 0;
-  return { result, seconds, rssPeak, rows: rowsAfter - rowsBefore, rowsAfter, cpuUs, clientCpuUs: client.user + client.system };
+  return { result, seconds, rssPeak, rows: rowsAfter - rowsBefore, rowsAfter, cpu: { cpuUs, mainCpuUs, clientCpuUs: client.user + client.system } };
 }
 
 function history(settings: IngestRun['settings']): IngestRun[] {
@@ -215,11 +216,11 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version, loadBefore, loadAfter: loadavg()[0] as number },
       raw: { rowsPerSec: raw.rowsPerSec, rows: raw.rows, rateAtBatchRows: rateAt(raw, batchPhase.rowsAfter), rateAtNaiveRows: rateAt(raw, NAIVE_ROWS) },
       naive: { rowsPerSec: naive.rowsPerSec, rows: naive.rows },
-      noop: { ...summary(noopPhase.result, noopPhase.cpuUs, noopPhase.clientCpuUs), rssPeakMiB: mib(noopPhase.rssPeak) },
-      stackNoop: summary(stackPhase.result, stackPhase.cpuUs, stackPhase.clientCpuUs),
+      noop: { ...summary(noopPhase.result, noopPhase.cpu), rssPeakMiB: mib(noopPhase.rssPeak) },
+      stackNoop: summary(stackPhase.result, stackPhase.cpu),
       floor: { healthz: summary(healthz), authed404: summary(authed404) },
       batch: { ...summary(batchPhase.result), rows: batchPhase.rows, rowsPerSec: batchPhase.rows / batchPhase.seconds, rssPeakMiB: mib(batchPhase.rssPeak) },
-      single: { ...summary(singlePhase.result, singlePhase.cpuUs, singlePhase.clientCpuUs), rows: singlePhase.rows, rowsPerSec: singlePhase.rows / singlePhase.seconds, rssPeakMiB: mib(singlePhase.rssPeak) },
+      single: { ...summary(singlePhase.result, singlePhase.cpu), rows: singlePhase.rows, rowsPerSec: singlePhase.rows / singlePhase.seconds, rssPeakMiB: mib(singlePhase.rssPeak) },
       export: {
         rows: exported.rows,
         expectedRows: exportRows,

@@ -1,7 +1,17 @@
 import { readFileSync } from 'node:fs';
 
-/** CPU time (user + system, all threads) a process has used so far, in microseconds (Linux /proc, 100 Hz ticks). */
-export function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+/** utime + stime of a /proc stat line, in microseconds (100 Hz ticks). */
+function statMicros(path: string): number {
+  const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** CPU time (user + system, all threads) a process has used so far, in microseconds (Linux /proc). */
+export function cpuMicros(pid: number): number {
+  return statMicros(`/proc/${pid}/stat`);
+}
+
+/** CPU time of a process's main thread (the one that serves requests), in microseconds. */
+export function mainThreadMicros(pid: number): number {
+  return statMicros(`/proc/${pid}/task/${pid}/stat`);
 }

@@ -145,8 +145,9 @@ export const toolCallInbox = sqliteTable(
 );
 
 /**
- * Tool-call rollups (issue 9), two levels, both kept in the same transaction as the ingest
- * that feeds them and deleted only by their own retention (rollupDays): trends outlive raw rows.
+ * Tool-call rollups (issue 9), two levels, fed in the same transaction as the ingest (through
+ * tool_call_rollup_deltas below) and deleted only by their own retention (rollupDays): trends
+ * outlive raw rows.
  * A histogram is a blob of sorted [bucket, count] pairs (little-endian uint32) over the
  * log-spaced buckets of src/lib/latency-histogram.ts: mergeable by adding counts.
  *

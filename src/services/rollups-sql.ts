@@ -32,9 +32,9 @@ export function offsetHourOf(t: number): number | null {
  * Summaries longer than a slot (the '' scope's days, quarter and eighth days, hours, half-past
  * hours and half hours; every profile and project day, the only grain of those scopes) are
  * written live only for closed UTC days (the rollup state's closedBefore); an open day gets them
- * when it closes, folded from its slot rollups. Ingest into an open day writes two rollup rows
- * per tool (its slot row and the '' scope's slot summary), which single-call ingest, a commit of
- * a few calls, pays per commit: every row holds a histogram of up to a few KiB, a page of WAL.
+ * when it closes, folded from its slot rollups. A fold of ingest's deltas into an open day
+ * writes two rollup rows per tool (its slot row and the '' scope's slot summary), each holding a
+ * histogram of up to a few KiB.
  */
 export const isFoldedAtClose = (grain: number): boolean => grain > SLOT_MS;
 
