@@ -90,7 +90,7 @@ async function measureReports(size: number): Promise<SizeResult> {
 /** Rows/s of batched ingest (1000 per batch, 4 in flight) through the service, on a fresh file. */
 async function ingestRate(dir: string, withRollups: boolean, round: number): Promise<number> {
   const path = join(dir, `ingest-${withRollups}-${round}.db`);
-  const db = openDatabase({ path, cacheSizeMiB: 64 });
+  const db = openDatabase({ path, cacheSizeMiB: loadConfig({}).cacheSizeMiB });
   runMigrations(db);
   const sessions = sessionIds();
   const insertSession = db.$client.prepare("insert into sessions (id, profile_id, type, status, project, started_at, updated_at, last_activity_at) values (?, null, 'agent', 'active', ?, 0, 0, 0)");

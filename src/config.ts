@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { DEFAULT_CACHE_MIB } from './db/client.js';
 
 const LogLevel = Type.Union(
   ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -57,7 +58,13 @@ export const ENV_SPECS: EnvSpec[] = [
   { key: 'corsOrigins', env: 'DEVFLOW_CORS_ORIGINS', parse: (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean), fallback: () => [], describe: 'comma-separated origins allowed by CORS (empty = CORS off)' },
   { key: 'requestTimeoutMs', env: 'DEVFLOW_REQUEST_TIMEOUT_MS', parse: int, fallback: () => 30_000, describe: 'a request (body included) taking longer is cut' },
   { key: 'busyTimeoutMs', env: 'DEVFLOW_BUSY_TIMEOUT_MS', parse: int, fallback: () => 5000, describe: 'how long a write waits for another process\'s lock' },
-  { key: 'cacheSizeMiB', env: 'DEVFLOW_CACHE_MIB', parse: int, fallback: () => 64, describe: 'SQLite page cache per connection, MiB' },
+  {
+    key: 'cacheSizeMiB',
+    env: 'DEVFLOW_CACHE_MIB',
+    parse: int,
+    fallback: () => DEFAULT_CACHE_MIB,
+    describe: 'SQLite page cache per connection, MiB (larger makes commits that split index pages slower: see src/db/client.ts)',
+  },
   {
     key: 'groupCommitMs',
     env: 'DEVFLOW_GROUP_COMMIT_MS',

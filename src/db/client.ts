@@ -16,6 +16,16 @@ export type OpenOptions = {
 
 const PRIVATE_FILE = 0o600;
 
+/**
+ * The page cache per connection: ingest's working set (the newest pages of each index, the
+ * sessions, the rollups) with room to spare. Not more: when a commit rebalanced a B-tree, SQLite
+ * has renumbered pages through a temporary number past 1 GiB, and at commit it drops cached
+ * pages past the end of a smaller file by scanning the whole cache. At 64 MiB that scan was
+ * ~30 % of a single tool call's server CPU on a 1M-call database; reports read the same at 8 or
+ * 64 MiB (the file stays in the OS's cache).
+ */
+export const DEFAULT_CACHE_MIB = 8;
+
 /** Past this many bytes of frames the WAL checkpointer restarts the log (src/db/wal-checkpointer.ts). */
 export const WAL_RESTART_BYTES = 64 * 1024 * 1024;
 /** The WAL file keeps up to this much space when the log starts over (journal_size_limit). */
@@ -40,7 +50,7 @@ export function openDatabase(options: OpenOptions): Db {
   }
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma(`cache_size = ${-1024 * Math.trunc(options.cacheSizeMiB ?? 64)}`);
+  sqlite.pragma(`cache_size = ${-1024 * Math.trunc(options.cacheSizeMiB ?? DEFAULT_CACHE_MIB)}`);
   sqlite.pragma('temp_store = MEMORY');
   // Bounds the ANALYZE that PRAGMA optimize may run, so statistics stay fresh without a
   // full scan of a multi-gigabyte table on start (sampled statistics are enough for the planner).
