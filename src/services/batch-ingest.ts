@@ -104,17 +104,16 @@ export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Inp
     const known = knownSessions([...new Set(rows.map((r) => spec.sessionIdOf(r.row)))]);
     const unknown = rows.filter((r) => !known.has(spec.sessionIdOf(r.row)));
     const rejected = unknown.length > 0 ? unknownSessions(unknown, partial, isBatch) : [];
-    let accepted = 0;
-    const stored: Array<{ row: Row; session: SessionDims }> = [];
+    const stored: Array<{ row: Row; session: SessionDims; sessionId: string }> = [];
     for (const { row, input } of rows) {
       const sessionId = spec.sessionIdOf(row);
       const session = known.get(sessionId);
-      if (!session || !spec.insert(db, row, input)) continue;
-      accepted += 1;
-      if (spec.onStored) stored.push({ row, session });
-      bump(sessionId, 1, spec.activityAt(row));
+      if (session && spec.insert(db, row, input)) stored.push({ row, session, sessionId });
     }
+    // Counted only once every insert of the job succeeded (an insert that throws undoes the job).
+    for (const s of stored) bump(s.sessionId, 1, spec.activityAt(s.row));
     if (stored.length > 0) spec.onStored?.(db, stored);
+    const accepted = stored.length;
     return { accepted, duplicates: rows.length - unknown.length - accepted, rejected };
   }
 
