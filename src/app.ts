@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { AppError } from './lib/app-error.js';
 import { newId } from './lib/ids.js';
+import { lazyChildLogger } from './lib/lazy-child-logger.js';
 import { createValidatorCompiler } from './lib/validation.js';
 import authPlugin, { isUnderV1 } from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
@@ -45,6 +46,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : newId();
     },
     requestIdHeader: false,
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: config.bodyLimit,
     requestTimeout: config.requestTimeoutMs,
     serverFactory: (handler) =>
