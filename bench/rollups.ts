@@ -18,6 +18,7 @@ import { closeDatabase, openDatabase } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { createIngestCounters } from '../src/services/ingest-counters.js';
 import { createRollupService, type RollupService } from '../src/services/rollups.js';
+import { createSessionDims } from '../src/services/session-dims.js';
 import { createToolCallInbox } from '../src/services/tool-call-inbox.js';
 import { createToolCallService } from '../src/services/tool-calls.js';
 import { createWriteQueue } from '../src/services/write-queue.js';
@@ -104,7 +105,7 @@ async function ingestRate(dir: string, withRollups: boolean, round: number): Pro
   await real.closeDays();
   const rollups: RollupService = withRollups ? real : { ...real, record: () => undefined };
   const log0 = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const service = createToolCallService({ db, config, now: Date.now, log: log0, counters: createIngestCounters(), writes, rollups, inbox });
+  const service = createToolCallService({ db, config, now: Date.now, log: log0, counters: createIngestCounters(), writes, rollups, inbox, sessionDims: createSessionDims(db) });
   // JSON bodies as the route receives them: each request parses and validates its batch.
   const bodies = Array.from({ length: 32 }, (_, b) => JSON.stringify({ items: Array.from({ length: 1000 }, (_, i) => callFields(b * 1000 + i, sessions)) }));
   const t0 = performance.now();

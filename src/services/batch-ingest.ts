@@ -2,12 +2,12 @@ import type { Db } from '../db/client.js';
 import { unprocessable, type FieldError } from '../lib/app-error.js';
 import type { Indexed, ParsedBatch, Rejection } from '../lib/batch-body.js';
 import type { IngestCounters } from './ingest-counters.js';
+import { isMissingParent, type SessionDims, type SessionDimsCache } from './session-dims.js';
 import type { WriteQueue } from './write-queue.js';
 
 export type BatchResult = { accepted: number; duplicates: number; rejected: Rejection[] };
 
-/** The session fields stored rows are rolled up by (issue 9): profile and project. */
-export type SessionDims = { profileId: number | null; project: string | null };
+export type { SessionDims } from './session-dims.js';
 
 /** What one kind of telemetry row needs to go through the shared batch rules. */
 export type IngestSpec<Input, Row> = {
@@ -29,7 +29,7 @@ export type IngestSpec<Input, Row> = {
   onStored?: (db: Db, stored: Array<{ row: Row; session: SessionDims }>) => void;
 };
 
-type Deps = { db: Db; now: () => number; writes: WriteQueue; counters: IngestCounters };
+type Deps = { db: Db; now: () => number; writes: WriteQueue; counters: IngestCounters; sessionDims: SessionDimsCache };
 
 /**
  * The batch rules shared by tool calls, productivity events and feature usage (contract
@@ -89,9 +89,19 @@ export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Inp
   function storeOne(db: Db, item: Indexed<Input>, partial: boolean, isBatch: boolean): BatchResult {
     const row = spec.toRow(item.value, deps.now());
     const sessionId = spec.sessionIdOf(row);
-    const session = sessionLookup.get(sessionId) as SessionDims | undefined;
-    if (!session) return { accepted: 0, duplicates: 0, rejected: unknownSessions([{ index: item.index, row }], partial, isBatch) };
-    if (!spec.insert(db, row, item.value)) return { accepted: 0, duplicates: 1, rejected: [] };
+    const session = deps.sessionDims.get(sessionId);
+    const unknown = () => ({ accepted: 0, duplicates: 0, rejected: unknownSessions([{ index: item.index, row }], partial, isBatch) });
+    if (!session) return unknown();
+    let inserted: boolean;
+    try {
+      inserted = spec.insert(db, row, item.value);
+    } catch (err) {
+      // Remembered, but deleted since (by another process): the insert wrote nothing.
+      if (!isMissingParent(err)) throw err;
+      deps.sessionDims.forgetAll();
+      return unknown();
+    }
+    if (!inserted) return { accepted: 0, duplicates: 1, rejected: [] };
     bump(sessionId, 1, spec.activityAt(row));
     spec.onStored?.(db, [{ row, session }]);
     return { accepted: 1, duplicates: 0, rejected: [] };

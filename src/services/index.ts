@@ -11,6 +11,7 @@ import { createRetentionService } from './retention.js';
 import { createRollupService, type RollupService } from './rollups.js';
 import { createSessionService } from './sessions.js';
 import { createStatsService } from './stats.js';
+import { createSessionDims, type SessionDimsCache } from './session-dims.js';
 import { createToolCallInbox, type ToolCallInbox } from './tool-call-inbox.js';
 import { createToolCallService } from './tool-calls.js';
 import { createWriteQueue, type WriteQueue } from './write-queue.js';
@@ -29,7 +30,7 @@ export type ServiceDeps = {
 };
 
 /** What the telemetry ingest services get on top: shared counters, the group-commit queue, the rollups and the tool-call inbox. */
-export type IngestDeps = ServiceDeps & { counters: IngestCounters; writes: WriteQueue; rollups: RollupService; inbox: ToolCallInbox };
+export type IngestDeps = ServiceDeps & { counters: IngestCounters; writes: WriteQueue; rollups: RollupService; inbox: ToolCallInbox; sessionDims: SessionDimsCache };
 
 /** Builds every service once; routes reach them through app.services. */
 export function createServices(deps: ServiceDeps) {
@@ -37,18 +38,19 @@ export function createServices(deps: ServiceDeps) {
   const writes = createWriteQueue({ db: deps.db, windowMs: deps.config.groupCommitMs });
   const inbox = createToolCallInbox({ db: deps.db, writes });
   const rollups = createRollupService({ ...deps, writes, inbox, enabled: deps.config.rollups });
-  const ingestDeps = { ...deps, counters, writes, rollups, inbox };
+  const sessionDims = createSessionDims(deps.db);
+  const ingestDeps = { ...deps, counters, writes, rollups, inbox, sessionDims };
   const apiKeys = createApiKeyService(deps);
-  const profiles = createProfileService({ ...deps, rollups });
-  const sessions = createSessionService({ ...deps, rollups });
+  const profiles = createProfileService({ ...deps, rollups, sessionDims });
+  const sessions = createSessionService({ ...deps, rollups, sessionDims });
   const toolCalls = createToolCallService(ingestDeps);
   const productivityEvents = createProductivityEventService(ingestDeps);
   const featureUsage = createFeatureUsageService(ingestDeps);
   const otlp = createOtlpService({ ...ingestDeps, toolCalls });
   const reports = createReportService({ ...deps, rollups, inbox });
-  const retention = createRetentionService({ ...deps, rollups, inbox });
+  const retention = createRetentionService({ ...deps, rollups, inbox, sessionDims });
   const stats = createStatsService(ingestDeps);
-  return { counters, writes, inbox, rollups, apiKeys, profiles, sessions, toolCalls, productivityEvents, featureUsage, otlp, reports, retention, stats };
+  return { counters, writes, inbox, sessionDims, rollups, apiKeys, profiles, sessions, toolCalls, productivityEvents, featureUsage, otlp, reports, retention, stats };
 }
 
 export type Services = ReturnType<typeof createServices>;

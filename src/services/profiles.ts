@@ -6,6 +6,7 @@ import { decodeCursor, page } from '../lib/cursor.js';
 import { iso } from '../lib/time.js';
 import type { ServiceDeps } from './index.js';
 import type { RollupService } from './rollups.js';
+import type { SessionDimsCache } from './session-dims.js';
 
 type Row = typeof profiles.$inferSelect;
 type AuditRow = typeof profileAudit.$inferSelect;
@@ -69,7 +70,7 @@ export function findProfile(db: Db, idOrName: string | number): Row | undefined 
   return db.select().from(profiles).where(eq(profiles.name, idOrName)).get();
 }
 
-export function createProfileService({ db, now, rollups }: ServiceDeps & { rollups: RollupService }) {
+export function createProfileService({ db, now, rollups, sessionDims }: ServiceDeps & { rollups: RollupService; sessionDims?: SessionDimsCache }) {
   const mustFind = (tx: Db, idOrName: string): Row => {
     const row = findProfile(tx, idOrName);
     if (!row) throw notFound(`no profile ${idOrName}`);
@@ -181,6 +182,7 @@ export function createProfileService({ db, now, rollups }: ServiceDeps & { rollu
         if (owned > 0) {
           const calls = rollups.callsOf({ profileId: row.id });
           tx.delete(sessions).where(eq(sessions.profileId, row.id)).run();
+          sessionDims?.forgetAll();
           rollups.forget(calls);
         }
         tx.delete(profiles).where(eq(profiles.id, row.id)).run();

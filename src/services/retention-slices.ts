@@ -58,6 +58,8 @@ export type SliceContext = {
   /** Between two write slices: releases the write lock for a moment and lets the WAL checkpointer catch up when needed. */
   pause?: () => Promise<void>;
   onSlice?: (elapsedMs: number, processed: number) => void;
+  /** After a slice that deleted sessions (ingest forgets what it remembered of them). */
+  sessionsDeleted?: () => void;
 };
 
 export class RunAbortedError extends Error {

@@ -116,6 +116,7 @@ export async function deleteExpired(ctx: SliceContext, steps: Steps, cut: Cutoff
     });
     for (const kind of CHILD_KINDS) counts[kind] += late[kind];
     counts.sessions += deleted;
+    if (deleted > 0) ctx.sessionsDeleted?.();
     await (ctx.pause ?? releaseWriteLock)();
   }
 

@@ -15,6 +15,7 @@ import { releaseWriteLock, RunAbortedError, timed, type SliceContext } from './r
 import { countExpired, deleteExpired, noCounts, prepareSteps, type Counts, type Cutoffs } from './retention-steps.js';
 import { finishWal, reclaimSpace } from './retention-vacuum.js';
 import { deleteExpiredRollups, type RollupService } from './rollups.js';
+import type { SessionDimsCache } from './session-dims.js';
 import type { ToolCallInbox } from './tool-call-inbox.js';
 
 export { lastRun } from './retention-runs.js';
@@ -61,7 +62,7 @@ const retentionRunning = (detail: string) => conflict('RETENTION_RUNNING', detai
  * and their history. One run at a time per database file, across processes, via a lease.
  * Knows nothing of Fastify: the scheduler plugin listens to policy changes with onPolicyChange.
  */
-export function createRetentionService({ db, config, now, log, rollups, inbox }: ServiceDeps & { rollups: RollupService; inbox: ToolCallInbox }) {
+export function createRetentionService({ db, config, now, log, rollups, inbox, sessionDims }: ServiceDeps & { rollups: RollupService; inbox: ToolCallInbox; sessionDims?: SessionDimsCache }) {
   const steps = prepareSteps(db);
   const policyListeners = new Set<(policy: RetentionPolicy) => void>();
   const inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
@@ -74,6 +75,7 @@ export function createRetentionService({ db, config, now, log, rollups, inbox }:
       signal,
       onSlice: opts.onSlice,
       leaseDue: () => now() - lastRenewal >= LEASE_RENEW_MS,
+      sessionsDeleted: () => sessionDims?.forgetAll(),
       keepLease(tx: Db, force = false) {
         const t = now();
         if (!force && t - lastRenewal < LEASE_RENEW_MS) return;

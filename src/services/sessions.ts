@@ -7,6 +7,7 @@ import { canonicalUuid, newId } from '../lib/ids.js';
 import { iso, isoOrNull } from '../lib/time.js';
 import type { ServiceDeps } from './index.js';
 import type { RollupService } from './rollups.js';
+import type { SessionDimsCache } from './session-dims.js';
 import { findProfile } from './profiles.js';
 
 export type SessionType = (typeof SESSION_TYPES)[number];
@@ -89,7 +90,7 @@ function mustFind(tx: Db, id: string): Row {
 
 const TERMINAL: ReadonlySet<SessionStatus> = new Set(['completed', 'failed', 'cancelled']);
 
-export function createSessionService({ db, now, rollups }: ServiceDeps & { rollups: RollupService }) {
+export function createSessionService({ db, now, rollups, sessionDims }: ServiceDeps & { rollups: RollupService; sessionDims?: SessionDimsCache }) {
   return {
     /** 201 when created; an already stored id with the same fields answers the stored session (created false). */
     create(input: CreateSessionInput): { session: SessionView; created: boolean } {
@@ -201,6 +202,7 @@ export function createSessionService({ db, now, rollups }: ServiceDeps & { rollu
         const row = mustFind(tx, id);
         const calls = rollups.callsOf({ sessionId: row.id });
         tx.delete(sessions).where(eq(sessions.id, row.id)).run();
+        sessionDims?.forgetAll();
         rollups.forget(calls);
       });
     },

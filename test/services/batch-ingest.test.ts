@@ -5,6 +5,7 @@ import { closeDatabase, openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { createBatchIngester } from '../../src/services/batch-ingest.js';
 import { createIngestCounters } from '../../src/services/ingest-counters.js';
+import { createSessionDims } from '../../src/services/session-dims.js';
 import { createWriteQueue } from '../../src/services/write-queue.js';
 import { tempDir } from '../helper.js';
 
@@ -19,7 +20,7 @@ test('a job whose insert throws midway counts nothing in its session; the jobs b
   const writes = createWriteQueue({ db, windowMs: 0 });
   const insert = db.$client.prepare('insert into item (id) values (?) on conflict do nothing');
   const ingester = createBatchIngester<Item, Item>(
-    { db, now: Date.now, writes, counters: createIngestCounters() },
+    { db, now: Date.now, writes, counters: createIngestCounters(), sessionDims: createSessionDims(db) },
     {
       noun: 'item',
       toRow: (input) => input,

@@ -131,7 +131,7 @@ test('DEVFLOW_ROLLUPS=false: ingest and deletes leave the rollups alone, reports
 
   // Back on, with the scheduler (and so the backfill) running as in production.
   const on = await build(t, { dbPath, scheduler: true, exactReportCalls: 0 });
-  for (let i = 0; i < 100 && !on.services.rollups.isBuilt(); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 500 && !on.services.rollups.isBuilt(); i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(on.services.rollups.isBuilt(), true, 'the backfill rebuilt them');
   assert.equal(rollupCalls(on), 1);
   const rebuilt = await on.inject({ url: '/v1/reports/tools', headers: auth(on.keys.read) });
@@ -164,7 +164,7 @@ test('summaries of an older layout (no half-past hours) answer alike until the b
   await first.close();
 
   const next = await build(t, { dbPath, scheduler: true, exactReportCalls: 0 });
-  for (let i = 0; i < 100 && next.services.rollups.needsUpgrade(); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 500 && next.services.rollups.needsUpgrade(); i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(next.services.rollups.needsUpgrade(), false, 'the backfill upgraded them');
   assert.deepEqual(summaries(next), full, 'the upgrade writes what ingest keeps');
   const upgraded = (await next.inject({ url, headers: auth(next.keys.read) })).json();
@@ -189,7 +189,7 @@ test('open days keep only summaries of an hour or less; the scheduler folds the 
   await first.close();
 
   const next = await build(t, { dbPath, scheduler: true, exactReportCalls: 0 });
-  for (let i = 0; i < 100 && (next.services.rollups.state().closedBefore ?? 0) <= openFrom; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 500 && (next.services.rollups.state().closedBefore ?? 0) <= openFrom; i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok((next.services.rollups.state().closedBefore as number) >= openFrom + 2 * DAY, 'the scheduler closed the days that ended');
   assert.ok(longRows(next) > 0);
   assert.deepEqual(await answers(next), before);
