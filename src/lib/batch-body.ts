@@ -12,11 +12,14 @@ export type ParsedBatch<T> = { items: Array<Indexed<T>>; rejected: Rejection[]; 
  * its own path (`/items/17/durationMs`) and, with `?partial=true`, rejected on its own.
  */
 export function batchBodySchema<T extends TSchema>(item: T, maxBatch: number, title: string) {
-  return documentOnly(
-    Type.Union(
-      [item, Type.Object({ items: Type.Array(item, { minItems: 1, maxItems: maxBatch }) }, { additionalProperties: false, title: `${title}Batch` })],
-      { description: `one ${title} object, or { items: [ … ] } with 1..${maxBatch} of them` },
-    ),
+  return documentOnly(batchBodyUnion(item, maxBatch, title));
+}
+
+/** The same shape as a schema Fastify validates as usual (the ingest benchmark's no-op reference route). */
+export function batchBodyUnion<T extends TSchema>(item: T, maxBatch: number, title: string) {
+  return Type.Union(
+    [item, Type.Object({ items: Type.Array(item, { minItems: 1, maxItems: maxBatch }) }, { additionalProperties: false, title: `${title}Batch` })],
+    { description: `one ${title} object, or { items: [ … ] } with 1..${maxBatch} of them` },
   );
 }
 
