@@ -246,9 +246,10 @@ function render(sizes: SizeResult[], http: Rates, ingest: Rates, loadBefore: num
     '### Reading the figures',
     '',
     '- Design (src/services/rollups.ts): slot rollups per 15-minute UTC slot × tool × profile × project, and summaries per tool for every UTC day, ' +
-      '6 and 3 hours, hour (also from half past), half hour and slot, and per day for each profile and each project. Slots and summaries of an hour ' +
-      'or less are kept in the ingest transaction (once per group commit); the longer ones too for closed days, and folded from the slot rollups ' +
-      'when a UTC day closes (10 minutes after its end). A report cell is cut into the largest aligned pieces, so a 30-day report reads ~30 summary ' +
+      '6 and 3 hours, hour (also from half past), half hour and slot, and per day for each profile and each project. Each group commit appends ' +
+      'what its calls add as one row of slot deltas, in the ingest transaction; the deltas are folded into the slots and summaries of an hour or ' +
+      'less (the longer ones too for closed days) about once a second and before anything reads them, and the longer summaries of a UTC day are ' +
+      'folded from its slot rollups when it closes (10 minutes after its end). A report cell is cut into the largest aligned pieces, so a 30-day report reads ~30 summary ' +
       'rows per tool plus raw rows for the partial slots at its two ends: its time depends on the number of tools and cells, hardly on the number of ' +
       'calls (compare the sizes above). The issue measured 3.4 s for a 30-day per-tool p95 at 10M calls over raw rows.',
     `- Every report endpoint is judged at p95 < 100 ms over a real server (issue 9), over ${RUNS} rounds (with 30, p95 is the second-slowest request ` +
