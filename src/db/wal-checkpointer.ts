@@ -16,9 +16,10 @@ import { WAL_RESTART_BYTES, type Db, type Sqlite } from './client.js';
  *    only for the frames of the last interval (PASSIVE copied the rest) and one fsync, at
  *    most its 50 ms busy timeout longer; the next write starts the WAL over and
  *    journal_size_limit trims the file;
- *  - a long job calls `drainIfLarge()` between slices when the log holds more than
- *    `walLimitBytes` of frames (as the worker last saw it): the worker checkpoints until it has
- *    caught up (the job waits, requests are served);
+ *  - a long job calls `drainIfLarge(bytes)` between slices: when the log holds more than that
+ *    (as the worker last saw it; default `walLimitBytes`) the worker checkpoints until it has
+ *    caught up (the job waits, requests are served), so the WAL it leaves stays small and no
+ *    checkpoint that holds writers back has much to copy;
  *  - `stop({ truncate: true })` ends with a TRUNCATE checkpoint, also in the worker, once
  *    PASSIVE ones have caught up, so the moment it holds new writers back is short.
  * One worker serves a connection however many users start it (the app for its lifetime,
@@ -95,8 +96,8 @@ const WORKER = `(async () => {
 export type WalTruncation = { busy: boolean; ms?: number; error?: string } | null;
 
 export type WalCheckpointer = {
-  /** Lets the worker catch up when the log is past the limit (true); resolves at once otherwise (false). */
-  drainIfLarge(): Promise<boolean>;
+  /** Lets the worker catch up when the log holds more than `bytes` of frames (true); resolves at once otherwise (false). */
+  drainIfLarge(bytes?: number): Promise<boolean>;
   /** This user is done; with truncate, the WAL is checkpointed and truncated first (by the worker). */
   stop(options?: { truncate?: boolean }): Promise<WalTruncation>;
 };
@@ -133,8 +134,8 @@ export function startWalCheckpointer(
   worker.users += 1;
   let stopping: Promise<WalTruncation> | null = null;
   return {
-    async drainIfLarge() {
-      if (worker.failed || stopping || worker.logBytes() < worker.walLimitBytes) return false;
+    async drainIfLarge(bytes = worker.walLimitBytes) {
+      if (worker.failed || stopping || worker.logBytes() < bytes) return false;
       await worker.ask({ type: 'drain' });
       return true;
     },

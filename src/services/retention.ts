@@ -26,6 +26,12 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 /** Past this many deleted rows the planner statistics are refreshed (PRAGMA optimize). */
 const OPTIMIZE_AFTER_ROWS = 10_000;
+/**
+ * Between write slices the run waits for the WAL checkpointer once the log holds this much: a
+ * run writes far faster than ingest, and a checkpoint that holds writers back (RESTART) must
+ * copy and fsync whatever the log holds, so the requests waiting for it see the size of the log.
+ */
+const DRAIN_ABOVE_BYTES = 16 * 1024 * 1024;
 
 export type RunOptions = {
   dryRun?: boolean;
@@ -94,7 +100,7 @@ export function createRetentionService({ db, config, now, log, rollups, inbox, s
       const checkpoints = startWalCheckpointer(db, config.dbPath);
       ctx.pause = async () => {
         await releaseWriteLock();
-        await checkpoints.drainIfLarge();
+        await checkpoints.drainIfLarge(DRAIN_ABOVE_BYTES);
       };
       let wal: WalTruncation = null;
       let phaseStart = performance.now();

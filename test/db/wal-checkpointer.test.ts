@@ -71,6 +71,7 @@ test('drainIfLarge waits for the worker only while the log holds more frames tha
   db.$client.prepare('insert into t (v) values (randomblob(1000))').run();
   await sleep(50);
   assert.equal(await checkpoints.drainIfLarge(), false, 'a small log');
+  assert.equal(await checkpoints.drainIfLarge(1024), true, 'past a smaller bound of the caller\'s');
   db.$client.prepare('with recursive n(i) as (select 1 union all select i + 1 from n where i < 400) insert into t (v) select randomblob(2000) from n').run();
   await sleep(50);
   assert.equal(await checkpoints.drainIfLarge(), true, 'about 1 MiB of frames');
