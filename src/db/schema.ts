@@ -116,8 +116,8 @@ export const toolCalls = sqliteTable(
 );
 
 /**
- * Tool calls that were committed but not yet moved into tool_calls (src/services/tool-call-inbox.ts).
- * Ingest appends here, to two small B-trees; every ~50 ms the rows move into tool_calls in one
+ * Tool calls with the client's id that were committed but not yet moved into tool_calls
+ * (src/services/tool-call-inbox.ts; server-made ones wait in tool_call_batches). Ingest appends here, to two small B-trees; every ~50 ms the rows move into tool_calls in one
  * statement, so each of its scattered index pages (one per session and per tool) is written
  * once per move instead of once per group commit. Everything that reads tool_calls moves them
  * first; a session's delete takes its staged calls along (cascade).
@@ -143,6 +143,18 @@ export const toolCallInbox = sqliteTable(
     check('tool_call_inbox_duration_ck', sql`${t.durationMs} >= 0`),
   ],
 );
+
+/**
+ * Tool calls with server-made ids, staged like tool_call_inbox but one row per group commit:
+ * `calls` is a JSON array of [id, session_id, tool_name, duration_ms, status, error_type,
+ * timestamp] arrays. One insert per commit instead of three B-tree inserts a call (~5 µs a
+ * single call). Their ids cannot collide, so they need no key; a call whose session was deleted
+ * before the move is dropped by the move, as the cascade drops a staged row.
+ */
+export const toolCallBatches = sqliteTable('tool_call_batches', {
+  id: integer('id').primaryKey(),
+  calls: text('calls').notNull(),
+});
 
 /**
  * Tool-call rollups (issue 9), two levels, fed in the same transaction as the ingest (through

@@ -38,7 +38,7 @@ export function createServices(deps: ServiceDeps) {
   const writes = createWriteQueue({ db: deps.db, windowMs: deps.config.groupCommitMs });
   const inbox = createToolCallInbox({ db: deps.db, writes });
   const rollups = createRollupService({ ...deps, writes, inbox, enabled: deps.config.rollups });
-  const sessionDims = createSessionDims(deps.db);
+  const sessionDims = createSessionDims(deps.db, writes);
   const ingestDeps = { ...deps, counters, writes, rollups, inbox, sessionDims };
   const apiKeys = createApiKeyService(deps);
   const profiles = createProfileService({ ...deps, rollups, sessionDims });

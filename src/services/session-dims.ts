@@ -1,4 +1,5 @@
-import type { Db } from '../db/client.js';
+import { dataVersionReader, type Db } from '../db/client.js';
+import type { WriteQueue } from './write-queue.js';
 
 /** The session fields stored rows are rolled up by (issue 9): profile and project. */
 export type SessionDims = { profileId: number | null; project: string | null };
@@ -9,13 +10,25 @@ const LIMIT = 10_000;
 /**
  * The profile and project of the sessions single calls arrive for, remembered by this process:
  * the lookup was ~3 µs of a single call. A session's profile and project never change. A
- * session deleted meanwhile is still refused: the staged row's foreign key fails and the caller
- * calls forgetAll(); and every delete of sessions in this process calls forgetAll(), so a
- * session created again under the same id is looked up afresh.
+ * session deleted meanwhile is still refused: every delete of sessions in this process calls
+ * forgetAll(), and so does each group commit that finds another connection (the CLI, a second
+ * server) committed since the last one (a server-made call is staged without a foreign key to
+ * fail). A session created again under the same id is looked up afresh.
  */
-export function createSessionDims(db: Db) {
+export function createSessionDims(db: Db, writes?: WriteQueue) {
   const lookup = db.$client.prepare('select profile_id as profileId, project from sessions where id = ?');
   const known = new Map<string, SessionDims>();
+  const dataVersion = dataVersionReader(db);
+  let seenVersion = dataVersion();
+  writes?.onGroup({
+    // Inside the group's write transaction: whatever others committed is visible from here on.
+    begin: () => {
+      const version = dataVersion();
+      if (version !== seenVersion) known.clear();
+      seenVersion = version;
+    },
+    beforeCommit: () => undefined,
+  });
   return {
     /** The session's dimensions, or undefined when there is no such session. */
     get(id: string): SessionDims | undefined {

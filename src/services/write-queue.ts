@@ -9,7 +9,12 @@ type Job = {
   reject: (reason: unknown) => void;
 };
 
-type GroupHooks = { begin: () => void; beforeCommit: () => void };
+type GroupHooks = {
+  begin: () => void;
+  beforeCommit: () => void;
+  /** After each job: whether it succeeded (what it deferred in memory joins the group) or failed (what it deferred is dropped). */
+  afterJob?: (ok: boolean) => void;
+};
 
 /** A job threw after it had written: its writes cannot be undone alone without a savepoint. */
 class PartlyWritten extends Error {}
@@ -75,7 +80,9 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
       const before = savepoints ? 0 : (totalChanges.get() as number);
       try {
         outcomes.push({ ok: true, value: savepoints ? runJob(job) : job.fn(db) });
+        for (const hook of hooks) hook.afterJob?.(true);
       } catch (error) {
+        for (const hook of hooks) hook.afterJob?.(false);
         if (!savepoints && sqlite.inTransaction && totalChanges.get() !== before) throw new PartlyWritten();
         outcomes.push({ ok: false, error });
       }
@@ -149,8 +156,9 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
     /** True while a group's jobs run: work they defer with beforeCommit lands in their transaction. */
     inGroup: () => grouping,
     /**
-     * begin() runs as a group starts; beforeCommit() at its end, inside its transaction, after
-     * the last job (a throw fails the whole group).
+     * begin() runs as a group starts (and again when it starts over); afterJob(ok) after each
+     * job; beforeCommit() at its end, inside its transaction, after the last job (a throw fails
+     * the whole group).
      */
     onGroup(hook: GroupHooks): void {
       hooks.push(hook);

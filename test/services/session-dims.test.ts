@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { auth, build, problemOf, type TestApp } from '../helper.js';
 
 const post = (app: TestApp, url: string, payload: object) => app.inject({ method: 'POST', url, headers: auth(app.keys.admin), payload });
@@ -12,14 +14,18 @@ test('a remembered session deleted behind the service\'s back is refused like an
   assert.equal((await post(app, '/v1/sessions', { id, type: 'agent' })).statusCode, 201);
   assert.equal((await post(app, '/v1/tool-calls', call(id))).statusCode, 200, 'now remembered');
   app.services.inbox.drain();
-  // As another process (the CLI's retention, a second server) would: straight in the database.
-  app.db.$client.prepare('delete from sessions where id = ?').run(id);
+  // As another process (the CLI's retention, a second server) would: its own connection.
+  const other = new Database(join(app.dir, 'analytics.db'));
+  other.pragma('foreign_keys = on');
+  other.prepare('delete from sessions where id = ?').run(id);
+  other.close();
   const refused = await post(app, '/v1/tool-calls', call(id));
   assert.equal(refused.statusCode, 422);
   assert.equal(problemOf(refused).code, 'UNKNOWN_SESSION');
   const partial = await post(app, '/v1/tool-calls?partial=true', call(id));
   assert.equal((partial.json() as { rejected: Array<{ code: string }> }).rejected[0]?.code, 'UNKNOWN_SESSION');
-  assert.equal(app.db.$client.prepare('select count(*) from tool_call_inbox').pluck().get(), 0);
+  app.services.inbox.drain();
+  assert.equal(app.db.$client.prepare('select count(*) from tool_calls').pluck().get(), 0);
 });
 
 const DAY = 86_400_000;

@@ -117,3 +117,55 @@ test('the rollups read staged calls too: a deleted session\'s calls and a rebuil
   const tools = db.$client.prepare('select tool_name from tool_call_slot_rollups order by 1').pluck().all();
   assert.deepEqual(tools, ['Rebuilt', 'Staged']);
 });
+
+test('server-made calls of a group commit are staged as one tool_call_batches row and moved like the rest', async (t) => {
+  const { db, count, call } = setup(t);
+  const writes = createWriteQueue({ db, windowMs: 5 });
+  const inbox = createToolCallInbox({ db, writes, moveEveryMs: 60_000 });
+  const calls = [call({ toolName: 'A' }), call({ toolName: 'B' }), call({ toolName: 'C', status: 'error', errorType: 'E' })];
+  assert.deepEqual(await Promise.all(calls.map((c) => writes.run(() => inbox.insert(c, true)))), [true, true, true]);
+  assert.deepEqual([count('tool_call_batches'), count('tool_call_inbox'), count('tool_calls')], [1, 0, 0], 'one row for the whole group');
+  const client = call({ toolName: 'Client' });
+  await writes.run(() => inbox.insert(client));
+  assert.equal(inbox.drain(), 4);
+  assert.deepEqual([count('tool_call_batches'), count('tool_call_inbox')], [0, 0]);
+  const stored = db.$client.prepare('select id, session_id as sessionId, tool_name as toolName, duration_ms as durationMs, status, error_type as errorType, timestamp from tool_calls order by id').all();
+  assert.deepEqual(stored, [...calls, client].sort((a, b) => a.id.localeCompare(b.id)));
+});
+
+test('a job that fails takes back the calls it staged in memory; the others of its group are stored', async (t) => {
+  const { db, count, call } = setup(t);
+  const writes = createWriteQueue({ db, windowMs: 5 });
+  const inbox = createToolCallInbox({ db, writes, moveEveryMs: 0 });
+  const kept = call({ toolName: 'Kept' });
+  const results = await Promise.allSettled([
+    writes.run(() => inbox.insert(kept, true)),
+    writes.run(() => {
+      inbox.insert(call({ toolName: 'Undone' }), true);
+      throw new Error('the job fails after staging');
+    }),
+    // Writes, then fails: the group starts over with savepoints and must not stage twice.
+    writes.run(() => {
+      inbox.insert(call({ toolName: 'Also undone' }), true);
+      inbox.insert(call({ toolName: 'Undone with its rows' }));
+      throw new Error('fails after a write');
+    }),
+  ]);
+  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected']);
+  assert.deepEqual(db.$client.prepare('select tool_name from tool_calls').pluck().all(), ['Kept']);
+  assert.deepEqual([count('tool_call_batches'), count('tool_call_inbox')], [0, 0]);
+});
+
+test('a server-made call that breaks a check of tool_calls fails its ingest, never the move; a deleted session\'s batched calls are dropped', async (t) => {
+  const { db, session, count, call } = setup(t);
+  const writes = createWriteQueue({ db, windowMs: 0 });
+  const inbox = createToolCallInbox({ db, writes, moveEveryMs: 60_000 });
+  await assert.rejects(writes.run(() => inbox.insert(call({ durationMs: -1 }), true)), /CHECK constraint failed/);
+  await assert.rejects(writes.run(() => inbox.insert(call({ status: 'lost' }), true)), /CHECK constraint failed/);
+  await writes.run(() => inbox.insert(call(), true));
+  assert.equal(count('tool_call_batches'), 1);
+  // Deleted behind this process's back (another process): the move leaves its calls out instead of failing.
+  db.$client.prepare('delete from sessions where id = ?').run(session);
+  assert.equal(inbox.drain(), 0);
+  assert.deepEqual([count('tool_call_batches'), count('tool_calls')], [0, 0]);
+});
