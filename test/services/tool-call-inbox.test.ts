@@ -100,10 +100,14 @@ test('every reader of tool_calls sees staged calls, and calls a crash left stage
   const raw = new Database(dbPath);
   const left = newId();
   raw.prepare("insert into tool_call_inbox (id, session_id, tool_name, duration_ms, status, error_type, timestamp) values (?, ?, 'Edit', 3, 'error', 'x', ?)").run(left, s.id, Date.now());
+  const batched = newId();
+  raw.prepare('insert into tool_call_batches (calls) values (?)').run(JSON.stringify([[batched, s.id, 'Grep', 4, 'timeout', null, Date.now()]]));
   raw.close();
   const next = await build(t, { dbPath });
   assert.equal(next.db.$client.prepare('select count(*) from tool_call_inbox').pluck().get(), 0);
+  assert.equal(next.db.$client.prepare('select count(*) from tool_call_batches').pluck().get(), 0);
   assert.equal(next.db.$client.prepare('select tool_name from tool_calls where id = ?').pluck().get(left), 'Edit');
+  assert.deepEqual(next.db.$client.prepare('select tool_name as tool, status, error_type as errorType from tool_calls where id = ?').get(batched), { tool: 'Grep', status: 'timeout', errorType: null });
 });
 
 test('the rollups read staged calls too: a deleted session\'s calls and a rebuild include them', async (t) => {
