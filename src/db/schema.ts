@@ -148,12 +148,16 @@ export const toolCallInbox = sqliteTable(
  * Tool calls with server-made ids, staged like tool_call_inbox but one row per group commit:
  * `calls` is a JSON array of [id, session_id, tool_name, duration_ms, status, error_type,
  * timestamp] arrays. One insert per commit instead of three B-tree inserts a call (~5 µs a
- * single call). Their ids cannot collide, so they need no key; a call whose session was deleted
+ * single call). The sessions' toolCallCount and lastActivityAt move with the calls (sessions):
+ * once per session per move instead of once per group commit. Their ids cannot collide, so they need no key; a call whose session was deleted
  * before the move is dropped by the move, as the cascade drops a staged row.
  */
 export const toolCallBatches = sqliteTable('tool_call_batches', {
   id: integer('id').primaryKey(),
   calls: text('calls').notNull(),
+  // What the group's stored tool calls (these and its tool_call_inbox rows) add to their sessions, applied
+  // by the move: a JSON array of [session_id, calls, latest timestamp].
+  sessions: text('sessions').notNull().default('[]'),
 });
 
 /**

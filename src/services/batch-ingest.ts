@@ -20,8 +20,10 @@ export type IngestSpec<Input, Row> = {
   activityAt: (row: Row) => number;
   /** Inserts one row unless its id exists; returns true when stored (prepare it once). */
   insert: (db: Db, row: Row, input: Input) => boolean;
-  /** Tool calls keep sessions.tool_call_count exact. */
+  /** Rows that count as tool calls in sessions.tool_call_count. */
   countsToolCalls?: boolean;
+  /** insert() itself counts each stored row in its session, count and last activity (tool calls: the inbox, at its move). */
+  countsItself?: boolean;
   /**
    * Runs in the same transaction with the rows actually inserted (not duplicates), as the last
    * step of a job that succeeded: tool calls maintain their rollups.
@@ -102,7 +104,7 @@ export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Inp
       return unknown();
     }
     if (!inserted) return { accepted: 0, duplicates: 1, rejected: [] };
-    bump(sessionId, 1, spec.activityAt(row));
+    if (!spec.countsItself) bump(sessionId, 1, spec.activityAt(row));
     spec.onStored?.(db, [{ row, session }]);
     return { accepted: 1, duplicates: 0, rejected: [] };
   }
@@ -121,7 +123,7 @@ export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Inp
       if (session && spec.insert(db, row, input)) stored.push({ row, session, sessionId });
     }
     // Counted only once every insert of the job succeeded (an insert that throws undoes the job).
-    for (const s of stored) bump(s.sessionId, 1, spec.activityAt(s.row));
+    if (!spec.countsItself) for (const s of stored) bump(s.sessionId, 1, spec.activityAt(s.row));
     if (stored.length > 0) spec.onStored?.(db, stored);
     const accepted = stored.length;
     return { accepted, duplicates: rows.length - unknown.length - accepted, rejected };

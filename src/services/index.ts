@@ -42,7 +42,7 @@ export function createServices(deps: ServiceDeps) {
   const ingestDeps = { ...deps, counters, writes, rollups, inbox, sessionDims };
   const apiKeys = createApiKeyService(deps);
   const profiles = createProfileService({ ...deps, rollups, sessionDims });
-  const sessions = createSessionService({ ...deps, rollups, sessionDims });
+  const sessions = createSessionService({ ...deps, rollups, sessionDims, inbox });
   const toolCalls = createToolCallService(ingestDeps);
   const productivityEvents = createProductivityEventService(ingestDeps);
   const featureUsage = createFeatureUsageService(ingestDeps);

@@ -103,6 +103,7 @@ export function createReportService({ db, now, config, rollups, inbox }: Service
     },
 
     profiles(filter: ReportFilter): Report<ProfilesReportRow> {
+      inbox.drain(); // lastActiveAt: the sessions' last activity moves with their staged calls
       const range = resolveRange(filter, now());
       return envelope(range, profilesReport(db, prepared, range, filter));
     },

@@ -90,11 +90,13 @@ function mustFind(tx: Db, id: string): Row {
 
 const TERMINAL: ReadonlySet<SessionStatus> = new Set(['completed', 'failed', 'cancelled']);
 
-export function createSessionService({ db, now, rollups, sessionDims }: ServiceDeps & { rollups: RollupService; sessionDims?: SessionDimsCache }) {
+/** inbox: staged tool calls count in their sessions as they move, so every read of a session moves them first. */
+export function createSessionService({ db, now, rollups, sessionDims, inbox }: ServiceDeps & { rollups: RollupService; sessionDims?: SessionDimsCache; inbox?: { drain(): number } }) {
   return {
     /** 201 when created; an already stored id with the same fields answers the stored session (created false). */
     create(input: CreateSessionInput): { session: SessionView; created: boolean } {
       return writeTransaction(db, (tx) => {
+        inbox?.drain();
         const profileId = input.profile === undefined || input.profile === null ? null : resolveProfileRef(tx, input.profile);
         const project = input.project ?? null;
         const existing = input.id === undefined ? undefined : byId(tx, input.id);
@@ -129,11 +131,13 @@ export function createSessionService({ db, now, rollups, sessionDims }: ServiceD
     },
 
     get(id: string): SessionView {
+      inbox?.drain();
       return sessionView(mustFind(db, id));
     },
 
     /** Newest first: startedAt desc, id desc; the cursor is that pair. */
     list(filter: SessionFilter & { limit: number; cursor?: string }): { items: SessionView[]; nextCursor: string | null } {
+      inbox?.drain();
       const conditions: Array<SQL | undefined> = [];
       if (filter.profile !== undefined) {
         const profile = findProfile(db, filter.profile);
@@ -164,6 +168,7 @@ export function createSessionService({ db, now, rollups, sessionDims }: ServiceD
     /** Contract "Sessions": a terminal status ends the session; an ended session is immutable. */
     update(id: string, patch: SessionPatch): SessionView {
       return writeTransaction(db, (tx) => {
+        inbox?.drain();
         const row = mustFind(tx, id);
         if (row.status !== 'active') throw conflict('SESSION_ENDED', `session ${row.id} ended (${row.status}) and can no longer change`);
         const ending = patch.status !== undefined && TERMINAL.has(patch.status);

@@ -12,6 +12,8 @@ const STATUSES: ReadonlySet<string> = new Set(TOOL_CALL_STATUSES);
 
 /** A staged call as one element of tool_call_batches.calls: the values in COLUMNS order. */
 type CallTuple = [string, string, string, number, string, string | null, number];
+/** What stored calls add to one session: how many, and the latest timestamp (its last activity). */
+type SessionCount = { calls: number; at: number };
 
 /** A tool call as stored (the columns of tool_calls and tool_call_inbox). */
 export type StagedCall = { id: string; sessionId: string; toolName: string; durationMs: number; status: string; errorType: string | null; timestamp: number };
@@ -42,7 +44,7 @@ export function createToolCallInbox({ db, writes, moveEveryMs = MOVE_EVERY_MS }:
     // `where true`: an INSERT … SELECT with an upsert clause needs a WHERE to parse.
     move: sqlite.prepare(`insert into tool_calls (${COLUMNS}) select ${COLUMNS} from tool_call_inbox where true order by rowid on conflict do nothing`),
     clear: sqlite.prepare('delete from tool_call_inbox'),
-    batch: sqlite.prepare('insert into tool_call_batches (calls) values (?)'),
+    batch: sqlite.prepare('insert into tool_call_batches (calls, sessions) values (?, ?)'),
     anyBatch: sqlite.prepare('select 1 from tool_call_batches limit 1').pluck(),
     // A call whose session is gone goes with it, as the cascade takes a staged row.
     moveBatches: sqlite.prepare(
@@ -51,6 +53,12 @@ export function createToolCallInbox({ db, writes, moveEveryMs = MOVE_EVERY_MS }:
         'where c->>1 in (select id from sessions) on conflict do nothing',
     ),
     clearBatches: sqlite.prepare('delete from tool_call_batches'),
+    countNow: sqlite.prepare('update sessions set tool_call_count = tool_call_count + 1, last_activity_at = max(last_activity_at, ?) where id = ?'),
+    count: sqlite.prepare(
+      'update sessions set tool_call_count = tool_call_count + s.calls, last_activity_at = max(last_activity_at, s.at) ' +
+        "from (select j.value->>0 as id, sum(j.value->>1) as calls, max(j.value->>2) as at from tool_call_batches b, json_each(b.sessions) j group by 1) s " +
+        'where sessions.id = s.id',
+    ),
   };
   let staged = 0;
   let movedAt = performance.now();
@@ -58,8 +66,20 @@ export function createToolCallInbox({ db, writes, moveEveryMs = MOVE_EVERY_MS }:
   // one tool_call_batches row when the group commits.
   let jobCalls: CallTuple[] = [];
   let groupCalls: CallTuple[] = [];
+  // What the running job's and the group's stored calls add to their sessions.
+  let jobCounts = new Map<string, SessionCount>();
+  let groupCounts = new Map<string, SessionCount>();
+
+  const addCount = (to: Map<string, SessionCount>, sessionId: string, calls: number, at: number) => {
+    const c = to.get(sessionId);
+    if (c) {
+      c.calls += calls;
+      c.at = Math.max(c.at, at);
+    } else to.set(sessionId, { calls, at });
+  };
 
   function move(): number {
+    st.count.run();
     const moved = st.move.run().changes + st.moveBatches.run().changes;
     st.clear.run();
     st.clearBatches.run();
@@ -80,16 +100,23 @@ export function createToolCallInbox({ db, writes, moveEveryMs = MOVE_EVERY_MS }:
     begin: () => {
       jobCalls = [];
       groupCalls = [];
+      jobCounts = new Map();
+      groupCounts = new Map();
     },
     afterJob: (ok) => {
-      if (ok) for (const call of jobCalls) groupCalls.push(call);
+      if (ok) {
+        for (const call of jobCalls) groupCalls.push(call);
+        for (const [id, c] of jobCounts) addCount(groupCounts, id, c.calls, c.at);
+      }
       jobCalls = [];
+      jobCounts = new Map();
     },
     beforeCommit: () => {
-      if (groupCalls.length > 0) {
-        st.batch.run(JSON.stringify(groupCalls));
+      if (groupCounts.size > 0) {
+        st.batch.run(JSON.stringify(groupCalls), JSON.stringify(Array.from(groupCounts, ([id, c]) => [id, c.calls, c.at])));
         staged += groupCalls.length;
         groupCalls = [];
+        groupCounts = new Map();
       }
       if (staged === 0) return;
       if (staged >= MOVE_EVERY_ROWS || performance.now() - movedAt >= moveEveryMs) move();
@@ -99,18 +126,23 @@ export function createToolCallInbox({ db, writes, moveEveryMs = MOVE_EVERY_MS }:
 
   return {
     /**
-     * Stages one call inside the caller's write transaction; false when its id is already stored
-     * or staged. `fresh`: the id was made just now, so tool_calls cannot hold it (no lookup).
+     * Stages one call inside the caller's write transaction and counts it in its session
+     * (toolCallCount, lastActivityAt: in a group commit as the call moves, else at once); false
+     * when its id is already stored or staged. `fresh`: the id was made just now, so tool_calls
+     * cannot hold it (no lookup).
      */
     insert(r: StagedCall, fresh = false): boolean {
+      const inGroup = writes?.inGroup() ?? false;
       // tool_calls' checks hold before it joins a batch, so a bad call fails its ingest (below), never the move.
-      if (fresh && writes?.inGroup() && STATUSES.has(r.status) && r.durationMs >= 0) {
+      if (fresh && inGroup && STATUSES.has(r.status) && r.durationMs >= 0) {
         jobCalls.push([r.id, r.sessionId, r.toolName, r.durationMs, r.status, r.errorType, r.timestamp]);
-        return true;
+      } else {
+        if (!fresh && st.stored.get(r.id) !== undefined) return false;
+        if (st.stage.run(r.id, r.sessionId, r.toolName, r.durationMs, r.status, r.errorType, r.timestamp).changes === 0) return false;
+        staged += 1;
       }
-      if (!fresh && st.stored.get(r.id) !== undefined) return false;
-      if (st.stage.run(r.id, r.sessionId, r.toolName, r.durationMs, r.status, r.errorType, r.timestamp).changes === 0) return false;
-      staged += 1;
+      if (inGroup) addCount(jobCounts, r.sessionId, 1, r.timestamp);
+      else st.countNow.run(r.timestamp, r.sessionId);
       return true;
     },
 

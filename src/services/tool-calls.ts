@@ -84,7 +84,7 @@ export function createToolCallService(deps: IngestDeps) {
     // Staged in the inbox (one INSERT … SELECT moves them into tool_calls): an id already there or in tool_calls is a duplicate.
     // A server-made id (UUID v7, 74 random bits) cannot be stored already: no lookup for it.
     insert: (_tx, row, input) => inbox.insert(row, input.id === undefined),
-    countsToolCalls: true,
+    countsItself: true,
     onStored: (_tx, stored) =>
       deps.rollups.record(stored.map(({ row, session }) => ({ toolName: row.toolName, durationMs: row.durationMs, status: row.status, timestamp: row.timestamp, profileId: session.profileId, project: session.project }))),
   });

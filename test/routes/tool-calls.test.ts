@@ -34,6 +34,7 @@ function stored(app: TestApp) {
 }
 
 function sessionRow(app: TestApp, id: string) {
+  app.services.inbox.drain(); // staged calls count in their session as they move
   const row = app.db.select().from(sessions).where(eq(sessions.id, id)).get();
   assert.ok(row);
   return row;
@@ -153,6 +154,9 @@ test('concurrent single calls share a commit: each session counted once per call
   const answers = await Promise.all(bodies.map((b) => post(app, b)));
   assert.deepEqual(answers.map((a) => a.statusCode), bodies.map(() => 200));
   assert.equal(answers.reduce((n, a) => n + (a.json() as { accepted: number }).accepted, 0), 18);
+  // Read over HTTP first, as a client would right after its answers.
+  const viewed = await app.inject({ url: `/v1/sessions/${s2}`, headers: auth(app.keys.admin) });
+  assert.equal(viewed.json().toolCallCount, 6);
   assert.equal(sessionRow(app, s1).toolCallCount, 12);
   assert.equal(sessionRow(app, s2).toolCallCount, 6);
   assert.equal(sessionRow(app, s1).lastActivityAt, T0 + 1011);

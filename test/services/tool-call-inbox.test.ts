@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import { closeDatabase, openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { newId } from '../../src/lib/ids.js';
+import { loadConfig } from '../../src/config.js';
 import { createRollupService } from '../../src/services/rollups.js';
+import { createSessionService } from '../../src/services/sessions.js';
 import { createToolCallInbox, type StagedCall } from '../../src/services/tool-call-inbox.js';
 import { createWriteQueue } from '../../src/services/write-queue.js';
 import { auth, build, createSession, tempDir } from '../helper.js';
@@ -172,4 +174,27 @@ test('a server-made call that breaks a check of tool_calls fails its ingest, nev
   db.$client.prepare('delete from sessions where id = ?').run(session);
   assert.equal(inbox.drain(), 0);
   assert.deepEqual([count('tool_call_batches'), count('tool_calls')], [0, 0]);
+});
+
+test('a session read moves the staged calls first: toolCallCount and lastActivityAt count every answered call', async (t) => {
+  const { db, session, count, call } = setup(t);
+  const writes = createWriteQueue({ db, windowMs: 5 });
+  const inbox = createToolCallInbox({ db, writes, moveEveryMs: 60_000 });
+  const rollups = createRollupService({ db, now: Date.now, inbox });
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const sessions = createSessionService({ db, config: loadConfig({}), now: Date.now, log: quiet, rollups, inbox });
+  await Promise.all([
+    writes.run(() => inbox.insert(call({ timestamp: 7000 }), true)),
+    writes.run(() => inbox.insert(call({ timestamp: 9000 }), true)),
+    writes.run(() => inbox.insert(call({ timestamp: 8000 }))),
+  ]);
+  const raw = () => db.$client.prepare('select tool_call_count as n, last_activity_at as at from sessions where id = ?').get(session);
+  assert.deepEqual(raw(), { n: 0, at: 0 }, 'counted as they move');
+  assert.equal(count('tool_call_batches'), 1);
+  assert.equal(sessions.get(session).toolCallCount, 3);
+  assert.deepEqual(raw(), { n: 3, at: 9000 });
+  assert.equal(count('tool_calls'), 3);
+  // Outside a group commit (the CLI, a caller's own transaction) a call counts at once.
+  db.$client.transaction(() => inbox.insert(call({ timestamp: 9500 })))();
+  assert.deepEqual(raw(), { n: 4, at: 9500 });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE `tool_call_batches` ADD `sessions` text DEFAULT '[]' NOT NULL;
