@@ -30,10 +30,10 @@ export type ToolCallInboxOptions = { db: Db; writes?: WriteQueue; moveEveryMs?: 
  * ~58 µs of server CPU a call. Calls with a server-made id skip even that: a group's are kept
  * in memory and written as one tool_call_batches row at its commit (→ ~51 µs).
  *
- * Stored means stored: a staged call is committed and counted in its session's toolCallCount,
- * an id staged or in tool_calls is a duplicate either way, and everything that reads
- * tool_calls calls drain() first (in its own write transaction when it writes), so no reader
- * ever misses a call that was answered.
+ * Stored means stored: a staged call is committed, an id staged or in tool_calls is a
+ * duplicate either way, and everything that reads tool_calls or a session's toolCallCount and
+ * lastActivityAt (which the move updates once per session) calls drain() first (in its own
+ * write transaction when it writes), so no reader ever misses a call that was answered.
  */
 export function createToolCallInbox({ db, writes, moveEveryMs = MOVE_EVERY_MS }: ToolCallInboxOptions) {
   const sqlite = db.$client;

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
-import { startWalCheckpointer } from '../../src/db/wal-checkpointer.js';
+import { CHECKPOINTER_NICE, startWalCheckpointer } from '../../src/db/wal-checkpointer.js';
 import { tempDir } from '../helper.js';
 
 const autoCheckpoint = (db: Db) => Number(db.$client.pragma('wal_autocheckpoint', { simple: true }));
@@ -82,4 +83,28 @@ test('drainIfLarge waits for the worker only while the log holds more frames tha
   assert.equal(await drainsWithin(1024), true, 'past a smaller bound of the caller\'s');
   db.$client.prepare('with recursive n(i) as (select 1 union all select i + 1 from n where i < 400) insert into t (v) select randomblob(2000) from n').run();
   assert.equal(await drainsWithin(), true, 'about 1 MiB of frames');
+});
+
+test('on Linux the worker runs at a lower priority than the request thread (its own nice value)', { skip: process.platform !== 'linux' && 'nice values are per thread on Linux only' }, async (t) => {
+  const niceThreads = () =>
+    readdirSync('/proc/self/task').filter((tid) => {
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) === CHECKPOINTER_NICE;
+      } catch {
+        return false; // the thread ended meanwhile
+      }
+    }).length;
+  const within = async (ok: () => boolean) => {
+    for (let i = 0; i < 100 && !ok(); i++) await sleep(20);
+    return ok();
+  };
+  assert.equal(os.getPriority(), 0, 'the request thread keeps the process priority');
+  const before = niceThreads();
+  const { db, path } = open(t);
+  const checkpoints = startWalCheckpointer(db, path);
+  assert.ok(await within(() => niceThreads() === before + 1), 'the checkpointer thread is niced');
+  assert.equal(os.getPriority(), 0);
+  await checkpoints.stop();
+  assert.ok(await within(() => niceThreads() === before), 'and gone once stopped');
 });
