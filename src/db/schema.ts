@@ -90,19 +90,22 @@ export const sessions = sqliteTable(
   ],
 );
 
+/** A tool call's columns: in tool_calls, and as staged in tool_call_inbox. */
+const toolCallColumns = () => ({
+  id: text('id').primaryKey(),
+  sessionId: text('session_id')
+    .notNull()
+    .references(() => sessions.id, { onDelete: 'cascade' }),
+  toolName: text('tool_name').notNull(),
+  durationMs: integer('duration_ms').notNull(),
+  status: text('status', { enum: TOOL_CALL_STATUSES }).notNull(),
+  errorType: text('error_type'),
+  timestamp: integer('timestamp').notNull(),
+});
+
 export const toolCalls = sqliteTable(
   'tool_calls',
-  {
-    id: text('id').primaryKey(),
-    sessionId: text('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
-    toolName: text('tool_name').notNull(),
-    durationMs: integer('duration_ms').notNull(),
-    status: text('status', { enum: TOOL_CALL_STATUSES }).notNull(),
-    errorType: text('error_type'),
-    timestamp: integer('timestamp').notNull(),
-  },
+  toolCallColumns(),
   (t) => [
     // Covering index for the per-tool reports: time range first, then everything they read.
     index('tool_calls_ts_tool_idx').on(t.timestamp, t.toolName, t.status, t.durationMs),
@@ -117,24 +120,15 @@ export const toolCalls = sqliteTable(
 
 /**
  * Tool calls with the client's id that were committed but not yet moved into tool_calls
- * (src/services/tool-call-inbox.ts; server-made ones wait in tool_call_batches). Ingest appends here, to two small B-trees; every ~50 ms the rows move into tool_calls in one
- * statement, so each of its scattered index pages (one per session and per tool) is written
- * once per move instead of once per group commit. Everything that reads tool_calls moves them
+ * (src/services/tool-call-inbox.ts; server-made ones wait in tool_call_batches). Ingest appends
+ * here, to small B-trees; every ~50 ms the rows move into tool_calls in one statement, so each
+ * of its scattered index pages (one per session and per tool) is written once per move instead
+ * of once per group commit. Everything that reads tool_calls moves them
  * first; a session's delete takes its staged calls along (cascade).
  */
 export const toolCallInbox = sqliteTable(
   'tool_call_inbox',
-  {
-    id: text('id').primaryKey(),
-    sessionId: text('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
-    toolName: text('tool_name').notNull(),
-    durationMs: integer('duration_ms').notNull(),
-    status: text('status', { enum: TOOL_CALL_STATUSES }).notNull(),
-    errorType: text('error_type'),
-    timestamp: integer('timestamp').notNull(),
-  },
+  toolCallColumns(),
   (t) => [
     // A session's delete finds its staged calls without a scan (foreign-key cascade).
     index('tool_call_inbox_session_idx').on(t.sessionId),
