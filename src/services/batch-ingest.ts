@@ -2,6 +2,7 @@ import type { Db } from '../db/client.js';
 import { unprocessable, type FieldError } from '../lib/app-error.js';
 import type { Indexed, ParsedBatch, Rejection } from '../lib/batch-body.js';
 import type { IngestCounters } from './ingest-counters.js';
+import { createGroupTally } from './group-tally.js';
 import { isMissingParent, type SessionDims, type SessionDimsCache } from './session-dims.js';
 import type { WriteQueue } from './write-queue.js';
 
@@ -47,33 +48,25 @@ export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Inp
   const bumpSession = deps.db.$client.prepare(
     'update sessions set tool_call_count = tool_call_count + ?, last_activity_at = max(last_activity_at, ?) where id = ?',
   );
-  const sessionLookup = deps.db.$client.prepare('select profile_id as profileId, project from sessions where id = ?');
   const knownSessions = (ids: string[]) => {
     const found = new Map<string, SessionDims>();
     for (const id of ids) {
-      const dims = sessionLookup.get(id) as SessionDims | undefined;
+      const dims = deps.sessionDims.get(id);
       if (dims) found.set(id, dims);
     }
     return found;
   };
 
-  // What the group's jobs stored per session, applied as its transaction ends. A group that
-  // fails before its end left them here: they were rolled back.
-  const bumps = new Map<string, { calls: number; at: number }>();
-  const bump = (sessionId: string, calls: number, at: number) => {
-    const b = bumps.get(sessionId);
-    if (b) {
-      b.calls += calls;
-      b.at = Math.max(b.at, at);
-    } else bumps.set(sessionId, { calls, at });
-  };
+  // What the group's jobs stored per session, applied as its transaction ends.
+  const stored = createGroupTally(deps.writes);
   deps.writes.onGroup({
-    begin: () => bumps.clear(),
     beforeCommit: () => {
-      for (const [id, b] of bumps) bumpSession.run(spec.countsToolCalls ? b.calls : 0, b.at, id);
-      bumps.clear();
+      for (const [id, b] of stored.take()) bumpSession.run(spec.countsToolCalls ? b.calls : 0, b.at, id);
     },
   });
+  const count = (sessionId: string, row: Row) => {
+    if (!spec.countsItself) stored.add(sessionId, 1, spec.activityAt(row));
+  };
 
   /** Unknown sessions: a 422 naming them all, or (partial) one rejection per item. */
   function unknownSessions(unknown: Array<{ index: number; row: Row }>, partial: boolean, isBatch: boolean): Rejection[] {
@@ -104,7 +97,7 @@ export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Inp
       return unknown();
     }
     if (!inserted) return { accepted: 0, duplicates: 1, rejected: [] };
-    if (!spec.countsItself) bump(sessionId, 1, spec.activityAt(row));
+    count(sessionId, row);
     spec.onStored?.(db, [{ row, session }]);
     return { accepted: 1, duplicates: 0, rejected: [] };
   }
@@ -116,16 +109,16 @@ export function createBatchIngester<Input, Row>(deps: Deps, spec: IngestSpec<Inp
     const known = knownSessions([...new Set(rows.map((r) => spec.sessionIdOf(r.row)))]);
     const unknown = rows.filter((r) => !known.has(spec.sessionIdOf(r.row)));
     const rejected = unknown.length > 0 ? unknownSessions(unknown, partial, isBatch) : [];
-    const stored: Array<{ row: Row; session: SessionDims; sessionId: string }> = [];
+    const inserted: Array<{ row: Row; session: SessionDims }> = [];
     for (const { row, input } of rows) {
       const sessionId = spec.sessionIdOf(row);
       const session = known.get(sessionId);
-      if (session && spec.insert(db, row, input)) stored.push({ row, session, sessionId });
+      if (!session || !spec.insert(db, row, input)) continue;
+      inserted.push({ row, session });
+      count(sessionId, row);
     }
-    // Counted only once every insert of the job succeeded (an insert that throws undoes the job).
-    if (!spec.countsItself) for (const s of stored) bump(s.sessionId, 1, spec.activityAt(s.row));
-    if (stored.length > 0) spec.onStored?.(db, stored);
-    const accepted = stored.length;
+    if (inserted.length > 0) spec.onStored?.(db, inserted);
+    const accepted = inserted.length;
     return { accepted, duplicates: rows.length - unknown.length - accepted, rejected };
   }
 

@@ -4,6 +4,7 @@ import { writeTransaction, type Db } from '../db/client.js';
 import { settings } from '../db/schema.js';
 import { addEncoded, bucketOf, encodeHistogram, mergeEncoded } from '../lib/latency-histogram.js';
 import { checkAborted, TARGET_SLICE_MS, yieldToEventLoop, type SliceContext } from './retention-slices.js';
+import type { ToolCallInbox } from './tool-call-inbox.js';
 import type { WriteQueue } from './write-queue.js';
 import {
   CALLS_OF,
@@ -244,7 +245,7 @@ export type RebuildOptions = { signal?: AbortSignal; resume?: boolean; onSlice?:
 export type RebuildResult = { slots: number; from: number | null; to: number | null; seconds: number };
 
 /** inbox: staged tool calls, moved into tool_calls before anything here reads raw rows. */
-export type RollupOptions = { db: Db; now: () => number; writes?: WriteQueue; inbox?: { drain(): number }; enabled?: boolean; foldEveryMs?: number };
+export type RollupOptions = { db: Db; now: () => number; writes?: WriteQueue; inbox?: Pick<ToolCallInbox, 'drain'>; enabled?: boolean; foldEveryMs?: number };
 
 export function createRollupService({ db, now, writes, inbox, enabled = true, foldEveryMs = FOLD_EVERY_MS }: RollupOptions) {
   const st = prepare(db);

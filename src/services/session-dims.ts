@@ -27,7 +27,6 @@ export function createSessionDims(db: Db, writes?: WriteQueue) {
       if (version !== seenVersion) known.clear();
       seenVersion = version;
     },
-    beforeCommit: () => undefined,
   });
   return {
     /** The session's dimensions, or undefined when there is no such session. */

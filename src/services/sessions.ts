@@ -8,6 +8,7 @@ import { iso, isoOrNull } from '../lib/time.js';
 import type { ServiceDeps } from './index.js';
 import type { RollupService } from './rollups.js';
 import type { SessionDimsCache } from './session-dims.js';
+import type { ToolCallInbox } from './tool-call-inbox.js';
 import { findProfile } from './profiles.js';
 
 export type SessionType = (typeof SESSION_TYPES)[number];
@@ -91,7 +92,7 @@ function mustFind(tx: Db, id: string): Row {
 const TERMINAL: ReadonlySet<SessionStatus> = new Set(['completed', 'failed', 'cancelled']);
 
 /** inbox: staged tool calls count in their sessions as they move, so every read of a session moves them first. */
-export function createSessionService({ db, now, rollups, sessionDims, inbox }: ServiceDeps & { rollups: RollupService; sessionDims?: SessionDimsCache; inbox?: { drain(): number } }) {
+export function createSessionService({ db, now, rollups, sessionDims, inbox }: ServiceDeps & { rollups: RollupService; sessionDims?: SessionDimsCache; inbox?: Pick<ToolCallInbox, 'drain'> }) {
   return {
     /** 201 when created; an already stored id with the same fields answers the stored session (created false). */
     create(input: CreateSessionInput): { session: SessionView; created: boolean } {

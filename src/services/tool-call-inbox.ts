@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { writeTransaction, type Db } from '../db/client.js';
 import { TOOL_CALL_STATUSES } from '../db/schema.js';
+import { createGroupTally } from './group-tally.js';
 import type { WriteQueue } from './write-queue.js';
 
 /** Staged calls move into tool_calls when this long has passed since the last move, or this many wait. */
@@ -12,8 +13,6 @@ const STATUSES: ReadonlySet<string> = new Set(TOOL_CALL_STATUSES);
 
 /** A staged call as one element of tool_call_batches.calls: the values in COLUMNS order. */
 type CallTuple = [string, string, string, number, string, string | null, number];
-/** What stored calls add to one session: how many, and the latest timestamp (its last activity). */
-type SessionCount = { calls: number; at: number };
 
 /** A tool call as stored (the columns of tool_calls and tool_call_inbox). */
 export type StagedCall = { id: string; sessionId: string; toolName: string; durationMs: number; status: string; errorType: string | null; timestamp: number };
@@ -66,17 +65,8 @@ export function createToolCallInbox({ db, writes, moveEveryMs = MOVE_EVERY_MS }:
   // one tool_call_batches row when the group commits.
   let jobCalls: CallTuple[] = [];
   let groupCalls: CallTuple[] = [];
-  // What the running job's and the group's stored calls add to their sessions.
-  let jobCounts = new Map<string, SessionCount>();
-  let groupCounts = new Map<string, SessionCount>();
-
-  const addCount = (to: Map<string, SessionCount>, sessionId: string, calls: number, at: number) => {
-    const c = to.get(sessionId);
-    if (c) {
-      c.calls += calls;
-      c.at = Math.max(c.at, at);
-    } else to.set(sessionId, { calls, at });
-  };
+  // What the group's stored calls add to their sessions (counts and last activity).
+  const counts = writes ? createGroupTally(writes) : null;
 
   function move(): number {
     st.count.run();
@@ -100,23 +90,17 @@ export function createToolCallInbox({ db, writes, moveEveryMs = MOVE_EVERY_MS }:
     begin: () => {
       jobCalls = [];
       groupCalls = [];
-      jobCounts = new Map();
-      groupCounts = new Map();
     },
     afterJob: (ok) => {
-      if (ok) {
-        for (const call of jobCalls) groupCalls.push(call);
-        for (const [id, c] of jobCounts) addCount(groupCounts, id, c.calls, c.at);
-      }
+      if (ok) for (const call of jobCalls) groupCalls.push(call);
       jobCalls = [];
-      jobCounts = new Map();
     },
     beforeCommit: () => {
-      if (groupCounts.size > 0) {
-        st.batch.run(JSON.stringify(groupCalls), JSON.stringify(Array.from(groupCounts, ([id, c]) => [id, c.calls, c.at])));
+      const sessions = counts?.take();
+      if (sessions && sessions.size > 0) {
+        st.batch.run(JSON.stringify(groupCalls), JSON.stringify(Array.from(sessions, ([id, c]) => [id, c.calls, c.at])));
         staged += groupCalls.length;
         groupCalls = [];
-        groupCounts = new Map();
       }
       if (staged === 0) return;
       if (staged >= MOVE_EVERY_ROWS || performance.now() - movedAt >= moveEveryMs) move();
@@ -141,7 +125,7 @@ export function createToolCallInbox({ db, writes, moveEveryMs = MOVE_EVERY_MS }:
         if (st.stage.run(r.id, r.sessionId, r.toolName, r.durationMs, r.status, r.errorType, r.timestamp).changes === 0) return false;
         staged += 1;
       }
-      if (inGroup) addCount(jobCounts, r.sessionId, 1, r.timestamp);
+      if (inGroup) counts?.add(r.sessionId, 1, r.timestamp);
       else st.countNow.run(r.timestamp, r.sessionId);
       return true;
     },

@@ -10,8 +10,8 @@ type Job = {
 };
 
 type GroupHooks = {
-  begin: () => void;
-  beforeCommit: () => void;
+  begin?: () => void;
+  beforeCommit?: () => void;
   /** After each job: whether it succeeded (what it deferred in memory joins the group) or failed (what it deferred is dropped). */
   afterJob?: (ok: boolean) => void;
 };
@@ -62,11 +62,11 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000 }: WriteQueueO
   const runGroup = sqlite.transaction((jobs: Job[], outcomes: Outcome[], savepoints: boolean) => {
     grouping = true;
     try {
-      for (const hook of hooks) hook.begin();
+      for (const hook of hooks) hook.begin?.();
       runJobs(jobs, outcomes, savepoints);
       // What the jobs deferred to the end of the group (rollups) goes into the same transaction.
       if (!sqlite.inTransaction) throw lostTransaction(outcomes);
-      for (const hook of hooks) hook.beforeCommit();
+      for (const hook of hooks) hook.beforeCommit?.();
     } finally {
       grouping = false;
     }
