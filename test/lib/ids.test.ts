@@ -18,3 +18,13 @@ test('newId: RFC 9562 UUID v7 with the current time in its first 48 bits, unique
   }
   assert.ok(newId() > ([...ids].sort().at(-1) as string));
 });
+
+test('newId: ids made within one millisecond sort in the order they were made', () => {
+  const ids = Array.from({ length: 20_000 }, () => newId());
+  const perMs = new Map<string, number>();
+  for (const id of ids) perMs.set(id.slice(0, 13), (perMs.get(id.slice(0, 13)) ?? 0) + 1);
+  assert.ok([...perMs.values()].some((n) => n > 1), 'several ids share a millisecond');
+  ids.forEach((id, i) => {
+    if (i > 0) assert.ok(id > (ids[i - 1] as string), `${id} after ${ids[i - 1]}`);
+  });
+});
