@@ -11,8 +11,8 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { v7 as uuidv7 } from 'uuid';
-import { closeDatabase, openDatabase } from '../src/db/client.js';
-import { runMigrations } from '../src/db/migrate.js';
+import { closeDatabase, openDatabase } from '../src/db/sqlite/client.js';
+import { runMigrations } from '../src/db/sqlite/migrate.js';
 import { mulberry32 } from '../test/support/prng.js';
 
 const DAY = 86_400_000;

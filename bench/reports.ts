@@ -9,7 +9,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../src/db/client.js';
+import { openDatabase } from '../src/db/sqlite/client.js';
 import { DEFAULT_DATASET, DEFAULT_SIZE, generateDataset } from './dataset.js';
 import { reportCases, timeCases, type Timed } from './lib/report-timing.js';
 import { writeSection } from './lib/results.js';

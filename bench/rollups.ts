@@ -14,8 +14,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
-import { closeDatabase, openDatabase } from '../src/db/client.js';
-import { runMigrations } from '../src/db/migrate.js';
+import { closeDatabase, openDatabase } from '../src/db/sqlite/client.js';
+import { runMigrations } from '../src/db/sqlite/migrate.js';
 import { createIngestCounters } from '../src/services/ingest-counters.js';
 import { createRollupService, type RollupService } from '../src/services/rollups.js';
 import { createSessionDims } from '../src/services/session-dims.js';

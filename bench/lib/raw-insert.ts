@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config.js';
-import { closeDatabase, openDatabase } from '../../src/db/client.js';
-import { runMigrations } from '../../src/db/migrate.js';
+import { closeDatabase, openDatabase } from '../../src/db/sqlite/client.js';
+import { runMigrations } from '../../src/db/sqlite/migrate.js';
 import { callFields, makeId, type IdKind } from './data.js';
 
 export type RawResult = {

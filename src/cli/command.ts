@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from '../config.js';
-import { closeDatabase, openDatabase, type Db } from '../db/client.js';
-import { runMigrations } from '../db/migrate.js';
+import { closeDatabase, openDatabase, type Db } from '../db/sqlite/client.js';
+import { runMigrations } from '../db/sqlite/migrate.js';
 
 /** What a command sees: its own arguments, the environment, and where to write. */
 export type CliContext = {

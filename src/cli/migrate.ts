@@ -1,4 +1,4 @@
-import { appliedMigrationCount, runMigrations } from '../db/migrate.js';
+import { appliedMigrationCount, runMigrations } from '../db/sqlite/migrate.js';
 import { parse, withDatabase, type Command } from './command.js';
 
 const USAGE = `Usage:

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/sqlite/client.js';
 import { createRetentionService, type RetentionRunView } from '../services/retention.js';
 import { createRollupService } from '../services/rollups.js';
 import { createToolCallInbox } from '../services/tool-call-inbox.js';

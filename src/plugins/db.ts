@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
-import { closeDatabase, openDatabase, optimize, type Db } from '../db/client.js';
-import { runMigrations } from '../db/migrate.js';
-import { startWalCheckpointer } from '../db/wal-checkpointer.js';
+import { closeDatabase, openDatabase, optimize, type Db } from '../db/sqlite/client.js';
+import { runMigrations } from '../db/sqlite/migrate.js';
+import { startWalCheckpointer } from '../db/sqlite/wal-checkpointer.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

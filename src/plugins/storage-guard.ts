@@ -1,6 +1,6 @@
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
-import { ensureBallast, releaseBallast } from '../db/ballast.js';
+import { ensureBallast, releaseBallast } from '../db/sqlite/ballast.js';
 
 const isDiskFull = (err: FastifyError) => typeof err.code === 'string' && err.code.startsWith('SQLITE_FULL');
 

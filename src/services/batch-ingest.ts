@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/sqlite/client.js';
 import { unprocessable, type FieldError } from '../lib/app-error.js';
 import type { Indexed, ParsedBatch, Rejection } from '../lib/batch-body.js';
 import type { IngestCounters } from './ingest-counters.js';

@@ -1,5 +1,5 @@
 import { eq, gte, lt, sql } from 'drizzle-orm';
-import { featureUsage } from '../db/schema.js';
+import { featureUsage } from '../db/sqlite/schema.js';
 import { applyItemCheck, createBatchParser, type ItemCheck } from '../lib/batch-body.js';
 import { canonicalUuid, newId } from '../lib/ids.js';
 import { iso, isoOrNull, toMillis } from '../lib/time.js';

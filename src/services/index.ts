@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/sqlite/client.js';
 import { createApiKeyService } from './api-keys.js';
 import { createFeatureUsageService } from './feature-usage.js';
 import { createIngestCounters, type IngestCounters } from './ingest-counters.js';

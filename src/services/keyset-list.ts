@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/sqlite/client.js';
 import { decodeCursor, page } from '../lib/cursor.js';
 
 type NewestFirst<Row> = {

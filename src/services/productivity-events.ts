@@ -1,5 +1,5 @@
 import { eq, gte, lt, sql } from 'drizzle-orm';
-import { productivityEvents } from '../db/schema.js';
+import { productivityEvents } from '../db/sqlite/schema.js';
 import { applyItemCheck, createBatchParser, type ItemCheck } from '../lib/batch-body.js';
 import { canonicalUuid, newId } from '../lib/ids.js';
 import { iso, toMillis } from '../lib/time.js';

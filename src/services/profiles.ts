@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, lt } from 'drizzle-orm';
-import { writeTransaction, type Db } from '../db/client.js';
-import { profileAudit, profiles, sessions } from '../db/schema.js';
+import { writeTransaction, type Db } from '../db/sqlite/client.js';
+import { profileAudit, profiles, sessions } from '../db/sqlite/schema.js';
 import { conflict, notFound } from '../lib/app-error.js';
 import { decodeCursor, page } from '../lib/cursor.js';
 import { iso } from '../lib/time.js';

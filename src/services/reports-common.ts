@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/sqlite/client.js';
 import { invalid } from '../lib/app-error.js';
 import { canonicalUuid } from '../lib/ids.js';
 import { isValidTimeZone } from '../lib/time-buckets.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/sqlite/client.js';
 import { and, sessionScope, type Prepared, type Range, type ReportFilter } from './reports-common.js';
 
 export type FeaturesReportRow = {

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/sqlite/client.js';
 import { bucketOf, pairsOf, pairsOfMap, percentilesOfParts } from '../lib/latency-histogram.js';
 import { iso } from '../lib/time.js';
 import { findProfile } from './profiles.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/sqlite/client.js';
 import { invalid } from '../lib/app-error.js';
 import { buckets, type Bucket } from '../lib/time-buckets.js';
 import { iso } from '../lib/time.js';

@@ -1,5 +1,5 @@
 import { min } from 'drizzle-orm';
-import { toolCalls } from '../db/schema.js';
+import { toolCalls } from '../db/sqlite/schema.js';
 import { iso } from '../lib/time.js';
 import type { ServiceDeps } from './index.js';
 import { assertTimeZone, resolveRange, statementCache, type Range, type ReportFilter } from './reports-common.js';

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { writeTransaction, type Db } from '../db/client.js';
-import { leases, retentionRuns } from '../db/schema.js';
+import { writeTransaction, type Db } from '../db/sqlite/client.js';
+import { leases, retentionRuns } from '../db/sqlite/schema.js';
 
 /**
  * One retention run at a time per database file, across processes: a row in `leases` taken

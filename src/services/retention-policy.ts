@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import { eq } from 'drizzle-orm';
-import { writeTransaction, type Db } from '../db/client.js';
-import { settings } from '../db/schema.js';
+import { writeTransaction, type Db } from '../db/sqlite/client.js';
+import { settings } from '../db/sqlite/schema.js';
 import { invalid } from '../lib/app-error.js';
 
 export const VACUUM_MODES = ['incremental', 'full', 'off'] as const;

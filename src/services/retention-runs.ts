@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { retentionRuns } from '../db/schema.js';
+import type { Db } from '../db/sqlite/client.js';
+import { retentionRuns } from '../db/sqlite/schema.js';
 import { decodeCursor, page } from '../lib/cursor.js';
 import { iso, isoOrNull } from '../lib/time.js';
 import type { VacuumMode } from './retention-policy.js';

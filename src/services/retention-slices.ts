@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
-import { writeTransaction, type Db } from '../db/client.js';
+import { writeTransaction, type Db } from '../db/sqlite/client.js';
 
 /**
  * Long maintenance work cut into slices sized by time, not by count: one thread serves every

@@ -1,8 +1,8 @@
 import { getTableName } from 'drizzle-orm';
 import { performance } from 'node:perf_hooks';
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/client.js';
-import { featureUsage, productivityEvents, sessions, toolCalls } from '../db/schema.js';
+import type { Db } from '../db/sqlite/client.js';
+import { featureUsage, productivityEvents, sessions, toolCalls } from '../db/sqlite/schema.js';
 import { checkAborted, keepLeaseAlive, releaseWriteLock, SliceSizer, TARGET_SLICE_MS, writeInSlices, writeSlice, yieldToEventLoop, type SliceContext } from './retention-slices.js';
 
 /**

@@ -1,6 +1,6 @@
-import { databaseSizes, writeTransaction } from '../db/client.js';
-import { checkpointTruncate, freeDiskBytes, freePageCount, fullVacuum, hasIncrementalVacuum, incrementalVacuumStep } from '../db/maintenance.js';
-import type { WalTruncation } from '../db/wal-checkpointer.js';
+import { databaseSizes, writeTransaction } from '../db/sqlite/client.js';
+import { checkpointTruncate, freeDiskBytes, freePageCount, fullVacuum, hasIncrementalVacuum, incrementalVacuumStep } from '../db/sqlite/maintenance.js';
+import type { WalTruncation } from '../db/sqlite/wal-checkpointer.js';
 import type { VacuumMode } from './retention-policy.js';
 import { checkAborted, releaseWriteLock, SliceSizer, timed, type SliceContext } from './retention-slices.js';
 

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { eq } from 'drizzle-orm';
-import { databaseSizes, optimize, writeTransaction, type Db } from '../db/client.js';
-import { startWalCheckpointer, type WalTruncation } from '../db/wal-checkpointer.js';
-import { retentionRuns } from '../db/schema.js';
+import { databaseSizes, optimize, writeTransaction, type Db } from '../db/sqlite/client.js';
+import { startWalCheckpointer, type WalTruncation } from '../db/sqlite/wal-checkpointer.js';
+import { retentionRuns } from '../db/sqlite/schema.js';
 import { AppError, conflict } from '../lib/app-error.js';
 import { newId } from '../lib/ids.js';
 import { iso } from '../lib/time.js';

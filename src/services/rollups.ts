@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Statement } from 'better-sqlite3';
-import { writeTransaction, type Db } from '../db/client.js';
-import { settings } from '../db/schema.js';
+import { writeTransaction, type Db } from '../db/sqlite/client.js';
+import { settings } from '../db/sqlite/schema.js';
 import { addEncoded, bucketOf, encodeHistogram, mergeEncoded } from '../lib/latency-histogram.js';
 import { checkAborted, TARGET_SLICE_MS, yieldToEventLoop, type SliceContext } from './retention-slices.js';
 import type { ToolCallInbox } from './tool-call-inbox.js';

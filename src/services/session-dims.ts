@@ -1,4 +1,4 @@
-import { dataVersionReader, type Db } from '../db/client.js';
+import { dataVersionReader, type Db } from '../db/sqlite/client.js';
 import type { WriteQueue } from './write-queue.js';
 
 /** The session fields stored rows are rolled up by (issue 9): profile and project. */

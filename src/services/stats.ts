@@ -1,7 +1,7 @@
 import { count, max } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { databaseSizes } from '../db/client.js';
-import { apiKeys, featureUsage, productivityEvents, profiles, retentionRuns, sessions, toolCalls } from '../db/schema.js';
+import { databaseSizes } from '../db/sqlite/client.js';
+import { apiKeys, featureUsage, productivityEvents, profiles, retentionRuns, sessions, toolCalls } from '../db/sqlite/schema.js';
 import { isoOrNull } from '../lib/time.js';
 import type { IngestDeps } from './index.js';
 import { lastRun } from './retention.js';

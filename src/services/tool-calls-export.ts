@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { and, asc, gt, gte, or, type SQL } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/client.js';
-import { toolCalls } from '../db/schema.js';
+import type { Db } from '../db/sqlite/client.js';
+import { toolCalls } from '../db/sqlite/schema.js';
 import { CSV_CONTENT_TYPE, csvHeader, csvRow } from '../lib/csv.js';
 import { iso } from '../lib/time.js';
 

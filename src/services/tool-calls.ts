@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import { toolCalls, type TOOL_CALL_STATUSES } from '../db/schema.js';
+import { toolCalls, type TOOL_CALL_STATUSES } from '../db/sqlite/schema.js';
 import { createBatchParser, type ParsedBatch } from '../lib/batch-body.js';
 import { decodeCursor, page } from '../lib/cursor.js';
 import { canonicalUuid, newId } from '../lib/ids.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/sqlite/client.js';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 

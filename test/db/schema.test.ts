@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
-import { MIGRATIONS_FOLDER, MigrationError, appliedMigrationCount, runMigrations } from '../../src/db/migrate.js';
+import { closeDatabase, openDatabase, type Db } from '../../src/db/sqlite/client.js';
+import { MIGRATIONS_FOLDER, MigrationError, appliedMigrationCount, runMigrations } from '../../src/db/sqlite/migrate.js';
 import { tempDir } from '../helper.js';
 
 const TABLES = ['api_keys', 'feature_usage', 'leases', 'productivity_events', 'profile_audit', 'profiles', 'retention_runs', 'sessions', 'settings', 'tool_call_batches', 'tool_call_inbox', 'tool_call_rollup_deltas', 'tool_call_slot_rollups', 'tool_call_summaries', 'tool_calls'];

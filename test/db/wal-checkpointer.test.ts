@@ -4,8 +4,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
-import { CHECKPOINTER_NICE, startWalCheckpointer } from '../../src/db/wal-checkpointer.js';
+import { closeDatabase, openDatabase, type Db } from '../../src/db/sqlite/client.js';
+import { CHECKPOINTER_NICE, startWalCheckpointer } from '../../src/db/sqlite/wal-checkpointer.js';
 import { tempDir } from '../helper.js';
 
 const autoCheckpoint = (db: Db) => Number(db.$client.pragma('wal_autocheckpoint', { simple: true }));

@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ballastPath, freeBytes } from '../../src/db/ballast.js';
+import { ballastPath, freeBytes } from '../../src/db/sqlite/ballast.js';
 import type { TestContext } from 'node:test';
 import { auth, build, problemOf, type TestApp } from '../helper.js';
 

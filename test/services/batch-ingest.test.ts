@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { closeDatabase, openDatabase } from '../../src/db/client.js';
-import { runMigrations } from '../../src/db/migrate.js';
+import { closeDatabase, openDatabase } from '../../src/db/sqlite/client.js';
+import { runMigrations } from '../../src/db/sqlite/migrate.js';
 import { createBatchIngester } from '../../src/services/batch-ingest.js';
 import { createIngestCounters } from '../../src/services/ingest-counters.js';
 import { createSessionDims } from '../../src/services/session-dims.js';

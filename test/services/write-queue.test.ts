@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
-import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { closeDatabase, openDatabase, type Db } from '../../src/db/sqlite/client.js';
 import { createWriteQueue } from '../../src/services/write-queue.js';
 import { build, createSession, tempDir } from '../helper.js';
 
