@@ -107,7 +107,7 @@ test('a holder that crashed blocks until its lease expires, then its run is take
   const app = await build(t);
   const dbPath = join(app.dir, 'analytics.db');
   const code = `
-    import { openDatabase } from ${JSON.stringify(src('db/client.ts'))};
+    import { openDatabase } from ${JSON.stringify(src('db/sqlite/client.ts'))};
     import { acquireLease } from ${JSON.stringify(src('services/retention-lease.ts'))};
     const db = openDatabase({ path: process.env.DB });
     const now = Date.now();
@@ -172,7 +172,7 @@ test('a writer in another process keeps getting the write lock while a run delet
   seedToolCalls(app.db, old, 400_000, Date.now() - 200 * DAY);
   const live = seedSession(app.db, { startedAt: Date.now() - 60_000 });
   const code = `
-    import { openDatabase, writeTransaction } from ${JSON.stringify(src('db/client.ts'))};
+    import { openDatabase, writeTransaction } from ${JSON.stringify(src('db/sqlite/client.ts'))};
     import { newId } from ${JSON.stringify(src('lib/ids.ts'))};
     const db = openDatabase({ path: process.env.DB, busyTimeoutMs: 5000 });
     const insert = db.$client.prepare("insert into tool_calls (id, session_id, tool_name, duration_ms, status, timestamp) values (?, ?, 'Edit', 1, 'success', ?)");

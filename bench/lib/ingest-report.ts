@@ -191,12 +191,12 @@ function analysis(runs: IngestRun[], med: { batchVsRaw: number; rawVsNaive: numb
       `- p99 of single calls **missed by ${n1(med.singleP99 - 25)} ms**: the no-op route itself shows p99 ${n1(m((r) => r.noop.p99))} ms and the service's /healthz`,
       `  ${n1(m((r) => r.floor.healthz.p99))} ms in the same minutes, i.e. much of the tail is CPU contention on the 2 cores (autocannon, the`,
       `  server and other work share them; p99 by run with the load average: ${runs.map((r) => `${n1(r.single.p99)} ms at ${n1((r.machine.loadBefore + r.machine.loadAfter) / 2)}`).join(', ')}).`,
-      '  WAL checkpoints already run on a worker thread (src/db/wal-checkpointer.ts), so no request waits for their fsync.',
+      '  WAL checkpoints already run on a worker thread (src/db/sqlite/wal-checkpointer.ts), so no request waits for their fsync.',
     );
   } else {
     lines.push(
       `- p99 of single calls ${n1(med.singleP99)} ms: WAL checkpoints (copy + fsync, 3–35 ms on this disk) run on a worker thread`,
-      '  (src/db/wal-checkpointer.ts) instead of on the committing request\'s event loop, where every request of that group commit waited for them.',
+      '  (src/db/sqlite/wal-checkpointer.ts) instead of on the committing request\'s event loop, where every request of that group commit waited for them.',
     );
   }
   lines.push(

@@ -29,7 +29,7 @@ test('every table and view exists, WAL is on and auto_vacuum is incremental', (t
   assert.equal(db.$client.pragma('foreign_keys', { simple: true }), 1);
   assert.equal(db.$client.pragma('synchronous', { simple: true }), 1, 'NORMAL');
   assert.ok(Number(db.$client.pragma('busy_timeout', { simple: true })) > 0);
-  // An 8 MiB page cache (src/db/client.ts says why not more) and a WAL file kept at 256 MiB when the log starts over.
+  // An 8 MiB page cache (src/db/sqlite/client.ts says why not more) and a WAL file kept at 256 MiB when the log starts over.
   assert.equal(db.$client.pragma('cache_size', { simple: true }), -8192);
   assert.equal(db.$client.pragma('journal_size_limit', { simple: true }), 256 * 1024 * 1024);
 });
