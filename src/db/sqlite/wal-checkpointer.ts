@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { WAL_RESTART_BYTES, type Db, type Sqlite } from './client.js';
+import type { Reply, Request, WorkerData } from './wal-checkpointer-worker.js';
 
 /**
  * WAL checkpoints from a worker thread. A checkpoint copies pages into the main file and
@@ -26,78 +25,17 @@ import { WAL_RESTART_BYTES, type Db, type Sqlite } from './client.js';
  * retention for a run); it stops, and the connection checkpoints by itself again, when the
  * last one stops.
  */
-const WORKER = `(async () => {
-  const { parentPort, workerData } = await import('node:worker_threads');
-  const { default: Database } = await import(workerData.driver);
-  // Background upkeep yields the CPU to the request thread when they compete. On Linux a
-  // thread's nice value is its own (elsewhere it would lower the whole process: left alone).
-  if (process.platform === 'linux') {
-    try {
-      (await import('node:os')).setPriority(workerData.nice);
-    } catch { /* not allowed: run at the process's priority */ }
-  }
-  const db = new Database(workerData.path, { fileMustExist: true });
-  const BUSY_MS = 50;
-  db.pragma('busy_timeout = ' + BUSY_MS);
-  const frameBytes = Number(db.pragma('page_size', { simple: true })) + 24;
-  const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-  // The log's length in frames as last seen, for drainIfLarge() on the connection's thread.
-  const frames = new Int32Array(workerData.frames);
-  const checkpoint = (mode) => {
-    const r = db.pragma('wal_checkpoint(' + mode + ')')[0];
-    Atomics.store(frames, 0, Math.max(0, r.log));
-    return r;
-  };
-  const catchUp = (maxPasses) => {
-    for (let i = 0; i < maxPasses; i++) {
-      try {
-        const r = checkpoint('PASSIVE');
-        if (r.busy === 0 && r.log === r.checkpointed) return true;
-      } catch { /* busy: retry */ }
-      pause(2);
-    }
-    return false;
-  };
-  let timer;
-  let restartedAt = -1;
-  const tick = () => {
-    try {
-      const r = checkpoint('PASSIVE');
-      // The frame count starts over only when a writer comes after a RESTART: no second one meanwhile.
-      if (r.log * frameBytes >= workerData.walLimitBytes && r.log !== restartedAt) {
-        const restart = checkpoint('RESTART');
-        if (restart.busy === 0) restartedAt = restart.log;
-      }
-    } catch { /* busy: next tick */ }
-    timer = setTimeout(tick, workerData.intervalMs);
-  };
-  parentPort.on('message', ({ type }) => {
-    if (type === 'drain') {
-      parentPort.postMessage({ type: 'drained', caughtUp: catchUp(500) });
-      return;
-    }
-    if (type === 'truncate') {
-      const t0 = performance.now();
-      let result;
-      try {
-        catchUp(50);
-        db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
-        result = { busy: checkpoint('TRUNCATE').busy !== 0, ms: Math.round(performance.now() - t0) };
-      } catch (err) {
-        result = { busy: true, error: String(err && err.message) };
-      } finally {
-        db.pragma('busy_timeout = ' + BUSY_MS);
-      }
-      parentPort.postMessage({ type: 'truncated', result });
-      return;
-    }
-    clearTimeout(timer);
-    db.close();
-    parentPort.postMessage({ type: 'stopped' });
-    parentPort.close();
-  });
-  timer = setTimeout(tick, workerData.intervalMs);
-})();`;
+/**
+ * The worker's module, this one's sibling. Compiled, it is plain JavaScript. From sources (npm
+ * start, tests: TypeScript through tsx) the worker registers tsx first: on Node 20 a worker
+ * does not inherit the loader hooks that `--import tsx` registered on the main thread.
+ */
+function workerEntry(): { entry: URL | string; eval: boolean } {
+  if (!import.meta.url.endsWith('.ts')) return { entry: new URL('./wal-checkpointer-worker.js', import.meta.url), eval: false };
+  const module = JSON.stringify(new URL('./wal-checkpointer-worker.ts', import.meta.url).href);
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  return { entry: `import(${tsx}).then((tsx) => { tsx.register(); return import(${module}); })`, eval: true };
+}
 
 /**
  * The checkpointer thread's nice value (Linux): it needs ~3 µs of CPU per single-call ingest and
@@ -117,12 +55,10 @@ export type WalCheckpointer = {
   stop(options?: { truncate?: boolean }): Promise<WalTruncation>;
 };
 
-type Reply = { type: string; result?: WalTruncation };
-
 type Shared = {
   users: number;
   failed: boolean;
-  ask(message: object): Promise<Reply>;
+  ask(message: Request): Promise<Reply>;
   /** Bytes of frames in the log when the worker last checkpointed. */
   logBytes(): number;
   walLimitBytes: number;
@@ -162,7 +98,7 @@ export function startWalCheckpointer(
           if (running.get(sqlite) === worker) running.delete(sqlite);
           await worker.shutdown();
         }
-        return reply?.result ?? null;
+        return reply?.type === 'truncated' ? reply.result : null;
       })();
       return stopping;
     },
@@ -174,10 +110,11 @@ function spawn(sqlite: Sqlite, path: string, options: { intervalMs: number; busy
   const restore = () => {
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${previous}`);
   };
-  const driver = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
   const frames = new SharedArrayBuffer(4);
   const frameBytes = Number(sqlite.pragma('page_size', { simple: true })) + 24;
-  const worker = new Worker(WORKER, { eval: true, workerData: { driver, path, frames, nice: CHECKPOINTER_NICE, ...options } });
+  const workerData: WorkerData = { path, frames, nice: CHECKPOINTER_NICE, ...options };
+  const { entry, eval: evaluate } = workerEntry();
+  const worker = new Worker(entry, { eval: evaluate, workerData });
   const waiting: Array<(m: Reply) => void> = [];
   worker.on('message', (m: Reply) => {
     waiting.shift()?.(m);
