@@ -1,4 +1,4 @@
-import { ROLES } from '../db/sqlite/schema.js';
+import { ROLES } from '../lib/vocabulary.js';
 import { AppError } from '../lib/app-error.js';
 import { UUID_PATTERN } from '../lib/ids.js';
 import { createValidatorCompiler } from '../lib/validation.js';

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { SESSION_STATUSES, SESSION_TYPES } from '../db/sqlite/schema.js';
+import { SESSION_STATUSES, SESSION_TYPES } from '../lib/vocabulary.js';
 import { Nullable, NullableTimestamp, Page, PageQuery, QueryTime, SafeInteger, Timestamp, TimeInput, Uuid } from './common.js';
 
 /** A plain `enum` (not anyOf of consts): clearer in Swagger UI and in validation messages. */

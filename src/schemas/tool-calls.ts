@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { TOOL_CALL_STATUSES } from '../db/sqlite/schema.js';
+import { TOOL_CALL_STATUSES } from '../lib/vocabulary.js';
 import { Nullable, Page, PageQuery, QueryTime, SafeInteger, Timestamp, TimeInput, Uuid } from './common.js';
 
 export const ToolCallStatus = Type.Union(

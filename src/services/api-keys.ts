@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { dataVersionReader, type Db } from '../db/sqlite/client.js';
-import { apiKeys, type ROLES } from '../db/sqlite/schema.js';
+import { apiKeys } from '../db/sqlite/schema.js';
+import type { ROLES } from '../lib/vocabulary.js';
 import { invalid, notFound } from '../lib/app-error.js';
 import { decodeCursor, page } from '../lib/cursor.js';
 import { newId } from '../lib/ids.js';

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import { writeTransaction, type Db } from '../db/sqlite/client.js';
-import { sessions, type SESSION_STATUSES, type SESSION_TYPES } from '../db/sqlite/schema.js';
+import { sessions } from '../db/sqlite/schema.js';
+import type { SESSION_STATUSES, SESSION_TYPES } from '../lib/vocabulary.js';
 import { conflict, notFound, unprocessable } from '../lib/app-error.js';
 import { decodeCursor, page } from '../lib/cursor.js';
 import { canonicalUuid, newId } from '../lib/ids.js';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { writeTransaction, type Db } from '../db/sqlite/client.js';
-import { TOOL_CALL_STATUSES } from '../db/sqlite/schema.js';
+import { TOOL_CALL_STATUSES } from '../lib/vocabulary.js';
 import { createGroupTally } from './group-tally.js';
 import type { WriteQueue } from './write-queue.js';
 

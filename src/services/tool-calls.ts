@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import { toolCalls, type TOOL_CALL_STATUSES } from '../db/sqlite/schema.js';
+import { toolCalls } from '../db/sqlite/schema.js';
+import type { TOOL_CALL_STATUSES } from '../lib/vocabulary.js';
 import { createBatchParser, type ParsedBatch } from '../lib/batch-body.js';
 import { decodeCursor, page } from '../lib/cursor.js';
 import { canonicalUuid, newId } from '../lib/ids.js';

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { AUDIT_ACTIONS, ROLES, RUN_STATUSES, RUN_TRIGGERS, SESSION_STATUSES, SESSION_TYPES, TOOL_CALL_STATUSES, VACUUM_MODES } from '../../lib/vocabulary.js';
 import { blob, check, index, integer, primaryKey, real, sqliteTable, sqliteView, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -6,11 +7,6 @@ import { blob, check, index, integer, primaryKey, real, sqliteTable, sqliteView,
  * UUID v7 (time-ordered, so inserts append to the primary-key B-tree).
  */
 
-export const SESSION_TYPES = ['repl', 'profile', 'test', 'watch', 'lint', 'typecheck', 'mcp', 'agent'] as const;
-export const SESSION_STATUSES = ['active', 'completed', 'failed', 'cancelled'] as const;
-export const TOOL_CALL_STATUSES = ['success', 'error', 'timeout'] as const;
-export const ROLES = ['read', 'ingest', 'admin'] as const;
-export const AUDIT_ACTIONS = ['create', 'update', 'delete'] as const;
 
 const inList = (column: string, values: readonly string[]) =>
   sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
@@ -315,9 +311,9 @@ export const retentionRuns = sqliteTable(
   'retention_runs',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    trigger: text('trigger', { enum: ['manual', 'scheduled', 'cli'] }).notNull(),
+    trigger: text('trigger', { enum: RUN_TRIGGERS }).notNull(),
     dryRun: integer('dry_run', { mode: 'boolean' }).notNull(),
-    status: text('status', { enum: ['running', 'succeeded', 'failed'] }).notNull(),
+    status: text('status', { enum: RUN_STATUSES }).notNull(),
     startedAt: integer('started_at').notNull(),
     finishedAt: integer('finished_at'),
     deletedToolCalls: integer('deleted_tool_calls').notNull().default(0),
@@ -325,7 +321,7 @@ export const retentionRuns = sqliteTable(
     deletedProductivityEvents: integer('deleted_productivity_events').notNull().default(0),
     deletedFeatureUsage: integer('deleted_feature_usage').notNull().default(0),
     staleSessionsClosed: integer('stale_sessions_closed').notNull().default(0),
-    vacuumMode: text('vacuum_mode', { enum: ['incremental', 'full', 'off'] }).notNull(),
+    vacuumMode: text('vacuum_mode', { enum: VACUUM_MODES }).notNull(),
     vacuumNote: text('vacuum_note'),
     bytesBefore: integer('bytes_before'),
     bytesAfter: integer('bytes_after'),
