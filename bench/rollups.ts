@@ -14,14 +14,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
-import { closeDatabase, openDatabase } from '../src/db/sqlite/client.js';
-import { runMigrations } from '../src/db/sqlite/migrate.js';
+import { openDatabase } from '../src/db/sqlite/client.js';
+import { openSqliteStore } from '../src/db/sqlite/store.js';
 import { createIngestCounters } from '../src/services/ingest-counters.js';
-import { createRollupService, type RollupService } from '../src/services/rollups.js';
-import { createSessionDims } from '../src/services/session-dims.js';
-import { createToolCallInbox } from '../src/services/tool-call-inbox.js';
 import { createToolCallService } from '../src/services/tool-calls.js';
-import { createWriteQueue } from '../src/services/write-queue.js';
 import { DEFAULT_SIZE, generateDataset } from './dataset.js';
 import { batchBodies, callFields, sessionIds } from './lib/data.js';
 import { postLoad } from './lib/load.js';
@@ -40,6 +36,14 @@ const log = (m: string) => process.stderr.write(`[bench:rollups] ${m}\n`);
 
 type SizeResult = { calls: number; generatedS: number; rebuildS: number; rollupRows: number; summaryRows: number; mib: number; timed: Timed[] };
 
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The service's SQLite store over a file, as the server opens it. */
+function openBenchStore(path: string, over: { cacheSizeMiB?: number; rollups?: boolean } = {}) {
+  const config = loadConfig({});
+  return openSqliteStore({ path, groupCommitMs: config.groupCommitMs, rollups: true, exactReportCalls: config.exactReportCalls, ballastMiB: 0, now: Date.now, log: quiet, ...over });
+}
+
 async function prepareDataset(size: number): Promise<{ file: string; generatedS: number; rebuildS: number }> {
   const file = join(ROOT, `bench/.tmp/rollups-${size}.db`);
   let generatedS = 0;
@@ -49,19 +53,17 @@ async function prepareDataset(size: number): Promise<{ file: string; generatedS:
   if (existsSync(file) && existsSync(timings) && process.env.BENCH_REGENERATE !== '1') {
     ({ generatedS, rebuildS } = JSON.parse(readFileSync(timings, 'utf8')) as { generatedS: number; rebuildS: number });
     // A file cached by an older version: its summaries brought to the current layout, as the server's backfill would.
-    const db = openDatabase({ path: file, cacheSizeMiB: 256 });
-    runMigrations(db);
-    const rollups = createRollupService({ db, now: Date.now });
-    if (rollups.needsUpgrade()) log(`summaries upgraded in ${(await rollups.upgradeSummaries()).seconds.toFixed(0)} s`);
-    closeDatabase(db);
+    const store = openBenchStore(file, { cacheSizeMiB: 256 });
+    if (await store.rollups.needsUpgrade()) log(`summaries upgraded in ${(await store.rollups.upgradeSummaries()).seconds.toFixed(0)} s`);
+    await store.close();
   } else {
     log(`generating ${size} tool calls`);
     generatedS = generateDataset(file, { ...DEFAULT_SIZE, toolCalls: size }).seconds;
-    const db = openDatabase({ path: file, cacheSizeMiB: 256 });
+    const store = openBenchStore(file, { cacheSizeMiB: 256 });
     log('building rollups with the rebuild path');
-    rebuildS = (await createRollupService({ db, now: Date.now }).rebuild()).seconds;
-    db.$client.exec('analyze');
-    closeDatabase(db);
+    rebuildS = (await store.rollups.rebuild()).seconds;
+    store.sqlite.db.$client.exec('analyze');
+    await store.close();
     writeFileSync(timings, JSON.stringify({ generatedS, rebuildS }));
   }
   return { file, generatedS, rebuildS };
@@ -91,21 +93,17 @@ async function measureReports(size: number): Promise<SizeResult> {
 /** Rows/s of batched ingest (1000 per batch, 4 in flight) through the service, on a fresh file. */
 async function ingestRate(dir: string, withRollups: boolean, round: number): Promise<number> {
   const path = join(dir, `ingest-${withRollups}-${round}.db`);
-  const db = openDatabase({ path, cacheSizeMiB: loadConfig({}).cacheSizeMiB });
-  runMigrations(db);
+  const store = openBenchStore(path, { rollups: withRollups });
   const sessions = sessionIds();
-  const insertSession = db.$client.prepare("insert into sessions (id, profile_id, type, status, project, started_at, updated_at, last_activity_at) values (?, null, 'agent', 'active', ?, 0, 0, 0)");
+  const insertSession = store.sqlite.db.$client.prepare("insert into sessions (id, profile_id, type, status, project, started_at, updated_at, last_activity_at) values (?, null, 'agent', 'active', ?, 0, 0, 0)");
   sessions.forEach((id, i) => insertSession.run(id, `project-${i % 8}`));
   const config = loadConfig({});
-  const writes = createWriteQueue({ db, windowMs: config.groupCommitMs });
-  const inbox = createToolCallInbox({ db, writes });
-  const real = createRollupService({ db, now: Date.now, writes, inbox });
   // What a running server's upkeep leaves (the days before today closed).
-  await real.rebuild();
-  await real.closeDays();
-  const rollups: RollupService = withRollups ? real : { ...real, record: () => undefined };
-  const log0 = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const service = createToolCallService({ db, config, now: Date.now, log: log0, counters: createIngestCounters(), writes, rollups, inbox, sessionDims: createSessionDims(db) });
+  if (withRollups) {
+    await store.rollups.rebuild();
+    await store.rollups.closeDays();
+  }
+  const service = createToolCallService({ store, config, now: Date.now, log: quiet, counters: createIngestCounters() });
   // JSON bodies as the route receives them: each request parses and validates its batch.
   const bodies = Array.from({ length: 32 }, (_, b) => JSON.stringify({ items: Array.from({ length: 1000 }, (_, i) => callFields(b * 1000 + i, sessions)) }));
   const t0 = performance.now();
@@ -118,7 +116,7 @@ async function ingestRate(dir: string, withRollups: boolean, round: number): Pro
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
   const seconds = (performance.now() - t0) / 1000;
-  closeDatabase(db);
+  await store.close();
   rmSync(path, { force: true });
   return INGEST_ROWS / seconds;
 }

@@ -10,7 +10,6 @@ import { lazyChildLogger } from './lib/lazy-child-logger.js';
 import { createValidatorCompiler } from './lib/validation.js';
 import authPlugin, { isUnderV1 } from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
-import dbPlugin from './plugins/db.js';
 import errorsPlugin, { sendProblem, toProblem } from './plugins/errors.js';
 import jsonBodyPlugin from './plugins/json-body.js';
 import lifecyclePlugin from './plugins/lifecycle.js';
@@ -19,7 +18,7 @@ import retentionSchedulerPlugin from './plugins/retention-scheduler.js';
 import rollupsBackfillPlugin from './plugins/rollups-backfill.js';
 import securityHeadersPlugin from './plugins/security-headers.js';
 import servicesPlugin from './plugins/services.js';
-import storageGuardPlugin from './plugins/storage-guard.js';
+import storePlugin from './plugins/store.js';
 import healthRoutes from './routes/health.js';
 import v1Routes from './routes/v1/index.js';
 
@@ -79,9 +78,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(configPlugin, { config });
   await app.register(errorsPlugin);
   await app.register(jsonBodyPlugin);
-  await app.register(dbPlugin);
+  await app.register(storePlugin, { now: options.now });
   await app.register(lifecyclePlugin);
-  await app.register(storageGuardPlugin);
   await app.register(servicesPlugin, { now: options.now });
   // Security headers and CORS come before auth, so 401/403 answers carry them too and a
   // browser's preflight (which never carries the key) is answered.

@@ -5,12 +5,15 @@ import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildOptions } from '../src/app.js';
 import { testConfig, type Config } from '../src/config.js';
+import { openSqliteStore, type SqliteInternals, type SqliteStore, type SqliteStoreOptions } from '../src/db/sqlite/store.js';
 
 export const ADMIN_KEY = 'dfa_test_admin_key_0123456789abcdef';
 
 export type TestApp = FastifyInstance & {
   keys: { admin: string; read: string; ingest: string };
   dir: string;
+  /** The SQLite engine's own connection and settle(), for tests that look at its tables. */
+  sqlite: SqliteInternals;
 };
 
 type TestRunContext = Pick<TestContext, 'after'>;
@@ -37,10 +40,11 @@ export async function build(
   t.after(() => app.close());
   await app.ready();
   app.dir = dir;
+  app.sqlite = (app.store as SqliteStore).sqlite;
   app.keys = {
     admin: ADMIN_KEY,
-    read: app.services.apiKeys.create({ name: 'test-read', role: 'read' }).key,
-    ingest: app.services.apiKeys.create({ name: 'test-ingest', role: 'ingest' }).key,
+    read: (await app.services.apiKeys.create({ name: 'test-read', role: 'read' })).key,
+    ingest: (await app.services.apiKeys.create({ name: 'test-ingest', role: 'ingest' })).key,
   };
   return app;
 }
@@ -65,4 +69,12 @@ export async function createSession(app: TestApp, body: Record<string, unknown> 
   const res = await app.inject({ method: 'POST', url: '/v1/sessions', headers: auth(app.keys.ingest), payload: body });
   if (res.statusCode !== 201) throw new Error(`createSession: ${res.statusCode} ${res.body}`);
   return res.json() as { id: string; profileId: number | null; type: string; status: string; project: string | null; startedAt: string; [k: string]: unknown };
+}
+
+/** The SQLite store alone (no app) over a file, as the server opens it; closed after the test. */
+export function openTestStore(t: TestRunContext, path: string, overrides: Partial<SqliteStoreOptions> = {}): SqliteStore {
+  const quiet = { warn: () => undefined, error: () => undefined };
+  const store = openSqliteStore({ path, groupCommitMs: 0, rollups: true, exactReportCalls: 20_000, ballastMiB: 0, now: Date.now, log: quiet, ...overrides });
+  t.after(() => store.close());
+  return store;
 }

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test, type TestContext } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { sessions } from '../src/db/sqlite/schema.js';
-import { acquireLease, currentLease, releaseLease } from '../src/services/retention-lease.js';
+import { acquireLease, currentLease, releaseLease } from '../src/db/sqlite/retention/lease.js';
 import { ADMIN_KEY, auth, build, problemOf } from './helper.js';
 import { DAY, seedSession, seedToolCalls } from './services/retention-seed.js';
 
@@ -60,9 +60,9 @@ async function serverProcess(t: TestContext, dbPath: string): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-async function until(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(5);
   }
@@ -74,12 +74,12 @@ test('two processes on one file: whichever runs second gets 409 RETENTION_RUNNIN
   const app = await build(t);
   const dbPath = join(app.dir, 'analytics.db');
   const other = await serverProcess(t, dbPath);
-  const seed = (n: number) => seedToolCalls(app.db, seedSession(app.db, { startedAt: Date.now() - 200 * DAY }), n, Date.now() - 200 * DAY);
+  const seed = (n: number) => seedToolCalls(app.sqlite.db, seedSession(app.sqlite.db, { startedAt: Date.now() - 200 * DAY }), n, Date.now() - 200 * DAY);
 
   // The other process runs; this one is refused while its lease is held.
   seed(60_000);
   const theirs = post(other, '/v1/retention/run');
-  await until('the other process to take the lease', () => currentLease(app.db, Date.now()) !== null);
+  await until('the other process to take the lease', () => currentLease(app.sqlite.db, Date.now()) !== null);
   const refused = await app.inject({ method: 'POST', url: '/v1/retention/run', headers: auth(ADMIN_KEY) });
   assert.equal(refused.statusCode, 409);
   assert.equal(problemOf(refused).code, 'RETENTION_RUNNING');
@@ -95,10 +95,10 @@ test('two processes on one file: whichever runs second gets 409 RETENTION_RUNNIN
   const theirRefusal = await post(other, '/v1/retention/run?dryRun=true');
   assert.equal(theirRefusal.status, 409);
   assert.equal(((await theirRefusal.json()) as { code: string }).code, 'RETENTION_RUNNING');
-  assert.ok(app.services.retention.isRunning(), 'still running when the other process answered');
+  assert.ok(await app.services.retention.isRunning(), 'still running when the other process answered');
   assert.equal((await ours).statusCode, 200);
 
-  const history = app.services.retention.listRuns({ limit: 10 }).items;
+  const history = (await app.services.retention.listRuns({ limit: 10 })).items;
   assert.equal(history.length, 2, 'refused runs are not recorded');
   assert.ok(history.every((r) => r.status === 'succeeded'));
 });
@@ -108,10 +108,11 @@ test('a holder that crashed blocks until its lease expires, then its run is take
   const dbPath = join(app.dir, 'analytics.db');
   const code = `
     import { openDatabase } from ${JSON.stringify(src('db/sqlite/client.ts'))};
-    import { acquireLease } from ${JSON.stringify(src('services/retention-lease.ts'))};
+    import { acquireLease } from ${JSON.stringify(src('db/sqlite/retention/lease.ts'))};
+    import { writeTransaction } from ${JSON.stringify(src('db/sqlite/client.ts'))};
     const db = openDatabase({ path: process.env.DB });
     const now = Date.now();
-    if (!acquireLease(db, 'crashing-process', now, 1500)) throw new Error('lease not free');
+    if (!writeTransaction(db, (tx) => acquireLease(tx, 'crashing-process', now, 1500))) throw new Error('lease not free');
     db.$client.prepare("insert into retention_runs (trigger, dry_run, status, started_at, vacuum_mode, bytes_before) values ('cli', 0, 'running', ?, 'incremental', 0)").run(now);
     console.log('held');
     setInterval(() => {}, 1000);`;
@@ -124,10 +125,10 @@ test('a holder that crashed blocks until its lease expires, then its run is take
   assert.equal(blocked.statusCode, 409);
   assert.equal(problemOf(blocked).code, 'RETENTION_RUNNING');
 
-  await until('the lease to expire', () => currentLease(app.db, Date.now()) === null);
+  await until('the lease to expire', () => currentLease(app.sqlite.db, Date.now()) === null);
   const res = await app.inject({ method: 'POST', url: '/v1/retention/run', headers: auth(ADMIN_KEY) });
   assert.equal(res.statusCode, 200);
-  const [mine, crashed] = app.services.retention.listRuns({ limit: 10 }).items;
+  const [mine, crashed] = (await app.services.retention.listRuns({ limit: 10 })).items;
   assert.equal(mine?.status, 'succeeded');
   assert.equal(crashed?.trigger, 'cli');
   assert.equal(crashed?.status, 'failed');
@@ -146,13 +147,13 @@ test('devflow retention run shares the lease with the server, and records its ru
     const [code] = (await once(proc, 'exit')) as [number];
     return { code, out, err };
   };
-  assert.ok(acquireLease(app.db, 'the-server', Date.now()));
+  assert.ok(acquireLease(app.sqlite.db, 'the-server', Date.now()));
   const busy = await cli();
   assert.equal(busy.code, 1);
   assert.match(busy.err, /retention run is in progress/);
-  releaseLease(app.db, 'the-server');
+  releaseLease(app.sqlite.db, 'the-server');
 
-  seedSession(app.db, { status: 'failed', startedAt: Date.now() - 400 * DAY });
+  seedSession(app.sqlite.db, { status: 'failed', startedAt: Date.now() - 400 * DAY });
   const dry = await cli('--dry-run', '--json');
   assert.equal(dry.code, 0, dry.err);
   const run = JSON.parse(dry.out) as { trigger: string; dryRun: boolean; deleted: { sessions: number } };
@@ -162,15 +163,15 @@ test('devflow retention run shares the lease with the server, and records its ru
   const real = await cli();
   assert.equal(real.code, 0, real.err);
   assert.match(real.out, /deleted 0 tool calls, 1 sessions/);
-  assert.equal(app.services.retention.listRuns({ limit: 10 }).items.length, 2);
+  assert.equal((await app.services.retention.listRuns({ limit: 10 })).items.length, 2);
 });
 
 test('a writer in another process keeps getting the write lock while a run deletes', async (t) => {
   const app = await build(t);
   const dbPath = join(app.dir, 'analytics.db');
-  const old = seedSession(app.db, { startedAt: Date.now() - 200 * DAY });
-  seedToolCalls(app.db, old, 400_000, Date.now() - 200 * DAY);
-  const live = seedSession(app.db, { startedAt: Date.now() - 60_000 });
+  const old = seedSession(app.sqlite.db, { startedAt: Date.now() - 200 * DAY });
+  seedToolCalls(app.sqlite.db, old, 400_000, Date.now() - 200 * DAY);
+  const live = seedSession(app.sqlite.db, { startedAt: Date.now() - 60_000 });
   const code = `
     import { openDatabase, writeTransaction } from ${JSON.stringify(src('db/sqlite/client.ts'))};
     import { newId } from ${JSON.stringify(src('lib/ids.ts'))};
@@ -201,9 +202,9 @@ test('a writer in another process keeps getting the write lock while a run delet
   await until('the writer to finish', () => out.includes('maxMs'), 30_000);
   const result = JSON.parse(out.split('\n')[1] ?? '{}') as { ok: number; failed: number; maxMs: number };
   t.diagnostic(JSON.stringify(result));
-  assert.ok(app.services.retention.isRunning(), 'the run outlasted the writer');
+  assert.ok(await app.services.retention.isRunning(), 'the run outlasted the writer');
   assert.equal(result.failed, 0);
   assert.ok(result.ok > 30, `writes went through (${result.ok}; back-to-back slices let ~5 through)`);
   assert.equal((await run).deleted.toolCalls, 400_000);
-  assert.equal(app.db.select().from(sessions).where(eq(sessions.id, live)).get()?.toolCallCount, result.ok);
+  assert.equal(app.sqlite.db.select().from(sessions).where(eq(sessions.id, live)).get()?.toolCallCount, result.ok);
 });

@@ -9,7 +9,9 @@ import { openDatabase, closeDatabase } from '../src/db/sqlite/client.js';
 import { runMigrations } from '../src/db/sqlite/migrate.js';
 import { settings } from '../src/db/sqlite/schema.js';
 import retentionScheduler from '../src/plugins/retention-scheduler.js';
-import { acquireLease, currentLease } from '../src/services/retention-lease.js';
+import { writeTransaction } from '../src/db/sqlite/client.js';
+import { acquireLease, currentLease } from '../src/db/sqlite/retention/lease.js';
+import type { SqliteStore } from '../src/db/sqlite/store.js';
 import { ADMIN_KEY, auth, tempDir } from './helper.js';
 import { DAY, seedSession, seedToolCalls } from './services/retention-seed.js';
 
@@ -27,6 +29,7 @@ async function start(t: TestContext, dbPath: string, catchUpDelayMs?: number) {
   t.after(() => (closed ? undefined : app.close()));
   await app.ready();
   return Object.assign(app, {
+    db: (app.store as SqliteStore).sqlite.db,
     async shut() {
       closed = true;
       await app.close();
@@ -44,9 +47,9 @@ function runsOnFile(dbPath: string): Runs {
   }
 }
 
-async function until(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
+async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(25);
   }
@@ -78,7 +81,7 @@ test('the scheduler fires on a fast schedule, follows a policy change at once, a
   assert.equal(app.retentionScheduler.pattern(), '* * * * * *');
   assert.ok((app.retentionScheduler.nextRunAt()?.getTime() ?? Infinity) - Date.now() <= 1000);
 
-  await until('two scheduled runs', () => app.services.retention.listRuns({ limit: 10 }).items.filter((r) => r.trigger === 'scheduled').length >= 2);
+  await until('two scheduled runs', async () => (await app.services.retention.listRuns({ limit: 10 })).items.filter((r) => r.trigger === 'scheduled').length >= 2);
   await app.shut();
   assert.equal(app.retentionScheduler.pattern(), null);
   const after = runsOnFile(dbPath).length;
@@ -109,8 +112,8 @@ test('a run missed while the server was down runs shortly after start', async (t
 test('a scheduled tick skips quietly while another process holds the lease', async (t) => {
   const dbPath = join(tempDir(t), 'analytics.db');
   const app = await start(t, dbPath);
-  assert.ok(acquireLease(app.db, 'other-process', Date.now()));
-  app.services.retention.putPolicy({ ...app.services.retention.getPolicy(), schedule: '* * * * * *' });
+  assert.ok(writeTransaction(app.db, (tx) => acquireLease(tx, 'other-process', Date.now())));
+  await app.services.retention.putPolicy({ ...(await app.services.retention.getPolicy()), schedule: '* * * * * *' });
   await sleep(2200);
   assert.deepEqual(runsOnFile(dbPath), []);
   assert.equal(currentLease(app.db, Date.now())?.holder, 'other-process');
@@ -121,7 +124,7 @@ test('closing the server stops a scheduled run in progress before the database c
   const app = await start(t, dbPath);
   const id = seedSession(app.db, { startedAt: Date.now() - 200 * DAY });
   seedToolCalls(app.db, id, 200_000, Date.now() - 200 * DAY);
-  app.services.retention.putPolicy({ ...app.services.retention.getPolicy(), schedule: '* * * * * *' });
+  await app.services.retention.putPolicy({ ...(await app.services.retention.getPolicy()), schedule: '* * * * * *' });
   await until('a scheduled run to start', () => app.services.retention.isRunning());
   await app.shut();
   const runs = runsOnFile(dbPath);

@@ -86,14 +86,14 @@ test('bootstrap happens once: a restart with keys keeps the file; DEVFLOW_ADMIN_
   const withEnv = await startLogged(t, join(envDir, 'analytics.db'), { adminKey: ADMIN_KEY });
   assert.ok(!existsSync(join(envDir, 'admin.key')));
   assert.equal((await withEnv.app.inject({ url: '/v1/api-keys', headers: auth(ADMIN_KEY) })).statusCode, 200);
-  assert.equal(withEnv.app.services.apiKeys.count(), 0, 'the env key is never stored');
+  assert.equal(await withEnv.app.services.apiKeys.count(), 0, 'the env key is never stored');
   await withEnv.app.close();
   for (const secret of materialOf(ADMIN_KEY)) assert.ok(!withEnv.logs.text.includes(secret));
 });
 
 test('the rate limit answers 429 problem+json with Retry-After, per API key', async (t) => {
   const app = await build(t, { rateLimitMax: 3, rateLimitWindowMs: 60_000 });
-  const other = app.services.apiKeys.create({ name: 'other-admin', role: 'admin' }).key;
+  const other = (await app.services.apiKeys.create({ name: 'other-admin', role: 'admin' })).key;
   for (let i = 0; i < 3; i++) {
     const res = await app.inject({ url: '/v1/api-keys', headers: auth(app.keys.admin) });
     assert.equal(res.statusCode, 200);
@@ -152,7 +152,7 @@ test('a body sent at 1 byte/s is cut about the request timeout while other reque
   assert.ok(sent < 64, 'the body never completed');
   assert.match(answer, /^HTTP\/1\.1 408/, 'Node answers 408 Request Timeout');
   assert.ok(served >= 3, `health answered meanwhile (${served} times, slowest ${slowest} ms)`);
-  assert.equal(app.services.apiKeys.count(), 2, 'nothing was created');
+  assert.equal(await app.services.apiKeys.count(), 2, 'nothing was created');
 });
 
 test('helmet headers on every answer, 401s included; no x-powered-by', async (t) => {

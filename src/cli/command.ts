@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from '../config.js';
-import { closeDatabase, openDatabase, type Db } from '../db/sqlite/client.js';
-import { runMigrations } from '../db/sqlite/migrate.js';
+import { openStore } from '../db/open-store.js';
+import type { Store } from '../db/store.js';
 
 /** What a command sees: its own arguments, the environment, and where to write. */
 export type CliContext = {
@@ -61,19 +61,16 @@ export function parse<T extends Options>(args: string[], options: T, maxPosition
 
 /**
  * The same configuration and database as the server: loadConfig from the environment, the
- * file opened with the same pragmas, pending migrations applied. Closed (WAL checkpointed) after.
+ * store opened as the server opens it (pending migrations applied), closed after. No ballast:
+ * that is the server's reserve.
  */
-export async function withDatabase<T>(
-  ctx: CliContext,
-  fn: (db: Db, config: Config) => T | Promise<T>,
-  { migrate = true }: { migrate?: boolean } = {},
-): Promise<T> {
-  const config = loadConfig(ctx.env);
-  const db = openDatabase({ path: config.dbPath, busyTimeoutMs: config.busyTimeoutMs, cacheSizeMiB: config.cacheSizeMiB });
+export async function withStore<T>(ctx: CliContext, fn: (store: Store, config: Config) => T | Promise<T>): Promise<T> {
+  const config = { ...loadConfig(ctx.env), ballastMiB: 0 };
+  const report = (o: object, msg?: string) => ctx.err(`devflow: ${msg ?? ''} ${JSON.stringify(o)}`);
+  const store = openStore(config, { now: Date.now, log: { warn: report, error: report } });
   try {
-    if (migrate) runMigrations(db);
-    return await fn(db, config);
+    return await fn(store, config);
   } finally {
-    closeDatabase(db);
+    await store.close();
   }
 }

@@ -5,7 +5,7 @@ import { createValidatorCompiler } from '../lib/validation.js';
 import { validationErrors, type AjvError } from '../lib/validation-errors.js';
 import { CreateApiKeyBody } from '../schemas/api-keys.js';
 import { createApiKeyService, expiryFromInput, type ApiKeyView, type Role } from '../services/api-keys.js';
-import { parse, subcommand, UsageError, withDatabase, type CliContext, type Command } from './command.js';
+import { parse, subcommand, UsageError, withStore, type CliContext, type Command } from './command.js';
 
 const USAGE = `Usage:
   devflow keys create --name NAME --role read|ingest|admin [--expires-at TIME] [--json]
@@ -67,9 +67,9 @@ async function createKey(ctx: CliContext, args: string[]): Promise<number> {
   const expiresAt = rawExpiry !== undefined && /^\d+$/.test(rawExpiry) ? Number(rawExpiry) : rawExpiry;
   checkCreateInput({ name: values.name, role: values.role, ...(expiresAt !== undefined ? { expiresAt } : {}) });
 
-  const created = await withDatabase(ctx, (db) => {
+  const created = await withStore(ctx, async (store) => {
     try {
-      return createApiKeyService({ db }).create({ name: values.name as string, role: values.role as Role, expiresAt: expiryFromInput(expiresAt) });
+      return await createApiKeyService({ store }).create({ name: values.name as string, role: values.role as Role, expiresAt: expiryFromInput(expiresAt) });
     } catch (err) {
       const first = err instanceof AppError ? err.errors?.[0] : undefined;
       throw first ? flagError(first.path, first.message) : err;
@@ -101,12 +101,12 @@ function stateOf(key: ApiKeyView, now: number): string {
 
 async function listKeys(ctx: CliContext, args: string[]): Promise<number> {
   const { values } = parse(args, { json: { type: 'boolean' } });
-  const keys = await withDatabase(ctx, (db) => {
-    const service = createApiKeyService({ db });
+  const keys = await withStore(ctx, async (store) => {
+    const service = createApiKeyService({ store });
     const all: ApiKeyView[] = [];
     let cursor: string | undefined;
     do {
-      const page = service.list({ limit: 500, cursor });
+      const page = await service.list({ limit: 500, cursor });
       all.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -135,7 +135,7 @@ async function revokeKey(ctx: CliContext, args: string[]): Promise<number> {
   const [id] = positionals;
   if (id === undefined) throw new UsageError('keys revoke needs the key id (devflow keys list shows them)');
   if (!new RegExp(UUID_PATTERN).test(id)) throw new UsageError(`'${id}' is not a key id (a UUID, as devflow keys list shows)`);
-  await withDatabase(ctx, (db) => createApiKeyService({ db }).revoke(id));
+  await withStore(ctx, (store) => createApiKeyService({ store }).revoke(id));
   ctx.out(`revoked ${id.toLowerCase()}`);
   return 0;
 }

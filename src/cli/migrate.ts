@@ -1,5 +1,7 @@
+import { loadConfig } from '../config.js';
+import { closeDatabase, openDatabase } from '../db/sqlite/client.js';
 import { appliedMigrationCount, runMigrations } from '../db/sqlite/migrate.js';
-import { parse, withDatabase, type Command } from './command.js';
+import { parse, type Command } from './command.js';
 
 const USAGE = `Usage:
   devflow migrate
@@ -17,15 +19,17 @@ export const migrateCommand: Command = {
       ctx.out(USAGE);
       return 0;
     }
-    const { before, after, path } = await withDatabase(
-      ctx,
-      (db, config) => {
-        const before = appliedMigrationCount(db);
-        runMigrations(db);
-        return { before, after: appliedMigrationCount(db), path: config.dbPath };
-      },
-      { migrate: false },
-    );
+    const { dbPath: path, busyTimeoutMs } = loadConfig(ctx.env);
+    const db = openDatabase({ path, busyTimeoutMs });
+    let before: number;
+    let after: number;
+    try {
+      before = appliedMigrationCount(db);
+      runMigrations(db);
+      after = appliedMigrationCount(db);
+    } finally {
+      closeDatabase(db);
+    }
     const applied = after - before;
     ctx.out(`${path}: applied ${applied} migration${applied === 1 ? '' : 's'}; ${after} in total, up to date`);
     return 0;

@@ -1,9 +1,7 @@
 import type { Config } from '../config.js';
-import type { Db } from '../db/sqlite/client.js';
+import type { Store } from '../db/store.js';
 import { createRetentionService, type RetentionRunView } from '../services/retention.js';
-import { createRollupService } from '../services/rollups.js';
-import { createToolCallInbox } from '../services/tool-call-inbox.js';
-import { parse, subcommand, withDatabase, type CliContext, type Command } from './command.js';
+import { parse, subcommand, withStore, type CliContext, type Command } from './command.js';
 
 const USAGE = `Usage:
   devflow retention run [--dry-run] [--json]
@@ -26,17 +24,16 @@ export const retentionCommand: Command = {
     if (!chosen) return 0;
     const { args } = chosen;
     const { values } = parse(args, { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } });
-    const run = await withDatabase(ctx, (db, config) => runOnce(ctx, db, config, values['dry-run'] ?? false));
+    const run = await withStore(ctx, (store, config) => runOnce(ctx, store, config, values['dry-run'] ?? false));
     ctx.out(values.json ? JSON.stringify(run, null, 2) : summary(run));
     return 0;
   },
 };
 
-async function runOnce(ctx: CliContext, db: Db, config: Config, dryRun: boolean): Promise<RetentionRunView> {
+async function runOnce(ctx: CliContext, store: Store, config: Config, dryRun: boolean): Promise<RetentionRunView> {
   const report = (o: object, msg?: string) => ctx.err(`devflow: ${msg ?? ''} ${JSON.stringify(o)}`);
   const log = { info: () => undefined, warn: report, error: report };
-  const inbox = createToolCallInbox({ db });
-  const retention = createRetentionService({ db, config, now: Date.now, log, inbox, rollups: createRollupService({ db, now: Date.now, inbox }) });
+  const retention = createRetentionService({ store, config, now: Date.now, log });
   const controller = new AbortController();
   const stop = () => controller.abort('aborted: interrupted from the command line');
   process.once('SIGINT', stop);

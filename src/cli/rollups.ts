@@ -1,6 +1,5 @@
-import { createRollupService, type RebuildResult } from '../services/rollups.js';
-import { createToolCallInbox } from '../services/tool-call-inbox.js';
-import { parse, subcommand, withDatabase, type Command } from './command.js';
+import type { RebuildResult } from '../db/store.js';
+import { parse, subcommand, withStore, type Command } from './command.js';
 
 const USAGE = `Usage:
   devflow rollups rebuild [--json]
@@ -24,17 +23,17 @@ export const rollupsCommand: Command = {
     const { sub, args } = chosen;
     const { values } = parse(args, { json: { type: 'boolean' } });
     if (sub === 'status') {
-      const state = await withDatabase(ctx, (db) => createRollupService({ db, now: Date.now }).state());
+      const state = await withStore(ctx, (store) => store.rollups.state());
       ctx.out(values.json ? JSON.stringify(state) : state.built ? 'rollups: built' : `rollups: not built${state.next === null ? '' : ` (backfill at ${new Date(state.next).toISOString()})`}`);
       return 0;
     }
-    const result = await withDatabase(ctx, async (db) => {
+    const result = await withStore(ctx, async (store) => {
       const controller = new AbortController();
       const stop = () => controller.abort('aborted: interrupted from the command line');
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        return await createRollupService({ db, now: Date.now, inbox: createToolCallInbox({ db }) }).rebuild({ signal: controller.signal });
+        return await store.rollups.rebuild({ signal: controller.signal });
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);

@@ -106,7 +106,7 @@ export default fp(
       }
     });
 
-    bootstrapAdminKey(app);
+    await bootstrapAdminKey(app);
   },
   { name: 'auth', dependencies: ['services', 'config'] },
 );
@@ -115,10 +115,10 @@ export default fp(
  * DEVFLOW_ADMIN_KEY is checked in memory (never stored, so unsetting it retires it). Otherwise, with no keys at all, generate one
  * into <data dir>/admin.key (0600) and log where it is, never what it is.
  */
-function bootstrapAdminKey(app: FastifyInstance): void {
+async function bootstrapAdminKey(app: FastifyInstance): Promise<void> {
   const { config, services } = app;
-  if (config.adminKey || services.apiKeys.count() > 0) return;
-  const created = services.apiKeys.create({ name: 'bootstrap-admin', role: 'admin' });
+  if (config.adminKey || (await services.apiKeys.count()) > 0) return;
+  const created = await services.apiKeys.create({ name: 'bootstrap-admin', role: 'admin' });
   if (config.dbPath === ':memory:') {
     app.log.warn('in-memory database: the bootstrap admin key is not written anywhere; set DEVFLOW_ADMIN_KEY');
     return;

@@ -14,12 +14,6 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_ASYNC_CONSTRAINT: [400, 'BAD_REQUEST'],
 };
 
-const SQLITE_CODES: Record<string, [number, string, string]> = {
-  SQLITE_BUSY: [503, 'DATABASE_BUSY', 'the database is busy; retry shortly'],
-  SQLITE_LOCKED: [503, 'DATABASE_BUSY', 'the database is busy; retry shortly'],
-  SQLITE_FULL: [507, 'STORAGE_FULL', 'the database disk is full; nothing was written'],
-};
-
 export function toProblem(error: FastifyError | AppError | Error): { status: number; code: string; detail: string; errors?: FieldError[]; headers?: Record<string, string> } {
   if (error instanceof AppError) {
     return { status: error.status, code: error.code, detail: error.message, errors: error.errors, headers: error.headers };
@@ -33,11 +27,6 @@ export function toProblem(error: FastifyError | AppError | Error): { status: num
   }
   const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
   if (mapped) return { status: mapped[0], code: mapped[1], detail: fe.message };
-  // better-sqlite3 codes are SQLITE_<PRIMARY>[_<EXTENDED>]: map on the primary code.
-  const sqlite = typeof fe.code === 'string' ? SQLITE_CODES[fe.code.split('_').slice(0, 2).join('_')] : undefined;
-  if (sqlite) {
-    return { status: sqlite[0], code: sqlite[1], detail: sqlite[2], headers: sqlite[0] === 503 ? { 'retry-after': '1' } : undefined };
-  }
   if (error instanceof SyntaxError && fe.statusCode === 400) return { status: 400, code: 'MALFORMED_JSON', detail: error.message };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { status: fe.statusCode, code: fe.statusCode === 429 ? 'RATE_LIMITED' : 'BAD_REQUEST', detail: fe.message };

@@ -4,30 +4,22 @@ declare module 'fastify' {
   interface FastifyInstance {
     lifecycle: {
       closing: boolean;
-      /** Set while the disk is full; cleared when a write succeeds again. */
-      storageFull: boolean;
-      notReadyReason(): string | null;
+      /** Why the service cannot take traffic now (starting, closing, the store cannot serve), or null. */
+      notReadyReason(): Promise<string | null>;
     };
   }
 }
 
-/** Tracks whether the service can take traffic: started, not closing, database answering. */
+/** Tracks whether the service can take traffic: started, not closing, the store serving. */
 export default fp(
   async function lifecycle(app) {
     let started = false;
     const state = {
       closing: false,
-      storageFull: false,
-      notReadyReason(): string | null {
+      async notReadyReason(): Promise<string | null> {
         if (!started) return 'starting';
         if (state.closing) return 'shutting down';
-        if (state.storageFull) return 'the database disk is full';
-        try {
-          app.db.$client.prepare('select 1').get();
-        } catch {
-          return 'the database does not answer';
-        }
-        return null;
+        return app.store.notReadyReason();
       },
     };
     app.decorate('lifecycle', state);
@@ -38,5 +30,5 @@ export default fp(
       state.closing = true;
     });
   },
-  { name: 'lifecycle', dependencies: ['db'] },
+  { name: 'lifecycle', dependencies: ['store'] },
 );

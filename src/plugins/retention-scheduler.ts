@@ -79,10 +79,10 @@ export default fp(
     });
 
     app.addHook('onReady', async function startScheduler() {
-      const { schedule: pattern } = retention.getPolicy();
+      const { schedule: pattern } = await retention.getPolicy();
       schedule(pattern);
-      const since = retention.schedulerSince();
-      const reference = Math.max(retention.lastScheduledStart() ?? since, 0);
+      const since = await retention.schedulerSince();
+      const reference = Math.max((await retention.lastScheduledStart()) ?? since, 0);
       const missed = job?.nextRun(new Date(reference));
       if (missed && missed.getTime() <= Date.now()) {
         const at = new Date(Date.now() + catchUpDelayMs);
@@ -108,5 +108,5 @@ export default fp(
       await current;
     });
   },
-  { name: 'retention-scheduler', dependencies: ['services', 'db'] },
+  { name: 'retention-scheduler', dependencies: ['services', 'store'] },
 );

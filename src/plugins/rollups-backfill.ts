@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { RunAbortedError } from '../services/retention-slices.js';
+import { RunAbortedError } from '../lib/run-errors.js';
 
 /** How often closed UTC days are looked for (a day closes CLOSE_GRACE_MS after its end). */
 const CLOSE_EVERY_MS = 5 * 60_000;
@@ -36,7 +36,7 @@ export default fp(
 
     app.addHook('onReady', async function startBackfill() {
       if (!app.config.rollups) return;
-      if (!rollups.isBuilt()) {
+      if (!(await rollups.state()).built) {
         app.log.info('rollups: backfill started');
         run(async () => {
           const result = await rollups.rebuild({ resume: true, signal: controller.signal });
@@ -44,7 +44,7 @@ export default fp(
         });
       }
       run(async () => {
-        if (!rollups.needsUpgrade()) return;
+        if (!(await rollups.needsUpgrade())) return;
         const result = await rollups.upgradeSummaries(controller.signal);
         app.log.info(result, 'rollups: summaries upgraded to the current layout');
       });
@@ -59,5 +59,5 @@ export default fp(
       await chain;
     });
   },
-  { name: 'rollups-backfill', dependencies: ['services', 'db'] },
+  { name: 'rollups-backfill', dependencies: ['services', 'store'] },
 );

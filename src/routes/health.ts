@@ -30,7 +30,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async function healthRoutes(app)
       },
     },
     async function readyz() {
-      const problem = app.lifecycle.notReadyReason();
+      const problem = await app.lifecycle.notReadyReason();
       if (problem) throw unavailable('NOT_READY', problem, 1);
       return { status: 'ready' };
     },

@@ -1,14 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { dataVersionReader, type Db } from '../db/sqlite/client.js';
-import { apiKeys } from '../db/sqlite/schema.js';
-import type { ROLES } from '../lib/vocabulary.js';
+import type { ApiKeyRow, Store } from '../db/store.js';
 import { invalid, notFound } from '../lib/app-error.js';
 import { decodeCursor, page } from '../lib/cursor.js';
 import { newId } from '../lib/ids.js';
 import { iso, isoOrNull, parseRfc3339 } from '../lib/time.js';
+import type { Role } from '../lib/vocabulary.js';
 
-export type Role = (typeof ROLES)[number];
+export type { Role } from '../lib/vocabulary.js';
 export type Principal = { id: string; name: string; role: Role };
 
 export type ApiKeyView = {
@@ -24,8 +22,6 @@ export type ApiKeyView = {
 
 const KEY_PREFIX = 'dfa_';
 const LAST_USED_RESOLUTION_MS = 60_000;
-/** Distinct keys remembered between invalidations (a deployment has a handful; misses are never cached). */
-const CACHE_LIMIT = 1000;
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
@@ -51,10 +47,7 @@ export function expiryFromInput(value: string | number | undefined): number | un
   return ms;
 }
 
-type Row = typeof apiKeys.$inferSelect;
-type Cached = { principal: Principal; expiresAt: number | null; lastUsedAt: number | null };
-
-function view(row: Row): ApiKeyView {
+function view(row: ApiKeyRow): ApiKeyView {
   return {
     id: row.id,
     name: row.name,
@@ -67,59 +60,19 @@ function view(row: Row): ApiKeyView {
   };
 }
 
-export function createApiKeyService({ db, now = Date.now }: { db: Db; now?: () => number }) {
-  const byHash = db.select().from(apiKeys).where(eq(apiKeys.hash, sql.placeholder('hash'))).prepare();
-  const touch = db
-    .update(apiKeys)
-    .set({ lastUsedAt: sql`${sql.placeholder('at')}` })
-    .where(eq(apiKeys.id, sql.placeholder('id')))
-    .prepare();
+export function createApiKeyService({ store, now = Date.now }: { store: Pick<Store, 'apiKeys'>; now?: () => number }) {
+  const keys = store.apiKeys;
   const lastTouched = new Map<string, number>();
-
-  // Known, unrevoked keys by hash. A key's row only changes by revocation, so the cache is
-  // emptied by revoke() here and whenever another connection (the CLI, another process) has
-  // committed anything, which data_version tells. Expiry is checked on every use. Unknown keys
-  // are never cached (no memory to fill with guesses).
-  const cache = new Map<string, Cached>();
-  const dataVersion = dataVersionReader(db);
-  let seenVersion = dataVersion();
-  // Reading data_version is a read transaction (two file-lock system calls, ~7 % of a
-  // single-call ingest's CPU when done per request), so the requests that arrive together
-  // share one read, made in the check phase after the poll phase that read them: after each
-  // of them arrived, so a key revoked before a request arrived is still refused.
-  let freshness: Promise<void> | null = null;
-  const checkFreshness = () => {
-    freshness = null;
-    try {
-      const version = dataVersion();
-      if (version === seenVersion) return;
-      seenVersion = version;
-    } catch {
-      // The lookup that follows reads the row (and fails properly if the database does).
-    }
-    cache.clear();
-  };
-  const fresh = () => (freshness ??= new Promise<void>((resolve) => setImmediate(() => resolve(checkFreshness()))));
-  const lookup = (hash: string, t: number): Cached | null => {
-    const hit = cache.get(hash);
-    if (hit) return hit;
-    const row = byHash.get({ hash });
-    if (!row || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= t)) return null;
-    const entry = { principal: { id: row.id, name: row.name, role: row.role }, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt };
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(hash, entry);
-    return entry;
-  };
 
   return {
     /** The key is in the result and nowhere else: only its hash and display prefix are stored. */
-    create(input: { name: string; role: Role; expiresAt?: number }, key = generateKey()): ApiKeyView & { key: string } {
+    async create(input: { name: string; role: Role; expiresAt?: number }, key = generateKey()): Promise<ApiKeyView & { key: string }> {
       const createdAt = now();
       // A key that is born expired is a mistake (a wrong unit or time zone), not a request.
       if (input.expiresAt !== undefined && input.expiresAt <= createdAt) {
         throw invalid('expiresAt must be in the future', [{ path: '/expiresAt', message: 'must be in the future' }]);
       }
-      const row: Row = {
+      const row: ApiKeyRow = {
         id: newId(),
         name: input.name,
         role: input.role,
@@ -130,55 +83,37 @@ export function createApiKeyService({ db, now = Date.now }: { db: Db; now?: () =
         expiresAt: input.expiresAt ?? null,
         revokedAt: null,
       };
-      db.insert(apiKeys).values(row).run();
+      await keys.insert(row);
       return { ...view(row), key };
     },
 
     /** The principal for a presented key, or null when unknown, revoked or expired. `hash` is hashKey(key) when the caller has it. */
     async authenticate(key: string, hash = hashKey(key)): Promise<Principal | null> {
-      await fresh();
+      const row = await keys.activeByHash(hash);
       const t = now();
-      const entry = lookup(hash, t);
-      if (!entry || (entry.expiresAt !== null && entry.expiresAt <= t)) return null;
+      if (!row || (row.expiresAt !== null && row.expiresAt <= t)) return null;
       // Reads must not turn into writes: record use at most once a minute per key.
-      const last = lastTouched.get(entry.principal.id) ?? entry.lastUsedAt ?? 0;
+      const last = lastTouched.get(row.id) ?? row.lastUsedAt ?? 0;
       if (t - last >= LAST_USED_RESOLUTION_MS) {
-        lastTouched.set(entry.principal.id, t);
-        try {
-          touch.run({ at: t, id: entry.principal.id });
-        } catch {
-          // Best effort: a busy database must not turn a read into a failure.
-        }
+        lastTouched.set(row.id, t);
+        // Best effort: a busy database must not turn a read into a failure.
+        keys.touch(row.id, t).catch(() => undefined);
       }
-      return entry.principal;
+      return { id: row.id, name: row.name, role: row.role };
     },
 
-    list(opts: { limit: number; cursor?: string }): { items: ApiKeyView[]; nextCursor: string | null } {
-      const after = opts.cursor ? decodeCursor(opts.cursor, ['number', 'string']) : undefined;
-      const rows = db
-        .select()
-        .from(apiKeys)
-        .where(after ? or(lt(apiKeys.createdAt, after[0] as number), and(eq(apiKeys.createdAt, after[0] as number), lt(apiKeys.id, after[1] as string))) : undefined)
-        .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
-        .limit(opts.limit + 1)
-        .all();
-      const result = page(rows, opts.limit, (r) => [r.createdAt, r.id]);
+    async list(opts: { limit: number; cursor?: string }): Promise<{ items: ApiKeyView[]; nextCursor: string | null }> {
+      const after = opts.cursor ? (decodeCursor(opts.cursor, ['number', 'string']) as [number, string]) : undefined;
+      const result = page(await keys.list({ after, limit: opts.limit + 1 }), opts.limit, (r) => [r.createdAt, r.id]);
       return { items: result.rows.map(view), nextCursor: result.nextCursor };
     },
 
-    /** Revocation is effective on the next request: it empties the cache (another process's revocation does so through data_version). */
-    revoke(id: string): void {
-      const res = db.update(apiKeys).set({ revokedAt: now() }).where(and(eq(apiKeys.id, id.toLowerCase()), isNull(apiKeys.revokedAt))).run();
-      cache.clear();
-      if (res.changes === 0) {
-        const exists = db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id.toLowerCase())).get();
-        if (!exists) throw notFound(`no API key ${id}`);
-      }
+    /** Revocation is effective on the next request, on this server and (within a second) on every other one. */
+    async revoke(id: string): Promise<void> {
+      if ((await keys.revoke(id.toLowerCase(), now())) === 'NOT_FOUND') throw notFound(`no API key ${id}`);
     },
 
-    count(): number {
-      return db.select({ n: count() }).from(apiKeys).get()?.n ?? 0;
-    },
+    count: (): Promise<number> => keys.count(),
   };
 }
 

@@ -1,14 +1,14 @@
-import { eq, gte, lt, sql } from 'drizzle-orm';
-import { featureUsage } from '../db/sqlite/schema.js';
+import type { Draft, FeatureUsageRow } from '../db/store.js';
 import { applyItemCheck, createBatchParser, type ItemCheck } from '../lib/batch-body.js';
-import { canonicalUuid, newId } from '../lib/ids.js';
+import { decodeCursor, page } from '../lib/cursor.js';
+import { canonicalUuid } from '../lib/ids.js';
 import { iso, isoOrNull, toMillis } from '../lib/time.js';
 import { FeatureUsageInput } from '../schemas/feature-usage.js';
-import { listNewestFirst } from './keyset-list.js';
 import { createBatchIngester, type BatchResult } from './batch-ingest.js';
-import type { IngestDeps } from './index.js';
+import type { ServiceDeps } from './deps.js';
+import type { IngestCounters } from './ingest-counters.js';
 
-type Row = typeof featureUsage.$inferSelect;
+type Row = FeatureUsageRow;
 
 export type FeatureUsageView = {
   id: string;
@@ -36,24 +36,9 @@ function view(row: Row): FeatureUsageView {
   };
 }
 
-export function createFeatureUsageService(deps: IngestDeps) {
-  const { db } = deps;
+export function createFeatureUsageService(deps: ServiceDeps & { counters: IngestCounters }) {
+  const { store } = deps;
   const parse = createBatchParser<FeatureUsageInput>(FeatureUsageInput, deps.config.maxBatch);
-  const insert = db
-    .insert(featureUsage)
-    .values({
-      id: sql.placeholder('id'),
-      sessionId: sql.placeholder('sessionId'),
-      featureName: sql.placeholder('featureName'),
-      featureCategory: sql.placeholder('featureCategory'),
-      startedAt: sql.placeholder('startedAt'),
-      completedAt: sql.placeholder('completedAt'),
-      // Wrapped so Drizzle's boolean mapping does not turn null into 0.
-      success: sql`${sql.placeholder('success')}`,
-      errorMessage: sql.placeholder('errorMessage'),
-    })
-    .onConflictDoNothing()
-    .prepare();
 
   /** Like a session's endedAt (contract "Sessions"): completedAt before startedAt is a 422. */
   const timeRangeCheck: ItemCheck<FeatureUsageInput> = (value, prefix) => {
@@ -64,10 +49,9 @@ export function createFeatureUsageService(deps: IngestDeps) {
     return { status: 422, code: 'INVALID_TIME_RANGE', detail: `body${prefix}/completedAt ${message}`, errors: [{ path: `${prefix}/completedAt`, message }] };
   };
 
-  const ingester = createBatchIngester<FeatureUsageInput, Row>(deps, {
-    noun: 'feature usage',
-    toRow: (input, now) => ({
-      id: input.id ? canonicalUuid(input.id) : newId(),
+  const ingester = createBatchIngester(deps, {
+    toDraft: (input: FeatureUsageInput, now: number): Draft<Row> => ({
+      ...(input.id ? { id: canonicalUuid(input.id) } : {}),
       sessionId: canonicalUuid(input.sessionId),
       featureName: input.featureName,
       featureCategory: input.featureCategory,
@@ -76,9 +60,8 @@ export function createFeatureUsageService(deps: IngestDeps) {
       success: input.success ?? null,
       errorMessage: input.errorMessage ?? null,
     }),
-    sessionIdOf: (row) => row.sessionId,
-    activityAt: (row) => Math.max(row.startedAt, row.completedAt ?? 0),
-    insert: (_db, row) => insert.run({ ...row, success: row.success === null ? null : Number(row.success) }).changes > 0,
+    sessionIdOf: (draft) => draft.sessionId,
+    append: (drafts, options) => store.featureUsage.append(drafts, options),
   });
 
   return {
@@ -89,23 +72,17 @@ export function createFeatureUsageService(deps: IngestDeps) {
     },
 
     /** Newest first; keyset on (startedAt, id). */
-    list(filter: FeatureUsageFilter): { items: FeatureUsageView[]; nextCursor: string | null } {
-      const t = featureUsage;
-      const result = listNewestFirst(db, {
-        table: t,
-        time: t.startedAt,
-        id: t.id,
-        timeOf: (r: typeof t.$inferSelect) => r.startedAt,
-        idOf: (r: typeof t.$inferSelect) => r.id,
-        conditions: [
-          filter.session ? eq(t.sessionId, canonicalUuid(filter.session)) : undefined,
-          filter.feature ? eq(t.featureName, filter.feature) : undefined,
-          filter.from !== undefined ? gte(t.startedAt, filter.from) : undefined,
-          filter.to !== undefined ? lt(t.startedAt, filter.to) : undefined,
-        ],
-        cursor: filter.cursor,
-        limit: filter.limit,
+    async list(filter: FeatureUsageFilter): Promise<{ items: FeatureUsageView[]; nextCursor: string | null }> {
+      const after = filter.cursor ? (decodeCursor(filter.cursor, ['number', 'string']) as [number, string]) : undefined;
+      const rows = await store.featureUsage.list({
+        session: filter.session ? canonicalUuid(filter.session) : undefined,
+        feature: filter.feature || undefined,
+        from: filter.from,
+        to: filter.to,
+        after,
+        limit: filter.limit + 1,
       });
+      const result = page(rows, filter.limit, (r) => [r.startedAt, r.id]);
       return { items: result.rows.map(view), nextCursor: result.nextCursor };
     },
   };

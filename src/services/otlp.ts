@@ -1,8 +1,11 @@
-import type { Indexed } from '../lib/batch-body.js';
-import { mapLogsRequest, type MappedToolCall, type RecordRejection } from '../lib/otlp-mapping.js';
-import type { IngestDeps } from './index.js';
-import { ensureSessions } from './sessions.js';
-import type { ToolCallInput, ToolCallService } from './tool-calls.js';
+import type { AgentSessionSeed } from '../db/store.js';
+import { canonicalUuid } from '../lib/ids.js';
+import { mapLogsRequest, type MappedSession, type MappedToolCall, type RecordRejection } from '../lib/otlp-mapping.js';
+import { createBatchIngester } from './batch-ingest.js';
+import type { ServiceDeps } from './deps.js';
+import type { IngestCounters } from './ingest-counters.js';
+import { profileRef } from './profiles.js';
+import { toToolCallDraft, type ToolCallInput } from './tool-calls.js';
 
 /** What the OTLP/HTTP answer reports: 0 → `{}`, otherwise `partialSuccess`. */
 export type OtlpLogsResult = { rejectedLogRecords: number; errorMessage: string | null };
@@ -27,13 +30,20 @@ function summary(rejections: RecordRejection[]): OtlpLogsResult {
   return { rejectedLogRecords: n, errorMessage: `${n} tool_result record(s) not stored: ${listed}${more}` };
 }
 
+const seedOf = (s: MappedSession): AgentSessionSeed => ({
+  id: canonicalUuid(s.id),
+  project: s.project ?? null,
+  profile: s.profile === undefined || s.profile === null ? null : profileRef(s.profile),
+  startedAt: s.startedAt,
+});
+
 /**
  * OTLP/HTTP receiver (contract "OpenTelemetry ingest"). Tool results go through the same
  * batch rules as POST /v1/tool-calls?partial=true; their unknown sessions are created as
- * `agent` sessions in the same group commit, just before the tool calls.
+ * `agent` sessions in the same commit, just before the tool calls.
  */
-export function createOtlpService(deps: IngestDeps & { toolCalls: Pick<ToolCallService, 'ingest'> }) {
-  const { counters } = deps;
+export function createOtlpService(deps: ServiceDeps & { counters: IngestCounters }) {
+  const { counters, store } = deps;
 
   function recordCounts(counts: Record<string, number>): void {
     for (const [name, n] of Object.entries(counts)) counters.recordOtlp(name, n);
@@ -46,11 +56,14 @@ export function createOtlpService(deps: IngestDeps & { toolCalls: Pick<ToolCallS
       const mapping = mapLogsRequest(body, now);
       const rejections = [...mapping.rejected];
       if (mapping.toolCalls.length > 0) {
-        // Both jobs are queued in this tick, so they share one transaction, sessions first.
-        const sessionsCreated = deps.writes.run((tx) => ensureSessions(tx, mapping.sessions, now), mapping.sessions.length);
-        const items: Array<Indexed<ToolCallInput>> = mapping.toolCalls.map((call, index) => ({ index, value: toInput(call) }));
-        const stored = deps.toolCalls.ingest({ items, rejected: [], isBatch: true }, true);
-        const [, result] = await Promise.all([sessionsCreated, stored]);
+        const agentSessions = mapping.sessions.map(seedOf);
+        const ingester = createBatchIngester({ now: () => now, counters }, {
+          toDraft: toToolCallDraft,
+          sessionIdOf: (draft) => draft.sessionId,
+          append: (drafts, options) => store.toolCalls.append(drafts, { ...options, agentSessions }),
+        });
+        const items = mapping.toolCalls.map((call, index) => ({ index, value: toInput(call) }));
+        const result = await ingester.ingest({ items, rejected: [], isBatch: true }, true);
         for (const r of result.rejected) {
           rejections.push({ path: mapping.toolCalls[r.index]?.path ?? `/${r.index}`, reason: r.errors[0]?.message ?? r.code });
         }

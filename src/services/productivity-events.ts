@@ -1,14 +1,14 @@
-import { eq, gte, lt, sql } from 'drizzle-orm';
-import { productivityEvents } from '../db/sqlite/schema.js';
+import type { Draft, ProductivityEventRow } from '../db/store.js';
 import { applyItemCheck, createBatchParser, type ItemCheck } from '../lib/batch-body.js';
-import { canonicalUuid, newId } from '../lib/ids.js';
+import { decodeCursor, page } from '../lib/cursor.js';
+import { canonicalUuid } from '../lib/ids.js';
 import { iso, toMillis } from '../lib/time.js';
 import { CONTEXT_DATA_MAX_BYTES, ProductivityEventInput } from '../schemas/productivity-events.js';
-import { listNewestFirst } from './keyset-list.js';
 import { createBatchIngester, type BatchResult } from './batch-ingest.js';
-import type { IngestDeps } from './index.js';
+import type { ServiceDeps } from './deps.js';
+import type { IngestCounters } from './ingest-counters.js';
 
-type Row = typeof productivityEvents.$inferSelect;
+type Row = ProductivityEventRow;
 
 export type ProductivityEventView = {
   id: string;
@@ -54,30 +54,12 @@ const contextDataCheck: ItemCheck<ProductivityEventInput> = (value, prefix) => {
   return { status: 400, code: 'VALIDATION_FAILED', detail: `body${prefix}/contextData ${message}`, errors: [{ path: `${prefix}/contextData`, message }] };
 };
 
-export function createProductivityEventService(deps: IngestDeps) {
-  const { db } = deps;
+export function createProductivityEventService(deps: ServiceDeps & { counters: IngestCounters }) {
+  const { store } = deps;
   const parse = createBatchParser<ProductivityEventInput>(ProductivityEventInput, deps.config.maxBatch);
-  const insert = db
-    .insert(productivityEvents)
-    .values({
-      id: sql.placeholder('id'),
-      sessionId: sql.placeholder('sessionId'),
-      eventType: sql.placeholder('eventType'),
-      traditionalTimeEstimate: sql.placeholder('traditionalTimeEstimate'),
-      actualTimeTaken: sql.placeholder('actualTimeTaken'),
-      timeSaved: sql.placeholder('timeSaved'),
-      improvementPercentage: sql.placeholder('improvementPercentage'),
-      contextData: sql.placeholder('contextData'),
-      userSatisfaction: sql.placeholder('userSatisfaction'),
-      createdAt: sql.placeholder('createdAt'),
-    })
-    .onConflictDoNothing()
-    .prepare();
-
-  const ingester = createBatchIngester<ProductivityEventInput, Row>(deps, {
-    noun: 'productivity event',
-    toRow: (input, now) => ({
-      id: input.id ? canonicalUuid(input.id) : newId(),
+  const ingester = createBatchIngester(deps, {
+    toDraft: (input: ProductivityEventInput, now: number): Draft<Row> => ({
+      ...(input.id ? { id: canonicalUuid(input.id) } : {}),
       sessionId: canonicalUuid(input.sessionId),
       eventType: input.eventType,
       traditionalTimeEstimate: input.traditionalTimeEstimate,
@@ -87,9 +69,8 @@ export function createProductivityEventService(deps: IngestDeps) {
       userSatisfaction: input.userSatisfaction ?? null,
       createdAt: input.createdAt === undefined ? now : toMillis(input.createdAt),
     }),
-    sessionIdOf: (row) => row.sessionId,
-    activityAt: (row) => row.createdAt,
-    insert: (_db, row) => insert.run(row).changes > 0,
+    sessionIdOf: (draft) => draft.sessionId,
+    append: (drafts, options) => store.productivityEvents.append(drafts, options),
   });
 
   return {
@@ -100,23 +81,17 @@ export function createProductivityEventService(deps: IngestDeps) {
     },
 
     /** Newest first; keyset on (createdAt, id). */
-    list(filter: ProductivityEventFilter): { items: ProductivityEventView[]; nextCursor: string | null } {
-      const t = productivityEvents;
-      const result = listNewestFirst(db, {
-        table: t,
-        time: t.createdAt,
-        id: t.id,
-        timeOf: (r: typeof t.$inferSelect) => r.createdAt,
-        idOf: (r: typeof t.$inferSelect) => r.id,
-        conditions: [
-          filter.session ? eq(t.sessionId, canonicalUuid(filter.session)) : undefined,
-          filter.eventType ? eq(t.eventType, filter.eventType) : undefined,
-          filter.from !== undefined ? gte(t.createdAt, filter.from) : undefined,
-          filter.to !== undefined ? lt(t.createdAt, filter.to) : undefined,
-        ],
-        cursor: filter.cursor,
-        limit: filter.limit,
+    async list(filter: ProductivityEventFilter): Promise<{ items: ProductivityEventView[]; nextCursor: string | null }> {
+      const after = filter.cursor ? (decodeCursor(filter.cursor, ['number', 'string']) as [number, string]) : undefined;
+      const rows = await store.productivityEvents.list({
+        session: filter.session ? canonicalUuid(filter.session) : undefined,
+        eventType: filter.eventType || undefined,
+        from: filter.from,
+        to: filter.to,
+        after,
+        limit: filter.limit + 1,
       });
+      const result = page(rows, filter.limit, (r) => [r.createdAt, r.id]);
       return { items: result.rows.map(view), nextCursor: result.nextCursor };
     },
   };

@@ -1,22 +1,24 @@
-import { min } from 'drizzle-orm';
-import { toolCalls } from '../db/sqlite/schema.js';
-import { iso } from '../lib/time.js';
-import type { ServiceDeps } from './index.js';
-import { assertTimeZone, resolveRange, statementCache, type Range, type ReportFilter } from './reports-common.js';
-import { featuresReport, type FeaturesFilter, type FeaturesReportRow } from './reports-features.js';
-import { productivityReport, type ProductivityFilter, type ProductivityReportRow } from './reports-productivity.js';
-import { profilesReport, sessionsReport, type ProfilesReportRow, type SessionsReportRow } from './reports-sessions.js';
-import { toolsReport, toolsTimeseries, type ToolFilter, type ToolsReportRow, type ToolsTimeseriesRow } from './reports-tools.js';
-import { toolsReportFromRollups, toolsTimeseriesFromRollups, type RollupReading } from './reports-tools-rollup.js';
-import { SUMMARY_LAYOUT } from './rollups-sql.js';
-import { SLOT_MS, slotOf, type RollupService } from './rollups.js';
-import type { ToolCallInbox } from './tool-call-inbox.js';
+import type { ReportScope, ReportSource, TimeBucket } from '../db/store.js';
+import { invalid } from '../lib/app-error.js';
+import { canonicalUuid } from '../lib/ids.js';
+import { buckets, isValidTimeZone, type BucketUnit } from '../lib/time-buckets.js';
+import { iso, isoOrNull } from '../lib/time.js';
+import type { ServiceDeps } from './deps.js';
+import { profileRef } from './profiles.js';
 
-export type { ReportFilter } from './reports-common.js';
+export type { ReportSource } from '../db/store.js';
 
+/** What every report takes (contract "Reports"); times already in epoch ms. */
+export type ReportFilter = { from?: number; to?: number; profile?: string; project?: string; session?: string };
+export type ToolFilter = ReportFilter & { tool?: string };
+type Range = { from: number; to: number };
 type Report<Row> = { from: string; to: string; rows: Row[] };
-/** Where the tool reports' figures came from (issue 9). */
-export type ReportSource = 'rollup' | 'raw';
+type ProductivityFigures = { eventCount: number; avgTimeSaved: number | null; avgImprovement: number | null; totalTimeSaved: number };
+export type ProductivityReportRow = { period: string; eventType: string } & ProductivityFigures;
+
+export const DEFAULT_RANGE_MS = 30 * 86_400_000;
+/** Most buckets one time series may have (an hourly series of ~5.7 years). */
+export const MAX_BUCKETS = 50_000;
 
 /** The column order of each report's rows: the JSON field order and the CSV header. */
 export const REPORT_FIELDS = {
@@ -28,84 +30,115 @@ export const REPORT_FIELDS = {
   profiles: ['profileId', 'name', 'sessions', 'successRate', 'totalMinutes', 'errorsPerSession', 'lastActiveAt'],
 } as const;
 
-const envelope = <Row>(range: Range, rows: Row[]): Report<Row> => ({ from: iso(range.from), to: iso(range.to), rows });
+/** `to` defaults to now and `from` to `to` − 30 days; `from` after `to` is a 400. */
+export function resolveRange(filter: ReportFilter, now: number): Range {
+  const to = filter.to ?? now;
+  const from = filter.from ?? to - DEFAULT_RANGE_MS;
+  if (from > to) throw invalid('from must not be after to', [{ path: '/from', message: 'must not be after to' }]);
+  return { from, to };
+}
 
-const callsIn = (rows: ReadonlyArray<{ calls: number }>) => rows.reduce((n, r) => n + r.calls, 0);
+export function assertTimeZone(tz: string): void {
+  if (!isValidTimeZone(tz)) throw invalid(`tz ${tz} is not a known IANA time zone`, [{ path: '/tz', message: 'must be an IANA time zone such as Europe/Berlin' }]);
+}
+
+/** The local buckets of the range (at most MAX_BUCKETS, else a 400). */
+export function bucketsOf(tz: string, unit: BucketUnit, range: Range): TimeBucket[] {
+  try {
+    return buckets(tz, unit, range.from, range.to, MAX_BUCKETS);
+  } catch (err) {
+    if (err instanceof RangeError) {
+      throw invalid(`the range has more than ${MAX_BUCKETS} buckets; narrow from/to or use a larger interval`, [{ path: '/from', message: 'range too long for this interval' }]);
+    }
+    /* c8 ignore next */
+    throw err;
+  }
+}
+
+const envelope = <Row>(range: Range, rows: Row[]): Report<Row> => ({ from: iso(range.from), to: iso(range.to), rows });
 
 /**
  * Contract "Reports": every report over [from, to) (default the last 30 days), narrowed by
- * profile, project or session. The tool reports read the rollups once they are built unless a
- * session is given, and then re-read raw rows when the range holds at most
- * config.exactReportCalls calls and raw rows still hold every one of them (exact percentiles
- * cost little there); they say which in `source`.
+ * profile, project or session (an unknown profile matches nothing). The tool reports say
+ * where their figures came from in `source`.
  */
-export function createReportService({ db, now, config, rollups, inbox }: ServiceDeps & { rollups: RollupService; inbox: ToolCallInbox }) {
-  const prepared = statementCache(db);
-  const oldestRaw = db.select({ at: min(toolCalls.timestamp) }).from(toolCalls).prepare();
-  /** The first slot whose raw rows are all still stored (the oldest one may have lost some to retention). */
-  const rawFrom = (): number => {
-    const at = oldestRaw.get()?.at ?? null;
-    return at === null ? Number.POSITIVE_INFINITY : slotOf(at) + SLOT_MS;
-  };
+export function createReportService({ store, now }: ServiceDeps) {
+  const reports = store.reports;
 
-  /**
-   * The rollup answer, or the raw one when it is small and complete (same calls as the rollups
-   * count). Only without a profile or project filter: raw rows can be found by them only by
-   * reading every call of the range (a 30-day project report over raw rows took 400 ms at 1M).
-   */
-  function answer<Row extends { calls: number }>(filter: ToolFilter, fromRollups: (reading: RollupReading) => Row[], fromRaw: () => Row[]): { rows: Row[]; source: ReportSource } {
-    inbox.drain();
-    // Rollups whenever they can answer (built, no session filter); raw rows otherwise.
-    const state = filter.session === undefined ? rollups.state() : null;
-    if (!state?.built) return { rows: fromRaw(), source: 'raw' };
-    rollups.settle();
-    const rolled = fromRollups({ rawFrom: rawFrom(), offsetHours: state.layout >= SUMMARY_LAYOUT, closedBefore: state.closedBefore ?? Number.POSITIVE_INFINITY });
-    const calls = callsIn(rolled);
-    if (calls <= config.exactReportCalls && filter.profile === undefined && filter.project === undefined) {
-      const raw = fromRaw();
-      if (callsIn(raw) === calls) return { rows: raw, source: 'raw' };
+  /** The range and the session-level scope; null when the profile is unknown (nothing matches). */
+  async function scopeOf(filter: ReportFilter): Promise<{ range: Range; scope: ReportScope | null }> {
+    const range = resolveRange(filter, now());
+    const scope: ReportScope = { ...range, project: filter.project, session: filter.session === undefined ? undefined : canonicalUuid(filter.session) };
+    if (filter.profile !== undefined) {
+      const ref = profileRef(filter.profile);
+      const profile = ref ? await store.profiles.find(ref) : undefined;
+      if (!profile) return { range, scope: null };
+      scope.profileId = profile.id;
     }
-    return { rows: rolled, source: 'rollup' };
+    return { range, scope };
   }
 
   return {
-    sessions(filter: ReportFilter): Report<SessionsReportRow> {
-      const range = resolveRange(filter, now());
-      return envelope(range, sessionsReport(db, prepared, range, filter));
+    async sessions(filter: ReportFilter) {
+      const { range, scope } = await scopeOf(filter);
+      return envelope(range, scope ? await reports.sessions(scope) : []);
     },
 
-    tools(filter: ToolFilter): Report<ToolsReportRow> & { source: ReportSource } {
-      const range = resolveRange(filter, now());
-      const { rows, source } = answer(filter, (reading) => toolsReportFromRollups(db, prepared, range, filter, reading), () => toolsReport(db, prepared, range, filter));
+    async tools(filter: ToolFilter) {
+      const { range, scope } = await scopeOf(filter);
+      const { rows, source } = scope ? await reports.tools({ ...scope, tool: filter.tool }) : { rows: [], source: 'raw' as ReportSource };
       return { ...envelope(range, rows), source };
     },
 
-    toolsTimeseries(filter: ToolFilter & { interval?: 'hour' | 'day'; tz?: string }): Report<ToolsTimeseriesRow> & { source: ReportSource } {
+    async toolsTimeseries(filter: ToolFilter & { interval?: 'hour' | 'day'; tz?: string }) {
       const tz = filter.tz ?? 'UTC';
       assertTimeZone(tz);
-      const range = resolveRange(filter, now());
-      const full = { ...filter, tz, interval: filter.interval ?? 'day' };
-      const { rows, source } = answer(full, (reading) => toolsTimeseriesFromRollups(db, prepared, range, full, reading), () => toolsTimeseries(db, prepared, range, full));
-      return { ...envelope(range, rows), source };
+      const { range, scope } = await scopeOf(filter);
+      const list = range.from === range.to ? [] : bucketsOf(tz, filter.interval ?? 'day', range);
+      const { rows, source } = scope ? await reports.toolsTimeseries({ ...scope, tool: filter.tool, buckets: list }) : { rows: [], source: 'raw' as ReportSource };
+      return { ...envelope(range, rows.map(({ bucket, ...r }) => ({ bucketStart: iso(bucket), ...r }))), source };
     },
 
-    productivity(filter: Omit<ProductivityFilter, 'groupBy' | 'tz'> & { groupBy?: ProductivityFilter['groupBy']; tz?: string }) {
+    async productivity(filter: ReportFilter & { groupBy?: 'day' | 'week' | 'month'; tz?: string; eventType?: string }) {
       const tz = filter.tz ?? 'UTC';
       assertTimeZone(tz);
-      const range = resolveRange(filter, now());
-      const { rows, totals } = productivityReport(db, prepared, range, { ...filter, tz, groupBy: filter.groupBy ?? 'day' });
-      return { ...envelope<ProductivityReportRow>(range, rows), totals };
+      const { range, scope } = await scopeOf(filter);
+      const list = range.from === range.to ? [] : bucketsOf(tz, filter.groupBy ?? 'day', range);
+      const cells = scope ? await reports.productivity({ ...scope, eventType: filter.eventType, buckets: list }) : [];
+      let eventCount = 0;
+      let totalTimeSaved = 0;
+      let improvementSum = 0;
+      let improvementCount = 0;
+      const rows: ProductivityReportRow[] = cells.map((c) => {
+        eventCount += c.count;
+        totalTimeSaved += c.timeSaved;
+        improvementSum += c.improvementSum;
+        improvementCount += c.improvementCount;
+        return {
+          period: iso(c.bucket),
+          eventType: c.eventType,
+          eventCount: c.count,
+          avgTimeSaved: c.timeSaved / c.count,
+          avgImprovement: c.improvementCount === 0 ? null : c.improvementSum / c.improvementCount,
+          totalTimeSaved: c.timeSaved,
+        };
+      });
+      const totals: ProductivityFigures =
+        eventCount === 0
+          ? { eventCount: 0, avgTimeSaved: null, avgImprovement: null, totalTimeSaved: 0 }
+          : { eventCount, avgTimeSaved: totalTimeSaved / eventCount, avgImprovement: improvementCount === 0 ? null : improvementSum / improvementCount, totalTimeSaved };
+      return { ...envelope(range, rows), totals };
     },
 
-    features(filter: FeaturesFilter): Report<FeaturesReportRow> {
-      const range = resolveRange(filter, now());
-      return envelope(range, featuresReport(db, prepared, range, filter));
+    async features(filter: ReportFilter & { category?: string }) {
+      const { range, scope } = await scopeOf(filter);
+      return envelope(range, scope ? await reports.features({ ...scope, category: filter.category }) : []);
     },
 
-    profiles(filter: ReportFilter): Report<ProfilesReportRow> {
-      inbox.drain(); // lastActiveAt: the sessions' last activity moves with their staged calls
-      const range = resolveRange(filter, now());
-      return envelope(range, profilesReport(db, prepared, range, filter));
+    async profiles(filter: ReportFilter) {
+      const { range, scope } = await scopeOf(filter);
+      const rows = scope ? await reports.profiles(scope) : [];
+      return envelope(range, rows.map((r) => ({ ...r, lastActiveAt: isoOrNull(r.lastActiveAt) })));
     },
   };
 }

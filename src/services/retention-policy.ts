@@ -1,11 +1,9 @@
 import { Cron } from 'croner';
-import { eq } from 'drizzle-orm';
-import { writeTransaction, type Db } from '../db/sqlite/client.js';
-import { settings } from '../db/sqlite/schema.js';
+import type { Store } from '../db/store.js';
 import { invalid } from '../lib/app-error.js';
+import type { VacuumMode } from '../lib/vocabulary.js';
 
-export const VACUUM_MODES = ['incremental', 'full', 'off'] as const;
-export type VacuumMode = (typeof VACUUM_MODES)[number];
+export { VACUUM_MODES, type VacuumMode } from '../lib/vocabulary.js';
 
 export type RetentionPolicy = {
   toolCallsDays: number;
@@ -35,9 +33,6 @@ export const DEFAULT_POLICY: RetentionPolicy = Object.freeze({
 export const MAX_DAYS = 36_500;
 export const MAX_HOURS = MAX_DAYS * 24;
 
-const POLICY_KEY = 'retention.policy';
-const SCHEDULER_SINCE_KEY = 'retention.scheduler.since';
-
 /**
  * A cron expression croner accepts (5 fields, or 6 with seconds first, or a nickname such as
  * @daily) that fires at least once more. croner also takes ISO dates as one-shot "patterns":
@@ -65,14 +60,12 @@ export function assertValidPolicy(policy: Pick<RetentionPolicy, 'schedule'>): vo
 }
 
 /** The persisted policy; stored fields override defaults so a policy saved by an older version still reads. */
-export function loadPolicy(db: Db): RetentionPolicy {
-  const row = db.select({ value: settings.value }).from(settings).where(eq(settings.key, POLICY_KEY)).get();
-  const stored = row && typeof row.value === 'object' && row.value !== null ? (row.value as Partial<RetentionPolicy>) : {};
-  return { ...DEFAULT_POLICY, ...stored };
+export async function loadPolicy(store: Pick<Store, 'retention'>): Promise<RetentionPolicy> {
+  return { ...DEFAULT_POLICY, ...((await store.retention.policy()) as Partial<RetentionPolicy> | undefined) };
 }
 
 /** A PUT body may omit rollupDays (it came after the contract's fields): it then keeps the default. */
-export function savePolicy(db: Db, policy: Omit<RetentionPolicy, 'rollupDays'> & { rollupDays?: number }, now: number): RetentionPolicy {
+export async function savePolicy(store: Pick<Store, 'retention'>, policy: Omit<RetentionPolicy, 'rollupDays'> & { rollupDays?: number }, now: number): Promise<RetentionPolicy> {
   assertValidPolicy(policy);
   const value: RetentionPolicy = {
     toolCallsDays: policy.toolCallsDays,
@@ -84,25 +77,6 @@ export function savePolicy(db: Db, policy: Omit<RetentionPolicy, 'rollupDays'> &
     schedule: policy.schedule.trim(),
     vacuum: policy.vacuum,
   };
-  writeTransaction(db, (tx) =>
-    tx.insert(settings)
-      .values({ key: POLICY_KEY, value, updatedAt: now })
-      .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } })
-      .run(),
-  );
+  await store.retention.savePolicy(value, now);
   return value;
-}
-
-/**
- * When the scheduler first ran against this file. A missed run is judged from the last
- * scheduled run, or from this moment when there never was one (a laptop that is always off at
- * night still gets its retention after start).
- */
-export function schedulerSince(db: Db, now: number): number {
-  return writeTransaction(db, (tx) => {
-    const row = tx.select({ value: settings.value }).from(settings).where(eq(settings.key, SCHEDULER_SINCE_KEY)).get();
-    if (row && typeof row.value === 'number') return row.value;
-    tx.insert(settings).values({ key: SCHEDULER_SINCE_KEY, value: now, updatedAt: now }).onConflictDoNothing().run();
-    return now;
-  });
 }

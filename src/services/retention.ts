@@ -1,37 +1,22 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { eq } from 'drizzle-orm';
-import { databaseSizes, optimize, writeTransaction, type Db } from '../db/sqlite/client.js';
-import { startWalCheckpointer, type WalTruncation } from '../db/sqlite/wal-checkpointer.js';
-import { retentionRuns } from '../db/sqlite/schema.js';
+import type { RetentionCounts, RetentionRun } from '../db/store.js';
 import { AppError, conflict } from '../lib/app-error.js';
+import { decodeCursor, page } from '../lib/cursor.js';
 import { newId } from '../lib/ids.js';
+import { LeaseLostError, RunAbortedError } from '../lib/run-errors.js';
 import { iso } from '../lib/time.js';
-import type { ServiceDeps } from './index.js';
-import { acquireLease, currentLease, LEASE_RENEW_MS, LeaseLostError, releaseLease, renewLease } from './retention-lease.js';
-import { loadPolicy, savePolicy, schedulerSince, type RetentionPolicy } from './retention-policy.js';
-import { getRun, lastRun, lastScheduledStart, listRuns, type RetentionRunView, type RunTrigger } from './retention-runs.js';
-import { releaseWriteLock, RunAbortedError, timed, type SliceContext } from './retention-slices.js';
-import { countExpired, deleteExpired, noCounts, prepareSteps, type Counts, type Cutoffs } from './retention-steps.js';
-import { finishWal, reclaimSpace } from './retention-vacuum.js';
-import { deleteExpiredRollups, type RollupService } from './rollups.js';
-import type { SessionDimsCache } from './session-dims.js';
-import type { ToolCallInbox } from './tool-call-inbox.js';
+import type { ServiceDeps } from './deps.js';
+import { loadPolicy, savePolicy, type RetentionPolicy } from './retention-policy.js';
+import { runView, type RetentionRunView, type RunTrigger } from './retention-runs.js';
 
-export { lastRun } from './retention-runs.js';
 export type { RetentionRunView, RunTrigger } from './retention-runs.js';
 export type { RetentionPolicy, VacuumMode } from './retention-policy.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-/** Past this many deleted rows the planner statistics are refreshed (PRAGMA optimize). */
-const OPTIMIZE_AFTER_ROWS = 10_000;
-/**
- * Between write slices the run waits for the WAL checkpointer once the log holds this much: a
- * run writes far faster than ingest, and a checkpoint that holds writers back (RESTART) must
- * copy and fsync whatever the log holds, so the requests waiting for it see the size of the log.
- */
-const DRAIN_ABOVE_BYTES = 16 * 1024 * 1024;
+/** Past this many deleted rows the planner statistics are refreshed. */
+const ANALYZE_AFTER_ROWS = 10_000;
 
 export type RunOptions = {
   dryRun?: boolean;
@@ -41,7 +26,7 @@ export type RunOptions = {
   onSlice?: (elapsedMs: number, processed: number) => void;
 };
 
-export function cutoffsFor(policy: RetentionPolicy, now: number): Cutoffs {
+export function cutoffsFor(policy: RetentionPolicy, now: number) {
   return {
     toolCalls: now - policy.toolCallsDays * DAY_MS,
     productivityEvents: now - policy.productivityEventsDays * DAY_MS,
@@ -51,159 +36,81 @@ export function cutoffsFor(policy: RetentionPolicy, now: number): Cutoffs {
   };
 }
 
-function countColumns(c: Counts) {
-  return {
-    deletedToolCalls: c.toolCalls,
-    deletedSessions: c.sessions,
-    deletedProductivityEvents: c.productivityEvents,
-    deletedFeatureUsage: c.featureUsage,
-    staleSessionsClosed: c.staleSessionsClosed,
-  };
-}
-
+const noCounts = (): RetentionCounts => ({ toolCalls: 0, sessions: 0, productivityEvents: 0, featureUsage: 0, staleSessionsClosed: 0 });
 const retentionRunning = (detail: string) => conflict('RETENTION_RUNNING', detail);
+const CHILDREN = ['toolCalls', 'productivityEvents', 'featureUsage'] as const;
 
 /**
- * Retention: the policy, runs (batched deletes that yield to ingest, then space reclamation)
- * and their history. One run at a time per database file, across processes, via a lease.
- * Knows nothing of Fastify: the scheduler plugin listens to policy changes with onPolicyChange.
+ * Retention (contract "Retention and maintenance"): the policy, runs and their history. A run
+ * walks the rules in this order, so a dry run counts exactly what the run would delete on
+ * unchanged data: (1) tool calls, productivity events and feature usage older than their own
+ * limit; (2) ended sessions whose last activity is older than sessionsDays, with everything
+ * under them; (3) active sessions idle for staleSessionHours become cancelled (after step 2, so
+ * a session that was active when the run started is never deleted by that run); then rollups
+ * past rollupDays (trends outlive raw rows) and space reclamation. One run at a time per
+ * database, across processes. Knows nothing of Fastify: the scheduler listens to onPolicyChange.
  */
-export function createRetentionService({ db, config, now, log, rollups, inbox, sessionDims }: ServiceDeps & { rollups: RollupService; inbox: ToolCallInbox; sessionDims?: SessionDimsCache }) {
-  const steps = prepareSteps(db);
+export function createRetentionService({ store, now, log }: ServiceDeps) {
   const policyListeners = new Set<(policy: RetentionPolicy) => void>();
   const inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
 
-  async function execute(holder: string, runId: number, opts: RunOptions, policy: RetentionPolicy, signal: AbortSignal, counts: Counts): Promise<void> {
-    const startedAt = now();
-    let lastRenewal = startedAt;
-    const ctx: SliceContext = {
-      db,
-      signal,
-      onSlice: opts.onSlice,
-      leaseDue: () => now() - lastRenewal >= LEASE_RENEW_MS,
-      sessionsDeleted: () => sessionDims?.forgetAll(),
-      keepLease(tx: Db, force = false) {
-        const t = now();
-        if (!force && t - lastRenewal < LEASE_RENEW_MS) return;
-        renewLease(tx, holder, t);
-        lastRenewal = t;
-      },
-    };
+  async function execute(run: RetentionRun, policy: RetentionPolicy, startedAt: number, dryRun: boolean, counts: RetentionCounts): Promise<string | null> {
     const cut = cutoffsFor(policy, startedAt);
-    // Calls staged by now are judged like stored ones (later ones are the next run's).
-    inbox.drain();
-    let note: string | null = 'dry run: nothing deleted, nothing vacuumed';
-    if (opts.dryRun) {
-      Object.assign(counts, await countExpired(ctx, steps, cut));
-    } else {
-      // While this run writes, WAL checkpoints happen off the request thread (wal-checkpointer.ts).
-      const checkpoints = startWalCheckpointer(db, config.dbPath);
-      ctx.pause = async () => {
-        await releaseWriteLock();
-        await checkpoints.drainIfLarge(DRAIN_ABOVE_BYTES);
-      };
-      let wal: WalTruncation = null;
-      let phaseStart = performance.now();
-      const phaseDone = (phase: string, extra: object = {}) => {
-        log.info({ runId, phase, ms: Math.round(performance.now() - phaseStart), ...extra }, 'retention: phase done');
-        phaseStart = performance.now();
-      };
-      try {
-        await deleteExpired(ctx, steps, cut, startedAt, counts);
-        phaseDone('delete', { counts });
-        // Rollups have their own limit (issue 9: trends outlive raw rows); not in the run record's counts.
-        const rollupRows = await deleteExpiredRollups(ctx, rollups, startedAt - policy.rollupDays * DAY_MS);
-        phaseDone('rollups', { rollupRows });
-        if (counts.toolCalls + counts.sessions + counts.productivityEvents + counts.featureUsage >= OPTIMIZE_AFTER_ROWS) {
-          timed(ctx, null, () => {
-            optimize(db);
-            return 0;
-          });
-          phaseDone('optimize');
-        }
-        note = await reclaimSpace(ctx, policy.vacuum, config.dbPath);
-        phaseDone('vacuum');
-        wal = await checkpoints.stop({ truncate: policy.vacuum !== 'off' });
-        phaseDone('wal', { wal });
-      } finally {
-        await checkpoints.stop();
-      }
-      note = note ?? finishWal(ctx, policy.vacuum, wal);
+    if (dryRun) {
+      Object.assign(counts, await run.countExpired(cut));
+      return 'dry run: nothing deleted, nothing vacuumed';
     }
-    writeTransaction(db, (tx) =>
-      tx.update(retentionRuns)
-        .set({
-          status: 'succeeded',
-          finishedAt: Math.max(now(), startedAt),
-          ...countColumns(counts),
-          vacuumNote: note,
-          bytesAfter: databaseSizes(db, config.dbPath).databaseBytes,
-        })
-        .where(eq(retentionRuns.id, runId))
-        .run(),
-    );
+    let phaseStart = performance.now();
+    const phaseDone = (phase: string, extra: object = {}) => {
+      log.info({ runId: run.id, phase, ms: Math.round(performance.now() - phaseStart), ...extra }, 'retention: phase done');
+      phaseStart = performance.now();
+    };
+    for (const kind of CHILDREN) await run.deleteOlder(kind, cut[kind], (n) => (counts[kind] += n));
+    await run.deleteEndedSessions(cut.sessions, (d) => {
+      for (const [k, n] of Object.entries(d) as Array<[keyof RetentionCounts, number]>) counts[k] += n;
+    });
+    await run.closeStale(cut.stale, startedAt, (n) => (counts.staleSessionsClosed += n));
+    phaseDone('delete', { counts });
+    const rollupRows = await run.deleteExpiredRollups(startedAt - policy.rollupDays * DAY_MS);
+    phaseDone('rollups', { rollupRows });
+    if (counts.toolCalls + counts.sessions + counts.productivityEvents + counts.featureUsage >= ANALYZE_AFTER_ROWS) {
+      await run.analyze();
+      phaseDone('analyze');
+    }
+    const note = await run.reclaimSpace(policy.vacuum);
+    phaseDone('vacuum');
+    return note;
   }
 
-  /** A failed run keeps the counts of the slices it committed before failing. */
-  function recordFailure(runId: number, err: unknown, counts: Counts): void {
-    const message = err instanceof RunAbortedError || err instanceof LeaseLostError ? err.message : `failed: ${err instanceof Error ? err.message : String(err)}`;
+  async function perform(run: RetentionRun, policy: RetentionPolicy, startedAt: number, opts: RunOptions): Promise<void> {
+    const counts = noCounts();
     try {
-      writeTransaction(db, (tx) =>
-        tx.update(retentionRuns)
-          .set({ status: 'failed', finishedAt: now(), error: message, ...countColumns(counts), bytesAfter: databaseSizes(db, config.dbPath).databaseBytes })
-          .where(eq(retentionRuns.id, runId))
-          .run(),
-      );
-    } catch (recordErr) {
-      // The next run that takes the lease closes a row left `running`.
-      log.error({ err: recordErr, runId }, 'retention: could not record the failed run');
+      const note = await execute(run, policy, startedAt, opts.dryRun ?? false, counts);
+      await run.finish({ status: 'succeeded', finishedAt: Math.max(now(), startedAt), counts, note, error: null });
+    } catch (err) {
+      const message = err instanceof RunAbortedError || err instanceof LeaseLostError ? err.message : `failed: ${err instanceof Error ? err.message : String(err)}`;
+      // A failed run keeps the counts of the slices it committed before failing.
+      await run.finish({ status: 'failed', finishedAt: now(), counts: opts.dryRun ? noCounts() : counts, note: null, error: message }).catch((recordErr: unknown) => {
+        // The next run that takes the lease closes a row left `running`.
+        log.error({ err: recordErr, runId: run.id }, 'retention: could not record the failed run');
+      });
+      throw err;
     }
   }
 
-  async function run(opts: RunOptions = {}): Promise<RetentionRunView> {
+  async function runOnce(opts: RunOptions = {}): Promise<RetentionRunView> {
     const holder = `${hostname()}:${process.pid}:${newId()}`;
-    const t0 = now();
-    const lease = acquireLease(db, holder, t0);
-    if (!lease) {
-      const other = currentLease(db, t0);
-      throw retentionRunning(`a retention run is in progress${other ? ` (lease held by ${other.holder} until ${iso(other.expiresAt)})` : ''}; retry later`);
-    }
     const controller = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
-    let runId = 0;
-    const done = (async () => {
-      try {
-        const policy = loadPolicy(db);
-        runId = Number(
-          db.insert(retentionRuns)
-            .values({
-              trigger: opts.trigger ?? 'manual',
-              dryRun: opts.dryRun ?? false,
-              status: 'running',
-              startedAt: t0,
-              vacuumMode: policy.vacuum,
-              bytesBefore: databaseSizes(db, config.dbPath).databaseBytes,
-            })
-            .returning({ id: retentionRuns.id })
-            .get().id,
-        );
-        log.info({ runId, dryRun: opts.dryRun ?? false, trigger: opts.trigger ?? 'manual' }, 'retention run started');
-        const counts = noCounts();
-        try {
-          await execute(holder, runId, opts, policy, signal, counts);
-        } catch (err) {
-          recordFailure(runId, err, opts.dryRun ? noCounts() : counts);
-          throw err;
-        }
-      } finally {
-        inFlight.delete(holder);
-        try {
-          releaseLease(db, holder);
-        } catch (err) {
-          log.error({ err }, 'retention: could not release the lease; it expires by itself');
-        }
-      }
-    })();
+    const t0 = now();
+    const policy = await loadPolicy(store);
+    const run = await store.retention.openRun({ trigger: opts.trigger ?? 'manual', dryRun: opts.dryRun ?? false, vacuumMode: policy.vacuum, startedAt: t0 }, { holder, signal, now, onSlice: opts.onSlice });
+    if (!run) {
+      const other = await store.retention.currentLease(t0);
+      throw retentionRunning(`a retention run is in progress${other ? ` (lease held by ${other.holder} until ${iso(other.expiresAt)})` : ''}; retry later`);
+    }
+    log.info({ runId: run.id, dryRun: opts.dryRun ?? false, trigger: opts.trigger ?? 'manual' }, 'retention run started');
+    const done = perform(run, policy, t0, opts).finally(() => inFlight.delete(holder));
     inFlight.set(holder, { controller, done });
     try {
       await done;
@@ -212,18 +119,19 @@ export function createRetentionService({ db, config, now, log, rollups, inbox, s
       if (err instanceof LeaseLostError) throw retentionRunning(err.message);
       throw err;
     }
-    const view = getRun(db, runId);
-    if (!view) throw new Error(`retention run ${runId} vanished`);
-    log.info({ runId, deleted: view.deleted, staleSessionsClosed: view.staleSessionsClosed, durationMs: view.durationMs }, 'retention run finished');
+    const row = await store.retention.run(run.id);
+    if (!row) throw new Error(`retention run ${run.id} vanished`);
+    const view = runView(row);
+    log.info({ runId: run.id, deleted: view.deleted, staleSessionsClosed: view.staleSessionsClosed, durationMs: view.durationMs }, 'retention run finished');
     return view;
   }
 
   return {
-    getPolicy: (): RetentionPolicy => loadPolicy(db),
+    getPolicy: (): Promise<RetentionPolicy> => loadPolicy(store),
 
     /** Replaces the policy (validated) and tells listeners, so a new schedule applies without restart. */
-    putPolicy(policy: Parameters<typeof savePolicy>[1]): RetentionPolicy {
-      const saved = savePolicy(db, policy, now());
+    async putPolicy(policy: Parameters<typeof savePolicy>[1]): Promise<RetentionPolicy> {
+      const saved = await savePolicy(store, policy, now());
       for (const listener of policyListeners) listener(saved);
       return saved;
     },
@@ -233,12 +141,31 @@ export function createRetentionService({ db, config, now, log, rollups, inbox, s
       return () => policyListeners.delete(listener);
     },
 
-    run,
-    listRuns: (opts: { limit: number; cursor?: string }) => listRuns(db, opts),
-    lastRun: () => lastRun(db),
-    lastScheduledStart: () => lastScheduledStart(db),
-    schedulerSince: () => schedulerSince(db, now()),
-    isRunning: () => inFlight.size > 0 || currentLease(db, now()) !== null,
+    run: runOnce,
+
+    async listRuns(opts: { limit: number; cursor?: string }): Promise<{ items: RetentionRunView[]; nextCursor: string | null }> {
+      const after = opts.cursor ? (decodeCursor(opts.cursor, ['number', 'number']) as [number, number]) : undefined;
+      const result = page(await store.retention.listRuns({ after, limit: opts.limit + 1 }), opts.limit, (r) => [r.startedAt, r.id]);
+      return { items: result.rows.map(runView), nextCursor: result.nextCursor };
+    },
+
+    async lastRun(): Promise<RetentionRunView | null> {
+      const row = await store.retention.lastRun();
+      return row ? runView(row) : null;
+    },
+
+    lastScheduledStart: () => store.retention.lastScheduledStart(),
+
+    /**
+     * When the scheduler first ran against this database. A missed run is judged from the last
+     * scheduled run, or from this moment when there never was one (a laptop that is always off
+     * at night still gets its retention after start).
+     */
+    schedulerSince: () => store.retention.schedulerSince(now()),
+
+    async isRunning(): Promise<boolean> {
+      return inFlight.size > 0 || (await store.retention.currentLease(now())) !== null;
+    },
 
     /** Stops this process's runs between two slices (recorded as failed) and waits for them. */
     async abortRuns(reason = 'aborted: the server is shutting down'): Promise<void> {

@@ -1,39 +1,25 @@
-import { count, max } from 'drizzle-orm';
-import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { databaseSizes } from '../db/sqlite/client.js';
-import { apiKeys, featureUsage, productivityEvents, profiles, retentionRuns, sessions, toolCalls } from '../db/sqlite/schema.js';
 import { isoOrNull } from '../lib/time.js';
-import type { IngestDeps } from './index.js';
-import { lastRun } from './retention.js';
+import type { ServiceDeps } from './deps.js';
+import type { IngestCounters } from './ingest-counters.js';
+import { runView } from './retention-runs.js';
 
 /** Contract "Operations": GET /v1/stats. */
-export function createStatsService({ db, config, counters, inbox }: IngestDeps) {
-  const rows = (table: SQLiteTable) => db.select({ n: count() }).from(table).get()?.n ?? 0;
-  // Each max() is one seek on an index that starts with the time column.
-  const newest = (column: SQLiteColumn) => isoOrNull(db.select({ at: max(column) }).from(column.table).get()?.at as number | null | undefined);
-
+export function createStatsService({ store, counters }: ServiceDeps & { counters: IngestCounters }) {
   return {
-    snapshot() {
-      inbox.drain();
+    async snapshot() {
+      const [stats, lastRun] = await Promise.all([store.stats(), store.retention.lastRun()]);
+      const { newest } = stats;
       return {
-        tables: {
-          profiles: rows(profiles),
-          sessions: rows(sessions),
-          toolCalls: rows(toolCalls),
-          productivityEvents: rows(productivityEvents),
-          featureUsage: rows(featureUsage),
-          apiKeys: rows(apiKeys),
-          retentionRuns: rows(retentionRuns),
-        },
-        database: databaseSizes(db, config.dbPath),
+        tables: stats.tables,
+        database: stats.database,
         newest: {
-          toolCall: newest(toolCalls.timestamp),
-          session: newest(sessions.startedAt),
-          productivityEvent: newest(productivityEvents.createdAt),
-          featureUsage: newest(featureUsage.startedAt),
+          toolCall: isoOrNull(newest.toolCall),
+          session: isoOrNull(newest.session),
+          productivityEvent: isoOrNull(newest.productivityEvent),
+          featureUsage: isoOrNull(newest.featureUsage),
         },
         ingest: counters.snapshot(),
-        lastRetentionRun: lastRun(db),
+        lastRetentionRun: lastRun ? runView(lastRun) : null,
       };
     },
   };

@@ -11,7 +11,7 @@ type Captured = { sql: string; params: unknown[] };
  * queries (as Drizzle writes them), not hand-copied SQL.
  */
 function captureQueries(app: TestApp): { take: () => Captured[]; plan: (q: Captured) => string[] } {
-  const sqlite = app.db.$client;
+  const sqlite = app.sqlite.db.$client;
   const prepare = sqlite.prepare.bind(sqlite);
   let seen: Captured[] = [];
   sqlite.prepare = ((source: string) => {
@@ -37,7 +37,7 @@ function captureQueries(app: TestApp): { take: () => Captured[]; plan: (q: Captu
 
 /** Seeds a realistic spread so ANALYZE gives the planner real statistics. */
 function seed(app: TestApp, analyze: boolean): void {
-  const sqlite = app.db.$client;
+  const sqlite = app.sqlite.db.$client;
   sqlite.prepare("insert into profiles (name, enabled, auto_save, debug_mode, created_at, updated_at) values ('p0', 1, 0, 0, 0, 0), ('p1', 0, 0, 0, 0, 0), ('p2', 1, 0, 0, 0, 0)").run();
   const insert = sqlite.prepare(
     'insert into sessions (id, profile_id, type, status, project, started_at, ended_at, updated_at, last_activity_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',

@@ -5,8 +5,7 @@ import { test } from 'node:test';
 import { closeDatabase, openDatabase, type Db } from '../../src/db/sqlite/client.js';
 import { MIGRATIONS_FOLDER, runMigrations } from '../../src/db/sqlite/migrate.js';
 import { addEncoded } from '../../src/lib/latency-histogram.js';
-import { createRollupService } from '../../src/services/rollups.js';
-import { tempDir } from '../helper.js';
+import { openTestStore, tempDir } from '../helper.js';
 
 /** A copy of the migrations folder holding only the first `count` migrations. */
 function migrationsUpTo(dir: string, count: number): string {
@@ -32,8 +31,8 @@ const dump = (db: Db) => {
 
 test('upgrading from the v1 rollups (migrations 0007–0009) converts them into exactly what v2 builds, and keeps rollups whose raw rows are gone', async (t) => {
   const dir = tempDir(t);
-  const db = openDatabase({ path: join(dir, 'upgrade.db') });
-  t.after(() => closeDatabase(db));
+  const path = join(dir, 'upgrade.db');
+  const db = openDatabase({ path });
   runMigrations(db, migrationsUpTo(dir, 7)); // 0000–0006: rollups v1
   const s = db.$client;
   s.exec("insert into profiles (id, name, created_at, updated_at) values (7, 'alpha', 0, 0)");
@@ -63,17 +62,20 @@ test('upgrading from the v1 rollups (migrations 0007–0009) converts them into 
 
   runMigrations(db);
   const converted = dump(db);
+  closeDatabase(db);
   assert.equal(converted.slots.length, 3);
   assert.deepEqual(converted.slots[0], { slot_start: base, tool_name: 'Bash', profile_id: 7, project: 'web', calls: 3, errors: 1, timeouts: 1, duration_sum: 5240, duration_max: 5000, histogram: { 120: 2, 416: 1 } });
-  const rollups = createRollupService({ db, now: Date.now });
-  assert.equal(rollups.isBuilt(), true, 'v1 state carries over: nothing to backfill');
-  assert.equal(rollups.needsUpgrade(), true, 'v1 summaries have no half-past hours yet');
+  const store = openTestStore(t, path);
+  const { rollups } = store;
+  const upgraded = store.sqlite.db;
+  assert.equal((await rollups.state()).built, true, 'v1 state carries over: nothing to backfill');
+  assert.equal(await rollups.needsUpgrade(), true, 'v1 summaries have no half-past hours yet');
 
   // What v2's own rebuild makes of the same raw rows is the same (bucket numbers of v1 = v2),
   // plus the half-past hour summaries of the current layout.
   await rollups.rebuild();
-  assert.equal(rollups.needsUpgrade(), false, 'a rebuild over every day writes the current layout');
-  const rebuilt = dump(db);
+  assert.equal(await rollups.needsUpgrade(), false, 'a rebuild over every day writes the current layout');
+  const rebuilt = dump(upgraded);
   const halfPast = (r: { grain: number; slot_start: number }) => r.grain === 3_600_000 && r.slot_start % 3_600_000 !== 0;
   assert.deepEqual(rebuilt.slots, converted.slots);
   assert.deepEqual(
@@ -84,13 +86,14 @@ test('upgrading from the v1 rollups (migrations 0007–0009) converts them into 
 
   // Raw retention deletes the first day: the converted rollups still hold it, and a rebuild
   // (from raw rows) cannot bring that day to the current layout: the upgrade does, from slots.
-  s.exec(`delete from tool_call_summaries where grain = 3600000 and slot_start % 3600000 != 0`);
-  s.exec(`update settings set value = '{"built":true,"next":null,"end":null}' where key = 'rollups.toolCalls'`);
-  s.exec(`delete from tool_calls where timestamp < ${base + day}`);
+  const u = upgraded.$client;
+  u.exec(`delete from tool_call_summaries where grain = 3600000 and slot_start % 3600000 != 0`);
+  u.exec(`update settings set value = '{"built":true,"next":null,"end":null}' where key = 'rollups.toolCalls'`);
+  u.exec(`delete from tool_calls where timestamp < ${base + day}`);
   await rollups.rebuild();
-  assert.equal(rollups.needsUpgrade(), true, 'the first day still has the old layout');
+  assert.equal(await rollups.needsUpgrade(), true, 'the first day still has the old layout');
   const upgrade = await rollups.upgradeSummaries();
   assert.equal(upgrade.days, 2);
-  assert.equal(rollups.needsUpgrade(), false);
-  assert.deepEqual(dump(db), rebuilt, 'a rebuild and the upgrade keep rollups whose raw rows are gone');
+  assert.equal(await rollups.needsUpgrade(), false);
+  assert.deepEqual(dump(upgraded), rebuilt, 'a rebuild and the upgrade keep rollups whose raw rows are gone');
 });

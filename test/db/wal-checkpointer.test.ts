@@ -24,6 +24,8 @@ test('one worker per connection however many users; the connection checkpoints b
   assert.equal(autoCheckpoint(db), 1000);
   const app = startWalCheckpointer(db, path);
   const job = startWalCheckpointer(db, path);
+  assert.equal(autoCheckpoint(db), 1000, 'the connection checkpoints by itself until the worker has its own');
+  assert.equal(await app.ready, true);
   assert.equal(autoCheckpoint(db), 0);
   assert.equal(await job.stop(), null);
   assert.equal(autoCheckpoint(db), 0, 'the other user still has the worker');
@@ -37,6 +39,7 @@ test('under continuous writes the WAL stays bounded, and stop({ truncate }) leav
   const { db, path } = open(t);
   const limit = 1024 * 1024;
   const checkpoints = startWalCheckpointer(db, path, { intervalMs: 20, walLimitBytes: limit });
+  await checkpoints.ready;
   // Ingest-like: a small transaction every millisecond (~20 MB/s of WAL frames), never idle
   // long enough for PASSIVE checkpoints alone to let the WAL start over.
   const insert = db.$client.prepare("with recursive n(i) as (select 1 union all select i + 1 from n where i < 10) insert into t (v) select randomblob(2000) from n");

@@ -54,8 +54,8 @@ test('a UUID is stored lower case and found in any case', async (t) => {
   assert.equal((await send(app, 'GET', `/v1/sessions/${UPPER}`, read)).json().toolCallCount, 1);
 
   // Every stored id is lower case, whatever case it came in (staged calls moved first, as readers do).
-  app.services.inbox.drain();
-  const sqlite = app.db.$client;
+  app.sqlite.settle();
+  const sqlite = app.sqlite.db.$client;
   for (const [table, column] of [['sessions', 'id'], ['tool_calls', 'id'], ['tool_calls', 'session_id'], ['productivity_events', 'session_id'], ['feature_usage', 'session_id']]) {
     const odd = sqlite.prepare(`SELECT ${column} FROM ${table} WHERE ${column} != lower(${column})`).all();
     assert.deepEqual(odd, [], `${table}.${column}`);
@@ -101,15 +101,15 @@ test('strings with lone surrogates are refused; well-formed astral characters ro
   const good = '😀 \ud83d\ude00 𝄞';
   assert.equal((await send(app, 'POST', '/v1/tool-calls', ingest, { sessionId: session.id, toolName: good, durationMs: 1, status: 'success' })).statusCode, 200);
   assert.equal((await send(app, 'GET', `/v1/tool-calls?session=${session.id}`, read)).json().items[0].toolName, good);
-  app.services.inbox.drain();
-  const replaced = app.db.$client.prepare("SELECT count(*) FROM tool_calls WHERE instr(tool_name, char(65533)) > 0").pluck().get();
+  app.sqlite.settle();
+  const replaced = app.sqlite.db.$client.prepare("SELECT count(*) FROM tool_calls WHERE instr(tool_name, char(65533)) > 0").pluck().get();
   assert.equal(replaced, 0, 'no U+FFFD was stored');
 });
 
 test('-0 is stored as 0; 2^53 − 1 round-trips exactly; 2^53 + 1 is refused, never rounded', async (t) => {
   const app = await build(t);
   const { ingest, read } = app.keys;
-  const sqlite = app.db.$client;
+  const sqlite = app.sqlite.db.$client;
   const session = (await send(app, 'POST', '/v1/sessions', ingest, { type: 'test' })).json();
   const call = (durationMs: string, id: string) => `{"id":"${id}","sessionId":"${session.id}","toolName":"Read","durationMs":${durationMs},"status":"success"}`;
 
@@ -119,7 +119,7 @@ test('-0 is stored as 0; 2^53 − 1 round-trips exactly; 2^53 + 1 is refused, ne
     const res = await send(app, 'POST', '/v1/tool-calls', ingest, call(raw, id as string));
     assert.equal(res.statusCode, 200, `${raw}: ${res.body}`);
   }
-  app.services.inbox.drain();
+  app.sqlite.settle();
   const stored = sqlite.prepare('SELECT id, duration_ms AS d, typeof(duration_ms) AS t FROM tool_calls ORDER BY id').all() as Array<{ id: string; d: number; t: string }>;
   assert.deepEqual(stored.map((r) => [r.t, Object.is(r.d, -0) ? '-0' : r.d]), [['integer', 0], ['integer', 0], ['integer', MAX]]);
   const listed = await send(app, 'GET', `/v1/tool-calls?session=${session.id}`, read);

@@ -41,8 +41,8 @@ async function sendAndCheck(app: TestApp, req: Sent): Promise<number> {
 }
 
 function assertConsistent(app: TestApp): void {
-  app.services.inbox.drain();
-  const sqlite = app.db.$client;
+  app.sqlite.settle();
+  const sqlite = app.sqlite.db.$client;
   assert.equal(sqlite.pragma('integrity_check', { simple: true }), 'ok');
   const drift = sqlite
     .prepare('SELECT s.id FROM sessions s WHERE s.tool_call_count != (SELECT count(*) FROM tool_calls c WHERE c.session_id = s.id)')
@@ -66,7 +66,7 @@ test('fuzzed bodies on every write route: no 5xx, problem+json, no partial write
           let url = route.url;
           // Each PATCH of a session gets a fresh active one (an ended session only answers 409).
           if (route.method === 'PATCH' && url.startsWith('/v1/sessions/')) {
-            url = `/v1/sessions/${app.services.sessions.create({ type: 'test' }).session.id}`;
+            url = `/v1/sessions/${(await app.services.sessions.create({ type: 'test' })).session.id}`;
           }
           const status = await sendAndCheck(app, { method: route.method, url, key: app.keys[route.key ?? 'admin'], text: toJsonText(body) });
           counts[status] = (counts[status] ?? 0) + 1;
@@ -88,7 +88,7 @@ test('?partial=true stores exactly the accepted items, and the rest writes nothi
   const routes = writeRoutes(fixture).filter((r) => BATCH_ROUTES.has(r.url));
   const tables: Record<string, string> = { '/v1/tool-calls': 'tool_calls', '/v1/productivity-events': 'productivity_events', '/v1/feature-usage': 'feature_usage' };
   // Staged tool calls count as stored: each count moves them into tool_calls first, as every reader does.
-  const rows = (table: string) => (app.services.inbox.drain(), app.db.$client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number);
+  const rows = (table: string) => (app.sqlite.settle(), app.sqlite.db.$client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number);
   for (const route of routes) {
     await fc.assert(
       fc.asyncProperty(bodyFor(route.body, true), async (body) => {

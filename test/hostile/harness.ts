@@ -13,8 +13,8 @@ export type Snapshot = Map<string, string>;
  * count as a change.
  */
 export function snapshot(app: TestApp): Snapshot {
-  app.services.inbox.drain();
-  const sqlite = app.db.$client;
+  app.sqlite.settle();
+  const sqlite = app.sqlite.db.$client;
   const tables = sqlite
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .pluck()

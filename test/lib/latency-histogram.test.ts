@@ -18,7 +18,7 @@ import {
   representative,
   upperBound,
 } from '../../src/lib/latency-histogram.js';
-import { HISTOGRAM_SQL } from '../../src/services/rollups-sql.js';
+import { HISTOGRAM_SQL } from '../../src/db/sqlite/rollups/sql.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 

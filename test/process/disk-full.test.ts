@@ -64,13 +64,13 @@ test('disk full: 507 problem, process up, /readyz 503; the ballast lets ingest r
     const again = await app.inject({ method: 'POST', url: '/v1/sessions', headers: auth(app.keys.ingest), payload: { type: 'lint' } });
     assert.equal(again.statusCode, 201, again.body);
     assert.equal((await app.inject('/readyz')).statusCode, 200);
-    const check = app.db.$client.pragma('integrity_check', { simple: true });
+    const check = app.sqlite.db.$client.pragma('integrity_check', { simple: true });
     assert.equal(check, 'ok');
     return;
   }
   // Not root: emulate a full disk with max_page_count; recovery is raising the limit.
   const app = await build(t);
-  const sqlite = app.db.$client;
+  const sqlite = app.sqlite.db.$client;
   const pages = Number(sqlite.pragma('page_count', { simple: true }));
   sqlite.pragma(`max_page_count = ${pages + 2}`);
   const full = await writeUntilFull(app);

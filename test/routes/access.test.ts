@@ -6,7 +6,7 @@ import Fastify from 'fastify';
 import { testConfig } from '../../src/config.js';
 import authPlugin, { type RouteAccess } from '../../src/plugins/auth.js';
 import configPlugin from '../../src/plugins/config.js';
-import dbPlugin from '../../src/plugins/db.js';
+import storePlugin from '../../src/plugins/store.js';
 import servicesPlugin from '../../src/plugins/services.js';
 import { ADMIN_KEY, auth, build, problemOf, tempDir, type TestApp } from '../helper.js';
 
@@ -71,9 +71,9 @@ test('every /v1 route refuses a missing, malformed, unknown, revoked or expired 
   let clock = Date.now();
   const app = await build(t, {}, { now: () => clock });
   const keys = app.services.apiKeys;
-  const revoked = keys.create({ name: 'revoked', role: 'admin' });
-  keys.revoke(revoked.id);
-  const expiring = keys.create({ name: 'expiring', role: 'admin', expiresAt: clock + 1000 });
+  const revoked = await keys.create({ name: 'revoked', role: 'admin' });
+  await keys.revoke(revoked.id);
+  const expiring = await keys.create({ name: 'expiring', role: 'admin', expiresAt: clock + 1000 });
   clock += 2000;
 
   const badHeaders: Record<string, Record<string, string>> = {
@@ -160,7 +160,7 @@ async function tinyApp(t: Parameters<typeof build>[0]) {
   t.after(() => app.close());
   const config = testConfig({ dbPath: join(tempDir(t), 'analytics.db'), adminKey: ADMIN_KEY });
   await app.register(configPlugin, { config });
-  await app.register(dbPlugin);
+  await app.register(storePlugin);
   await app.register(servicesPlugin, {});
   await app.register(authPlugin);
   return app;

@@ -15,7 +15,7 @@ async function createKey(app: TestApp, payload: object, key = app.keys.admin) {
 }
 
 function keyRows(app: TestApp) {
-  return app.db.$client.prepare('select * from api_keys').all() as Array<Record<string, unknown>>;
+  return app.sqlite.db.$client.prepare('select * from api_keys').all() as Array<Record<string, unknown>>;
 }
 
 test('POST /v1/api-keys answers 201 with the key once; only its hash is stored', async (t) => {
@@ -133,7 +133,7 @@ test('the key list pages by keyset with an opaque cursor, stable under inserts',
   const app = await build(t, {}, { now: () => clock });
   for (let i = 0; i < 7; i++) {
     clock += i % 3 === 0 ? 0 : 1; // some share a createdAt: the id breaks the tie
-    app.services.apiKeys.create({ name: `k${i}`, role: 'read' });
+    await app.services.apiKeys.create({ name: `k${i}`, role: 'read' });
   }
   const seen: KeyView[] = [];
   let cursor: string | null = null;
@@ -148,7 +148,7 @@ test('the key list pages by keyset with an opaque cursor, stable under inserts',
     cursor = body.nextCursor;
     if (pages === 0) {
       clock += 10;
-      app.services.apiKeys.create({ name: 'late', role: 'read' }); // newer than page one: not in this walk
+      await app.services.apiKeys.create({ name: 'late', role: 'read' }); // newer than page one: not in this walk
     }
     pages++;
   } while (cursor);
@@ -232,7 +232,7 @@ test('an expired key is refused from its expiry on', async (t) => {
 
 test('key management is admin only: read and ingest keys get 403 and change nothing', async (t) => {
   const app = await build(t);
-  const target = app.services.apiKeys.create({ name: 'target', role: 'read' });
+  const target = await app.services.apiKeys.create({ name: 'target', role: 'read' });
   for (const role of ['read', 'ingest'] as const) {
     const headers = auth(app.keys[role]);
     const responses = [

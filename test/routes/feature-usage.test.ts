@@ -8,7 +8,7 @@ const URL = '/v1/feature-usage';
 
 function addSession(app: TestApp, id = randomUUID()): string {
   const now = Date.now();
-  app.db.insert(sessions).values({ id, type: 'repl', startedAt: now - 3_600_000, updatedAt: now, lastActivityAt: now - 3_600_000 }).run();
+  app.sqlite.db.insert(sessions).values({ id, type: 'repl', startedAt: now - 3_600_000, updatedAt: now, lastActivityAt: now - 3_600_000 }).run();
   return id;
 }
 
@@ -24,7 +24,7 @@ async function post(app: TestApp, payload: unknown, query = '') {
   return app.inject({ method: 'POST', url: `${URL}${query}`, headers: auth(app.keys.ingest), payload: payload as object });
 }
 
-const count = (app: TestApp) => app.db.select().from(featureUsage).all().length;
+const count = (app: TestApp) => app.sqlite.db.select().from(featureUsage).all().length;
 
 test('one usage is stored and read back with every field', async (t) => {
   const app = await build(t);

@@ -32,7 +32,7 @@ function postLogs(app: TestApp, payload: unknown, headers: Record<string, string
 }
 
 const get = (app: TestApp, url: string) => app.inject({ method: 'GET', url, headers: auth(app.keys.read) });
-const count = (app: TestApp, table: string) => (app.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+const count = (app: TestApp, table: string) => (app.sqlite.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 
 test('the shared fixture: 2 tool calls, 1 agent session for billing-api, api_request counted', async (t) => {
   const app = await build(t);

@@ -8,7 +8,7 @@ const URL = '/v1/productivity-events';
 
 function addSession(app: TestApp, id = randomUUID()): string {
   const now = Date.now();
-  app.db.insert(sessions).values({ id, type: 'agent', startedAt: now - 3_600_000, updatedAt: now, lastActivityAt: now - 3_600_000 }).run();
+  app.sqlite.db.insert(sessions).values({ id, type: 'agent', startedAt: now - 3_600_000, updatedAt: now, lastActivityAt: now - 3_600_000 }).run();
   return id;
 }
 
@@ -24,7 +24,7 @@ async function post(app: TestApp, payload: unknown, query = '') {
   return app.inject({ method: 'POST', url: `${URL}${query}`, headers: auth(app.keys.ingest), payload: payload as object });
 }
 
-const count = (app: TestApp) => app.db.select().from(productivityEvents).all().length;
+const count = (app: TestApp) => app.sqlite.db.select().from(productivityEvents).all().length;
 
 test('one event is stored with timeSaved and improvementPercentage computed', async (t) => {
   const app = await build(t);
@@ -141,7 +141,7 @@ test('the session\'s last activity moves with its events; toolCallCount does not
   const s = addSession(app);
   const at = Date.now() - 1000;
   await post(app, event(s, { createdAt: at }));
-  const row = app.db.select().from(sessions).all()[0]!;
+  const row = app.sqlite.db.select().from(sessions).all()[0]!;
   assert.equal(row.lastActivityAt, at);
   assert.equal(row.toolCallCount, 0);
 });

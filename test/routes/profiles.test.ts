@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { auth, build, createSession, problemOf, type TestApp } from '../helper.js';
 
-const count = (app: TestApp, table: string) => (app.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+const count = (app: TestApp, table: string) => (app.sqlite.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 
 async function send(app: TestApp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, key = app.keys.admin) {
   return app.inject({ method, url, headers: auth(key), ...(payload === undefined ? {} : { payload: payload as object }) });
@@ -178,7 +178,7 @@ test('DELETE with sessions: 409 PROFILE_HAS_SESSIONS unless ?cascade=true, which
   const p = (await send(app, 'POST', '/v1/profiles', { name: 'busy' })).json();
   const other = await createSession(app, { type: 'repl' });
   const mine = await createSession(app, { type: 'test', profile: 'busy' });
-  const sql = app.db.$client;
+  const sql = app.sqlite.db.$client;
   sql.prepare("insert into tool_calls (id, session_id, tool_name, duration_ms, status, timestamp) values (?, ?, 'Bash', 5, 'success', ?)").run('0193a0b2-0000-7000-8000-000000000001', mine.id, Date.now());
   sql.prepare("insert into productivity_events (id, session_id, event_type, traditional_time_estimate, actual_time_taken, time_saved, created_at) values (?, ?, 'refactor', 60, 30, 30, ?)").run('0193a0b2-0000-7000-8000-000000000002', mine.id, Date.now());
   sql.prepare("insert into feature_usage (id, session_id, feature_name, feature_category, started_at) values (?, ?, 'watch', 'cli', ?)").run('0193a0b2-0000-7000-8000-000000000003', mine.id, Date.now());

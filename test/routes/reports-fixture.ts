@@ -51,12 +51,12 @@ export type SeedOptions = { seed: number; start: number; end: number; sessions?:
 
 /** Writes a random dataset with times in [start, end) and returns it. */
 export function seedDataset(app: TestApp, o: SeedOptions): Dataset {
-  return app.db.$client.transaction(() => seedRows(app, o))();
+  return app.sqlite.db.$client.transaction(() => seedRows(app, o))();
 }
 
 function seedRows(app: TestApp, o: SeedOptions): Dataset {
   const r = prng(o.seed);
-  const db = app.db.$client;
+  const db = app.sqlite.db.$client;
   const span = o.end - o.start;
   const profiles: Profile[] = [];
   for (const name of ['alpha', 'beta', 'gamma', 'delta']) {

@@ -51,7 +51,7 @@ function seedInstants(app: TestApp, tz: string, from: number, to: number): Datas
     }
   }
   const sessionId = '0193a0b2-7c1e-7d7a-9f6e-3c2b1a0f9e8d';
-  const db = app.db.$client;
+  const db = app.sqlite.db.$client;
   db.prepare("insert into sessions (id, type, status, started_at, updated_at, last_activity_at) values (?, 'agent', 'active', ?, ?, ?)").run(sessionId, from, from, from);
   const data: Dataset = { profiles: [], sessions: [{ id: sessionId, profileId: null, type: 'agent', status: 'active', project: null, startedAt: from, endedAt: null, outputLines: 0, errorCount: 0, lastActivityAt: from }], toolCalls: [], events: [], usages: [] };
   const insertEvent = db.prepare('insert into productivity_events (id, session_id, event_type, traditional_time_estimate, actual_time_taken, time_saved, improvement_percentage, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)');

@@ -122,9 +122,9 @@ test('bad report input is a 400; reports need the read role', async (t) => {
 test('every report query uses an index', async (t) => {
   const app = await build(t, {}, { now: () => NOW });
   seedDataset(app, { seed: 3, start: START, end: NOW, toolCalls: 200 });
-  app.db.$client.exec('analyze');
+  app.sqlite.db.$client.exec('analyze');
   const plans: string[] = [];
-  const sqlite = app.db.$client;
+  const sqlite = app.sqlite.db.$client;
   const original = sqlite.prepare.bind(sqlite);
   // Records every report statement as the service prepares it.
   (sqlite as { prepare: (s: string) => unknown }).prepare = (s: string) => {
@@ -149,7 +149,7 @@ test('the SQL views give the same figures as the reports over all time', async (
   const app = await build(t, {}, { now: () => NOW });
   seedDataset(app, { seed: 99, start: START, end: NOW });
   const all = { from: START, to: NOW };
-  const sql = (q: string) => app.db.$client.prepare(q).all() as Array<Record<string, unknown>>;
+  const sql = (q: string) => app.sqlite.db.$client.prepare(q).all() as Array<Record<string, unknown>>;
   const sessionsView = sql('select * from session_stats order by type').map((r) => ({
     type: r.type, total: r.total, active: r.active, completed: r.completed, failed: r.failed, cancelled: r.cancelled,
     successRate: r.success_rate, avgDurationMinutes: r.avg_duration_minutes, p95DurationMinutes: r.p95_duration_minutes,

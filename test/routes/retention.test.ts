@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { testConfig } from '../../src/config.js';
-import { acquireLease, releaseLease } from '../../src/services/retention-lease.js';
+import { acquireLease, releaseLease } from '../../src/db/sqlite/retention/lease.js';
+import { writeTransaction } from '../../src/db/sqlite/client.js';
 import { DEFAULT_POLICY } from '../../src/services/retention-policy.js';
 import { ADMIN_KEY, auth, build, problemOf } from '../helper.js';
 import { DAY, HOUR, seedSession, seedToolCalls } from '../services/retention-seed.js';
@@ -38,7 +39,7 @@ test('PUT /v1/retention/policy replaces and persists it', async (t) => {
   const withRollups = await app.inject({ method: 'PUT', url: '/v1/retention/policy', headers: { ...auth(app.keys.admin), ...json }, payload: { ...POLICY, rollupDays: 3650 } });
   assert.deepEqual(withRollups.json(), { ...POLICY, rollupDays: 3650 });
   // A policy stored before rollupDays existed reads with the default.
-  app.db.$client.prepare("update settings set value = json_remove(value, '$.rollupDays') where key = 'retention.policy'").run();
+  app.sqlite.db.$client.prepare("update settings set value = json_remove(value, '$.rollupDays') where key = 'retention.policy'").run();
   const old = await app.inject({ method: 'GET', url: '/v1/retention/policy', headers: auth(app.keys.admin) });
   assert.equal(old.json().rollupDays, 730);
 });
@@ -68,7 +69,7 @@ test('PUT /v1/retention/policy validates every field and writes nothing when inv
     assert.equal(p.code, 'VALIDATION_FAILED');
     assert.ok(p.errors?.some((e) => e.path === path), `${path} in ${JSON.stringify(p.errors)}`);
   }
-  assert.deepEqual(app.services.retention.getPolicy(), DEFAULT_POLICY);
+  assert.deepEqual((await app.services.retention.getPolicy()), DEFAULT_POLICY);
 });
 
 test('retention routes are admin only', async (t) => {
@@ -87,15 +88,15 @@ test('retention routes are admin only', async (t) => {
       assert.equal(problemOf(res).code, 'FORBIDDEN');
     }
   }
-  assert.equal(app.services.retention.listRuns({ limit: 5 }).items.length, 0);
+  assert.equal((await app.services.retention.listRuns({ limit: 5 })).items.length, 0);
 });
 
 test('POST /v1/retention/run: dry run then run, in the contract shape', async (t) => {
   const app = await build(t);
   const now = Date.now();
-  const ended = seedSession(app.db, { status: 'completed', startedAt: now - 400 * DAY, toolCalls: [now - 399 * DAY] });
-  seedToolCalls(app.db, ended, 300, now - 400 * DAY);
-  seedSession(app.db, { status: 'active', startedAt: now - 48 * HOUR });
+  const ended = seedSession(app.sqlite.db, { status: 'completed', startedAt: now - 400 * DAY, toolCalls: [now - 399 * DAY] });
+  seedToolCalls(app.sqlite.db, ended, 300, now - 400 * DAY);
+  seedSession(app.sqlite.db, { status: 'active', startedAt: now - 48 * HOUR });
 
   const dry = await app.inject({ method: 'POST', url: '/v1/retention/run?dryRun=true', headers: auth(app.keys.admin) });
   assert.equal(dry.statusCode, 200);
@@ -129,14 +130,14 @@ test('POST /v1/retention/run: dry run then run, in the contract shape', async (t
 
 test('POST /v1/retention/run is 409 RETENTION_RUNNING while the lease is held, and records nothing', async (t) => {
   const app = await build(t);
-  assert.ok(acquireLease(app.db, 'someone-else', Date.now()));
+  assert.ok(writeTransaction(app.sqlite.db, (tx) => acquireLease(tx, 'someone-else', Date.now())));
   for (const url of ['/v1/retention/run', '/v1/retention/run?dryRun=true']) {
     const res = await app.inject({ method: 'POST', url, headers: auth(app.keys.admin) });
     assert.equal(res.statusCode, 409);
     assert.equal(problemOf(res).code, 'RETENTION_RUNNING');
   }
-  assert.equal(app.services.retention.listRuns({ limit: 5 }).items.length, 0);
-  releaseLease(app.db, 'someone-else');
+  assert.equal((await app.services.retention.listRuns({ limit: 5 })).items.length, 0);
+  releaseLease(app.sqlite.db, 'someone-else');
   assert.equal((await app.inject({ method: 'POST', url: '/v1/retention/run', headers: auth(app.keys.admin) })).statusCode, 200);
 });
 
@@ -144,11 +145,11 @@ test('a second app instance on the same file gets 409 while the first runs', asy
   const app = await build(t);
   const second = await buildApp(testConfig({ dbPath: join(app.dir, 'analytics.db'), adminKey: ADMIN_KEY, rateLimitMax: 0 }));
   t.after(() => second.close());
-  const id = seedSession(app.db, { startedAt: Date.now() - 200 * DAY });
-  seedToolCalls(app.db, id, 40_000, Date.now() - 200 * DAY);
+  const id = seedSession(app.sqlite.db, { startedAt: Date.now() - 200 * DAY });
+  seedToolCalls(app.sqlite.db, id, 40_000, Date.now() - 200 * DAY);
   const first = app.inject({ method: 'POST', url: '/v1/retention/run', headers: auth(ADMIN_KEY) });
   // Let the first run take its lease before asking the second instance.
-  while (!app.services.retention.isRunning()) await new Promise((r) => setImmediate(r));
+  while (!(await app.services.retention.isRunning())) await new Promise((r) => setImmediate(r));
   const res = await second.inject({ method: 'POST', url: '/v1/retention/run', headers: auth(ADMIN_KEY) });
   assert.equal(res.statusCode, 409);
   assert.equal(problemOf(res).code, 'RETENTION_RUNNING');

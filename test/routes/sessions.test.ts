@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ensureSessions, resolveProfileRef } from '../../src/services/sessions.js';
 import { auth, build, createSession, problemOf, type TestApp } from '../helper.js';
 
 const ID = '0193a0b2-7c1e-7d7a-9f6e-3c2b1a0f9e8d';
 const T0 = Date.parse('2026-01-10T10:00:00.000Z');
 const at = (ms: number) => new Date(ms).toISOString();
-const count = (app: TestApp, table: string) => (app.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-const stored = (app: TestApp, id: string) => app.db.$client.prepare('select * from sessions where id = ?').get(id) as Record<string, unknown> | undefined;
+const count = (app: TestApp, table: string) => (app.sqlite.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+const stored = (app: TestApp, id: string) => app.sqlite.db.$client.prepare('select * from sessions where id = ?').get(id) as Record<string, unknown> | undefined;
 
 async function send(app: TestApp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, key = app.keys.ingest) {
   return app.inject({ method, url, headers: auth(key), ...(payload === undefined ? {} : { payload: payload as object }) });
@@ -184,7 +183,7 @@ test('DELETE (admin) → 204 with its tool calls, events and feature usage; then
   const app = await build(t);
   const s = await createSession(app);
   const keep = await createSession(app);
-  const sql = app.db.$client;
+  const sql = app.sqlite.db.$client;
   for (const sid of [s.id, keep.id]) {
     sql.prepare("insert into tool_calls (id, session_id, tool_name, duration_ms, status, timestamp) values (lower(hex(randomblob(16))), ?, 'Read', 1, 'success', ?)").run(sid, Date.now());
     sql.prepare("insert into productivity_events (id, session_id, event_type, traditional_time_estimate, actual_time_taken, time_saved, created_at) values (lower(hex(randomblob(16))), ?, 'x', 1, 1, 0, ?)").run(sid, Date.now());
@@ -197,19 +196,24 @@ test('DELETE (admin) → 204 with its tool calls, events and feature usage; then
   await expectProblem(await send(app, 'DELETE', '/v1/sessions/xyz', undefined, app.keys.admin), 400, 'VALIDATION_FAILED');
 });
 
-test('service helpers: resolveProfileRef and ensureSessions work inside a caller\'s transaction', async (t) => {
+test('agent sessions named by telemetry are created with the calls: profile by name or id, an unknown profile left out, an existing session untouched', async (t) => {
   const app = await build(t);
   const pid = await withProfile(app);
-  assert.equal(resolveProfileRef(app.db, 'node-dev'), pid);
-  assert.equal(resolveProfileRef(app.db, pid), pid);
-  assert.throws(() => resolveProfileRef(app.db, 'nope'), { code: 'UNKNOWN_PROFILE', status: 422 });
   const existing = await createSession(app);
-  const created = app.db.transaction((tx) =>
-    ensureSessions(tx as unknown as TestApp['db'], [{ id: ID.toUpperCase(), project: 'p', profile: 'node-dev', startedAt: T0 }, { id: existing.id, startedAt: T0 }, { id: ID, startedAt: T0 }, { id: '0193a0b2-7c1e-7d7a-9f6e-000000000001', profile: 'ghost', startedAt: T0 }], T0 + 5),
-  );
-  assert.deepEqual(created, [ID, '0193a0b2-7c1e-7d7a-9f6e-000000000001']);
+  const ghost = '0193a0b2-7c1e-7d7a-9f6e-000000000001';
+  const byId = '0193a0b2-7c1e-7d7a-9f6e-000000000002';
+  const seeds = [
+    { id: ID, project: 'p', profile: { name: 'node-dev' }, startedAt: T0 },
+    { id: existing.id, project: null, profile: null, startedAt: T0 },
+    { id: ghost, project: null, profile: { name: 'ghost' }, startedAt: T0 },
+    { id: byId, project: null, profile: { id: pid }, startedAt: T0 },
+  ];
+  const call = (sessionId: string) => ({ sessionId, toolName: 'Read', durationMs: 1, status: 'success' as const, errorType: null, timestamp: T0 });
+  const result = await app.store.toolCalls.append(seeds.map((s) => call(s.id)), { allOrNothing: true, agentSessions: seeds });
+  assert.deepEqual(result, { accepted: 4, duplicates: 0, unknownSessions: [] });
   const s = (await send(app, 'GET', `/v1/sessions/${ID}`, undefined, app.keys.read)).json();
-  assert.deepEqual([s.type, s.status, s.project, s.profileId, s.startedAt], ['agent', 'active', 'p', pid, at(T0)]);
-  assert.equal(stored(app, '0193a0b2-7c1e-7d7a-9f6e-000000000001')!.profile_id, null);
+  assert.deepEqual([s.type, s.status, s.project, s.profileId, s.startedAt, s.toolCallCount], ['agent', 'active', 'p', pid, at(T0), 1]);
+  assert.equal(stored(app, ghost)!.profile_id, null);
+  assert.equal(stored(app, byId)!.profile_id, pid);
   assert.equal(stored(app, existing.id)!.type, 'test');
 });

@@ -6,7 +6,7 @@ import { auth, build, type TestApp } from '../helper.js';
 
 function addSession(app: TestApp, startedAt: number): string {
   const id = randomUUID();
-  app.db.insert(sessions).values({ id, type: 'agent', startedAt, updatedAt: startedAt, lastActivityAt: startedAt }).run();
+  app.sqlite.db.insert(sessions).values({ id, type: 'agent', startedAt, updatedAt: startedAt, lastActivityAt: startedAt }).run();
   return id;
 }
 

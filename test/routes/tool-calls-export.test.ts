@@ -13,13 +13,13 @@ const HEADER = 'id,sessionId,toolName,durationMs,status,errorType,timestamp';
 type Row = { id: string; sessionId: string; toolName: string; durationMs: number; status: string; errorType: string | null; timestamp: number };
 
 function addSession(app: TestApp, id: string = randomUUID()): string {
-  app.db.insert(sessions).values({ id, type: 'agent', startedAt: T0, updatedAt: T0, lastActivityAt: T0 }).run();
+  app.sqlite.db.insert(sessions).values({ id, type: 'agent', startedAt: T0, updatedAt: T0, lastActivityAt: T0 }).run();
   return id;
 }
 
 /** Bulk rows straight into the table: one prepared statement, one transaction. */
 function insertRows(app: TestApp, count: number, sessionIds: string[]): Row[] {
-  const sqlite = app.db.$client;
+  const sqlite = app.sqlite.db.$client;
   const stmt = sqlite.prepare('insert into tool_calls (id, session_id, tool_name, duration_ms, status, error_type, timestamp) values (?, ?, ?, ?, ?, ?, ?)');
   const rows: Row[] = [];
   sqlite.transaction(() => {

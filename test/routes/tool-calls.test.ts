@@ -10,7 +10,7 @@ const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 
 /** Sessions come from another resource: insert them directly so these tests stand alone. */
 function addSession(app: TestApp, id: string = randomUUID()): string {
-  app.db.insert(sessions).values({ id, type: 'agent', startedAt: T0, updatedAt: T0, lastActivityAt: T0 }).run();
+  app.sqlite.db.insert(sessions).values({ id, type: 'agent', startedAt: T0, updatedAt: T0, lastActivityAt: T0 }).run();
   return id;
 }
 
@@ -29,21 +29,21 @@ function post(app: TestApp, payload: unknown, query = '') {
 
 /** What tool_calls holds once the inbox's staged calls are moved (as every reader does first). */
 function stored(app: TestApp) {
-  app.services.inbox.drain();
-  return app.db.select().from(toolCalls).all();
+  app.sqlite.settle();
+  return app.sqlite.db.select().from(toolCalls).all();
 }
 
 function sessionRow(app: TestApp, id: string) {
-  app.services.inbox.drain(); // staged calls count in their session as they move
-  const row = app.db.select().from(sessions).where(eq(sessions.id, id)).get();
+  app.sqlite.settle(); // staged calls count in their session as they move
+  const row = app.sqlite.db.select().from(sessions).where(eq(sessions.id, id)).get();
   assert.ok(row);
   return row;
 }
 
 function assertCountsExact(app: TestApp) {
-  app.services.inbox.drain();
-  for (const s of app.db.select().from(sessions).all()) {
-    const n = app.db.select().from(toolCalls).where(eq(toolCalls.sessionId, s.id)).all().length;
+  app.sqlite.settle();
+  for (const s of app.sqlite.db.select().from(sessions).all()) {
+    const n = app.sqlite.db.select().from(toolCalls).where(eq(toolCalls.sessionId, s.id)).all().length;
     assert.equal(s.toolCallCount, n, `session ${s.id} toolCallCount`);
   }
 }
@@ -378,7 +378,7 @@ test('list: limit and cursor are validated, unknown filters rejected', async (t)
 
 test('every list query uses an index', async (t) => {
   const app = await build(t);
-  const sqlite = app.db.$client;
+  const sqlite = app.sqlite.db.$client;
   const plans = [
     'select * from tool_calls order by timestamp desc, id desc limit 51',
     "select * from tool_calls where session_id = 'x' order by timestamp desc, id desc limit 51",

@@ -37,20 +37,30 @@ const keyOf = (s: SessionView): Key => [Date.parse(s.startedAt), s.id];
 /** Newest first: startedAt desc, then id desc. Negative when a comes first. */
 const order = (a: Key, b: Key) => (a[0] !== b[0] ? b[0] - a[0] : a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0);
 
-function reset(app: TestApp): void {
-  app.db.$client.exec('delete from sessions; delete from profile_audit; delete from profiles;');
-  for (const name of ['p-a', 'p-b']) app.services.profiles.create({ name }, 'test');
+async function reset(app: TestApp): Promise<void> {
+  app.sqlite.db.$client.exec('delete from sessions; delete from profile_audit; delete from profiles;');
+  for (const name of ['p-a', 'p-b']) await app.services.profiles.create({ name }, 'test');
 }
 
 /** Inserts a generated session (ending some); null when its id was already drawn. */
-function insert(app: TestApp, g: Gen): SessionView | null {
+async function insert(app: TestApp, g: Gen): Promise<SessionView | null> {
   const { sessions } = app.services;
   try {
-    if (!sessions.create({ id: g.id, type: g.type, profile: g.profile, startedAt: T0 + g.offset * 1000 }).created) return null;
+    if (!(await sessions.create({ id: g.id, type: g.type, profile: g.profile, startedAt: T0 + g.offset * 1000 })).created) return null;
   } catch {
     return null; // the same id with other fields: a 409, not what this test is about
   }
   return g.ended ? sessions.update(g.id, { status: 'completed', endedAt: T0 + 10_000 }) : sessions.get(g.id);
+}
+
+/** Inserts them in order; the ones that were stored. */
+async function insertAll(app: TestApp, gens: Gen[]): Promise<SessionView[]> {
+  const out: SessionView[] = [];
+  for (const g of gens) {
+    const row = await insert(app, g);
+    if (row) out.push(row);
+  }
+  return out;
 }
 
 const matches = (s: SessionView, f: Filter, profileIds: Record<string, number>) =>
@@ -62,15 +72,15 @@ test('sessions: walking the cursors yields every matching row once, newest first
   const app = await build(t);
   await fc.assert(
     fc.asyncProperty(fc.uniqueArray(sessionArb, { selector: (s) => s.id, maxLength: 30 }), fc.integer({ min: 1, max: 7 }), filterArb, async (gens, limit, filter: Filter) => {
-      reset(app);
-      const all = gens.map((g) => insert(app, g)).filter((s): s is SessionView => s !== null);
-      const ids = { 'p-a': app.services.profiles.get('p-a').id, 'p-b': app.services.profiles.get('p-b').id };
+      await reset(app);
+      const all = await insertAll(app, gens);
+      const ids = { 'p-a': (await app.services.profiles.get('p-a')).id, 'p-b': (await app.services.profiles.get('p-b')).id };
       const expected = all.filter((s) => matches(s, filter, ids)).sort((a, b) => order(keyOf(a), keyOf(b)));
       const seen: SessionView[] = [];
       let cursor: string | undefined;
       do {
         assert.ok(seen.length <= all.length, 'the walk must end');
-        const page = app.services.sessions.list({ ...filter, limit, cursor });
+        const page = await app.services.sessions.list({ ...filter, limit, cursor });
         assert.ok(page.items.length <= limit);
         seen.push(...page.items);
         cursor = page.nextCursor ?? undefined;
@@ -86,20 +96,20 @@ test('sessions: rows inserted between pages are never skipped or repeated', asyn
   const batchesArb = fc.array(fc.array(sessionArb, { maxLength: 4 }), { maxLength: 8 });
   await fc.assert(
     fc.asyncProperty(fc.uniqueArray(sessionArb, { selector: (s) => s.id, maxLength: 25 }), batchesArb, fc.integer({ min: 1, max: 5 }), async (initial, batches, limit) => {
-      reset(app);
-      const before = initial.map((g) => insert(app, g)).filter((s): s is SessionView => s !== null);
+      await reset(app);
+      const before = await insertAll(app, initial);
       const seen: SessionView[] = [];
       const later: Array<{ row: SessionView; after: Key }> = [];
       let cursor: string | undefined;
       let round = 0;
       do {
         assert.ok(seen.length <= before.length + later.length, 'the walk must end');
-        const page = app.services.sessions.list({ limit, cursor });
+        const page = await app.services.sessions.list({ limit, cursor });
         seen.push(...page.items);
         cursor = page.nextCursor ?? undefined;
         const last = seen.at(-1);
         for (const g of cursor && last ? (batches[round++] ?? []) : []) {
-          const row = insert(app, g);
+          const row = await insert(app, g);
           if (row) later.push({ row, after: keyOf(last!) });
         }
       } while (cursor);
@@ -127,21 +137,21 @@ test('profiles: by name ascending, with ?enabled and with inserts between pages'
       fc.integer({ min: 1, max: 6 }),
       fc.option(fc.boolean(), { nil: undefined }),
       async (initial, extra, limit, enabled) => {
-        app.db.$client.exec('delete from sessions; delete from profile_audit; delete from profiles;');
-        for (const p of initial) profiles.create({ name: p.name, config: { enabled: p.enabled } }, 'test');
+        app.sqlite.db.$client.exec('delete from sessions; delete from profile_audit; delete from profiles;');
+        for (const p of initial) await profiles.create({ name: p.name, config: { enabled: p.enabled } }, 'test');
         const names = new Set(initial.map((p) => p.name));
         const seen: string[] = [];
         const later: Array<{ name: string; enabled: boolean; after: string }> = [];
         let cursor: string | undefined;
         do {
           assert.ok(seen.length <= names.size, 'the walk must end');
-          const page = profiles.list({ enabled, limit, cursor });
+          const page = await profiles.list({ enabled, limit, cursor });
           seen.push(...page.items.map((p) => p.name));
           cursor = page.nextCursor ?? undefined;
           const p = extra.shift();
           if (cursor && p && !names.has(p.name)) {
             names.add(p.name);
-            profiles.create({ name: p.name, config: { enabled: p.enabled } }, 'test');
+            await profiles.create({ name: p.name, config: { enabled: p.enabled } }, 'test');
             later.push({ ...p, after: seen.at(-1)! });
           }
         } while (cursor);

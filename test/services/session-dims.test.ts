@@ -13,7 +13,7 @@ test('a remembered session deleted behind the service\'s back is refused like an
   const id = randomUUID();
   assert.equal((await post(app, '/v1/sessions', { id, type: 'agent' })).statusCode, 201);
   assert.equal((await post(app, '/v1/tool-calls', call(id))).statusCode, 200, 'now remembered');
-  app.services.inbox.drain();
+  app.sqlite.settle();
   // As another process (the CLI's retention, a second server) would: its own connection.
   const other = new Database(join(app.dir, 'analytics.db'));
   other.pragma('foreign_keys = on');
@@ -24,8 +24,8 @@ test('a remembered session deleted behind the service\'s back is refused like an
   assert.equal(problemOf(refused).code, 'UNKNOWN_SESSION');
   const partial = await post(app, '/v1/tool-calls?partial=true', call(id));
   assert.equal((partial.json() as { rejected: Array<{ code: string }> }).rejected[0]?.code, 'UNKNOWN_SESSION');
-  app.services.inbox.drain();
-  assert.equal(app.db.$client.prepare('select count(*) from tool_calls').pluck().get(), 0);
+  app.sqlite.settle();
+  assert.equal(app.sqlite.db.$client.prepare('select count(*) from tool_calls').pluck().get(), 0);
 });
 
 const DAY = 86_400_000;
@@ -58,8 +58,8 @@ for (const [way, remove] of Object.entries(deleteWays)) {
     assert.equal((await post(app, '/v1/sessions', { id, type: 'agent', project: 'new' })).statusCode, 201);
     const now = Date.now() - 60_000;
     assert.equal((await post(app, '/v1/tool-calls', { ...call(id), timestamp: now })).statusCode, 200);
-    app.services.rollups.settle();
-    const rows = app.db.$client.prepare('select project, profile_id as profile, calls from tool_call_slot_rollups where slot_start > ? and calls > 0').all(now - DAY);
+    app.sqlite.settle();
+    const rows = app.sqlite.db.$client.prepare('select project, profile_id as profile, calls from tool_call_slot_rollups where slot_start > ? and calls > 0').all(now - DAY);
     assert.deepEqual(rows, [{ project: 'new', profile: 0, calls: 1 }]);
   });
 }

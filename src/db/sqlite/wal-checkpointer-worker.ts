@@ -18,7 +18,8 @@ export type WorkerData = {
 };
 
 export type Request = { type: 'drain' | 'truncate' | 'stop' };
-export type Reply = { type: 'drained'; caughtUp: boolean } | { type: 'truncated'; result: { busy: boolean; ms?: number; error?: string } } | { type: 'stopped' } | { type: 'exited' };
+/** `ready`, once, when the worker has its connection; then one answer per request, in order. */
+export type Reply = { type: 'ready' } | { type: 'drained'; caughtUp: boolean } | { type: 'truncated'; result: { busy: boolean; ms?: number; error?: string } } | { type: 'stopped' } | { type: 'exited' };
 
 type CheckpointRow = { busy: number; log: number; checkpointed: number };
 
@@ -96,6 +97,7 @@ function start(port: NonNullable<typeof parentPort>, data: WorkerData): void {
     port.close();
   });
   timer = setTimeout(tick, data.intervalMs);
+  port.postMessage({ type: 'ready' } satisfies Reply);
 }
 
 if (parentPort) start(parentPort, workerData as WorkerData);

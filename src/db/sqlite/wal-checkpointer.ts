@@ -49,6 +49,8 @@ export const CHECKPOINTER_NICE = 10;
 export type WalTruncation = { busy: boolean; ms?: number; error?: string } | null;
 
 export type WalCheckpointer = {
+  /** Resolves once the worker checkpoints for the connection (true), or could not start (false). */
+  ready: Promise<boolean>;
   /** Lets the worker catch up when the log holds more than `bytes` of frames (true); resolves at once otherwise (false). */
   drainIfLarge(bytes?: number): Promise<boolean>;
   /** This user is done; with truncate, the WAL is checkpointed and truncated first (by the worker). */
@@ -56,6 +58,7 @@ export type WalCheckpointer = {
 };
 
 type Shared = {
+  ready: Promise<boolean>;
   users: number;
   failed: boolean;
   ask(message: Request): Promise<Reply>;
@@ -67,7 +70,7 @@ type Shared = {
 
 const running = new WeakMap<Sqlite, Shared>();
 
-const idle: WalCheckpointer = { drainIfLarge: async () => false, stop: async () => null };
+const idle: WalCheckpointer = { ready: Promise.resolve(false), drainIfLarge: async () => false, stop: async () => null };
 
 export function startWalCheckpointer(
   db: Db,
@@ -85,6 +88,7 @@ export function startWalCheckpointer(
   worker.users += 1;
   let stopping: Promise<WalTruncation> | null = null;
   return {
+    ready: worker.ready,
     async drainIfLarge(bytes = worker.walLimitBytes) {
       if (worker.failed || stopping || worker.logBytes() < bytes) return false;
       await worker.ask({ type: 'drain' });
@@ -116,11 +120,21 @@ function spawn(sqlite: Sqlite, path: string, options: { intervalMs: number; busy
   const { entry, eval: evaluate } = workerEntry();
   const worker = new Worker(entry, { eval: evaluate, workerData });
   const waiting: Array<(m: Reply) => void> = [];
+  let markReady: (ok: boolean) => void = () => undefined;
+  const ready = new Promise<boolean>((resolve) => (markReady = resolve));
   worker.on('message', (m: Reply) => {
+    // Until the worker has its connection, this one keeps checkpointing by itself.
+    if (m.type === 'ready') {
+      if (sqlite.open && !shared.failed) sqlite.pragma('wal_autocheckpoint = 0');
+      markReady(!shared.failed);
+      if (waiting.length === 0) worker.unref();
+      return;
+    }
     waiting.shift()?.(m);
     if (waiting.length === 0) worker.unref();
   });
   const shared: Shared = {
+    ready,
     users: 0,
     failed: false,
     logBytes: () => Atomics.load(new Int32Array(frames), 0) * frameBytes,
@@ -147,12 +161,11 @@ function spawn(sqlite: Sqlite, path: string, options: { intervalMs: number; busy
   });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve())).then(() => {
     shared.failed = true;
+    markReady(false);
     for (const w of waiting.splice(0)) w({ type: 'exited' });
   });
-  // The worker alone keeps no process alive (an app that failed to start and is never closed
-  // must not hang its process), but a pending answer does (a close awaiting the truncation).
-  // After the listeners: adding a 'message' listener refs the worker again.
-  worker.unref();
-  sqlite.pragma('wal_autocheckpoint = 0');
+  // Once started, the worker alone keeps no process alive (an app that failed to start and is
+  // never closed must not hang its process), but a pending answer does (a close awaiting the
+  // truncation); it is unref'd when it reports ready.
   return shared;
 }

@@ -23,7 +23,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async function apiKeyRoutes(app)
     },
     async function createApiKey(request, reply) {
       const { name, role, expiresAt } = request.body;
-      return reply.code(201).send(keys.create({ name, role, expiresAt: expiryFromInput(expiresAt) }));
+      return reply.code(201).send(await keys.create({ name, role, expiresAt: expiryFromInput(expiresAt) }));
     },
   );
 
@@ -56,7 +56,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async function apiKeyRoutes(app)
       },
     },
     async function revokeApiKey(request, reply) {
-      keys.revoke(request.params.id);
+      await keys.revoke(request.params.id);
       return reply.code(204).send();
     },
   );

@@ -33,7 +33,7 @@ const profileRoutes: FastifyPluginAsyncTypebox = async function profileRoutes(ap
       },
     },
     async function createProfile(request, reply) {
-      return reply.code(201).send(profiles.create(request.body, actor(request)));
+      return reply.code(201).send(await profiles.create(request.body, actor(request)));
     },
   );
 
@@ -105,7 +105,7 @@ const profileRoutes: FastifyPluginAsyncTypebox = async function profileRoutes(ap
       },
     },
     async function deleteProfile(request, reply) {
-      profiles.remove(request.params.idOrName, { cascade: request.query.cascade ?? false }, actor(request));
+      await profiles.remove(request.params.idOrName, { cascade: request.query.cascade ?? false }, actor(request));
       return reply.code(204).send();
     },
   );

@@ -82,7 +82,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app)
       },
     },
     async function sessionsReport(request, reply) {
-      return send(request, reply, REPORT_FIELDS.sessions, reports.sessions(filterOf(request.query)));
+      return send(request, reply, REPORT_FIELDS.sessions, await reports.sessions(filterOf(request.query)));
     },
   );
 
@@ -102,7 +102,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app)
       },
     },
     async function toolsReport(request, reply) {
-      return send(request, reply, REPORT_FIELDS.tools, reports.tools(filterOf(request.query)));
+      return send(request, reply, REPORT_FIELDS.tools, await reports.tools(filterOf(request.query)));
     },
   );
 
@@ -121,7 +121,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app)
       },
     },
     async function toolsTimeseries(request, reply) {
-      return send(request, reply, REPORT_FIELDS.toolsTimeseries, reports.toolsTimeseries(filterOf(request.query)));
+      return send(request, reply, REPORT_FIELDS.toolsTimeseries, await reports.toolsTimeseries(filterOf(request.query)));
     },
   );
 
@@ -140,7 +140,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app)
       },
     },
     async function productivityReport(request, reply) {
-      return send(request, reply, REPORT_FIELDS.productivity, reports.productivity(filterOf(request.query)));
+      return send(request, reply, REPORT_FIELDS.productivity, await reports.productivity(filterOf(request.query)));
     },
   );
 
@@ -157,7 +157,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app)
       },
     },
     async function featuresReport(request, reply) {
-      return send(request, reply, REPORT_FIELDS.features, reports.features(filterOf(request.query)));
+      return send(request, reply, REPORT_FIELDS.features, await reports.features(filterOf(request.query)));
     },
   );
 
@@ -174,7 +174,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app)
       },
     },
     async function profilesReport(request, reply) {
-      return send(request, reply, REPORT_FIELDS.profiles, reports.profiles(filterOf(request.query)));
+      return send(request, reply, REPORT_FIELDS.profiles, await reports.profiles(filterOf(request.query)));
     },
   );
 };

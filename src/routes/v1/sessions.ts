@@ -29,7 +29,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async function sessionRoutes(ap
     },
     async function createSession(request, reply) {
       const { startedAt, ...rest } = request.body;
-      const { session, created } = sessions.create({ ...rest, startedAt: toMillisOrUndefined(startedAt) });
+      const { session, created } = await sessions.create({ ...rest, startedAt: toMillisOrUndefined(startedAt) });
       return reply.code(created ? 201 : 200).send(session);
     },
   );
@@ -101,7 +101,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async function sessionRoutes(ap
       },
     },
     async function deleteSession(request, reply) {
-      sessions.remove(request.params.id);
+      await sessions.remove(request.params.id);
       return reply.code(204).send();
     },
   );

@@ -1,0 +1,69 @@
+import { AppError, unavailable } from '../../lib/app-error.js';
+
+/** better-sqlite3's codes are SQLITE_<PRIMARY>[_<EXTENDED>]. */
+const primaryCode = (err: unknown): string | null => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code.split('_').slice(0, 2).join('_') : null;
+};
+
+export const isDiskFull = (err: unknown): boolean => primaryCode(err) === 'SQLITE_FULL';
+
+/** A SQLite failure a client can act on, as the problem it gets; other errors as they are. */
+export function translate(err: unknown): unknown {
+  switch (primaryCode(err)) {
+    case 'SQLITE_FULL':
+      return new AppError(507, 'STORAGE_FULL', 'the database disk is full; nothing was written', undefined, undefined, { cause: err });
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return unavailable('DATABASE_BUSY', 'the database is busy; retry shortly', 1);
+    default:
+      return err;
+  }
+}
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+/**
+ * The same object with every method's failures translated (sync throws, rejected promises and
+ * async iterables alike); `observe` sees each failure first and each success of a method not in
+ * `reads` (the store clears its disk-full state on a write that worked).
+ */
+export function translated<T extends object>(target: T, observe: { failed(err: unknown): void; wrote(): void }, reads: ReadonlySet<string>): T {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(target)) {
+    const value = (target as Record<string, unknown>)[key];
+    if (typeof value !== 'function') {
+      out[key] = value;
+      continue;
+    }
+    const fail = (err: unknown): never => {
+      observe.failed(err);
+      throw translate(err);
+    };
+    out[key] = function translatedMethod(...args: unknown[]) {
+      let result: unknown;
+      try {
+        result = (value as AnyFn).apply(target, args);
+      } catch (err) {
+        return fail(err);
+      }
+      if (result instanceof Promise) {
+        return result.then((v) => {
+          if (!reads.has(key)) observe.wrote();
+          return v;
+        }, fail);
+      }
+      if (result !== null && typeof result === 'object' && Symbol.asyncIterator in result) return translatedIterable(result as AsyncIterable<unknown>, fail);
+      return result;
+    };
+  }
+  return out as T;
+}
+
+async function* translatedIterable<V>(source: AsyncIterable<V>, fail: (err: unknown) => never): AsyncGenerator<V> {
+  try {
+    yield* source;
+  } catch (err) {
+    fail(err);
+  }
+}

@@ -1,0 +1,69 @@
+import type { RollupInput } from '../../lib/rollup-deltas.js';
+import type { Db } from './client.js';
+import type { RollupKeeper } from './rollups/keeper.js';
+import type { SessionDimsCache } from './session-dims.js';
+import { addTo, type CallTuple, type SessionTally, type ToolCallStaging } from './tool-call-staging.js';
+import type { GroupSteps } from './write-queue.js';
+
+/** What one job of a group commit stored that the group writes at its end. */
+export type JobBuffer = {
+  /** Tool calls with a server-made id, for the group's batch row. */
+  calls: CallTuple[];
+  /** Per session: tool calls stored (staged either way) and their latest time; applied when they move. */
+  callTally: SessionTally;
+  /** Per session: the latest time of other rows stored (events, usage); applied at the end of the group. */
+  activity: SessionTally;
+  /** What the stored calls add to the rollups. */
+  rollups: RollupInput[];
+};
+
+const emptyBuffer = (): JobBuffer => ({ calls: [], callTally: new Map(), activity: new Map(), rollups: [] });
+
+function absorb(into: JobBuffer, job: JobBuffer): void {
+  for (const c of job.calls) into.calls.push(c);
+  for (const [id, t] of job.callTally) addTo(into.callTally, id, t.calls, t.at);
+  for (const [id, t] of job.activity) addTo(into.activity, id, 0, t.at);
+  for (const r of job.rollups) into.rollups.push(r);
+}
+
+/**
+ * The one commit step of ingest, in the order it writes: (1) the group's tool calls staged (one
+ * batch row, with what they add to their sessions), (2) the last activity of the sessions of
+ * other rows, (3) one row of rollup deltas, then, when due, (4) staged calls moved into
+ * tool_calls and (5) rollup deltas folded. A job's buffer joins the group only if the job
+ * succeeded; a group that starts over starts from nothing.
+ */
+export function ingestGroup({ db, staging, rollups, sessionDims }: { db: Db; staging: ToolCallStaging; rollups: RollupKeeper; sessionDims: SessionDimsCache }) {
+  const touch = db.$client.prepare('update sessions set last_activity_at = max(last_activity_at, ?) where id = ?');
+  let job = emptyBuffer();
+  let group = emptyBuffer();
+
+  const steps: GroupSteps = {
+    begin() {
+      // Inside the group's write transaction: what other connections committed is visible now.
+      sessionDims.refresh();
+      job = emptyBuffer();
+      group = emptyBuffer();
+    },
+    jobDone(ok) {
+      if (ok) absorb(group, job);
+      job = emptyBuffer();
+    },
+    end() {
+      staging.writeBatch(group.calls, group.callTally);
+      for (const [id, t] of group.activity) touch.run(t.at, id);
+      rollups.append(group.rollups);
+      staging.moveIfDue();
+      rollups.foldIfDue();
+      group = emptyBuffer();
+    },
+  };
+
+  return {
+    steps,
+    /** The running job's buffer (valid inside a job only). */
+    job: () => job,
+  };
+}
+
+export type IngestGroup = ReturnType<typeof ingestGroup>;

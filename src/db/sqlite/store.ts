@@ -1,0 +1,191 @@
+import { eq } from 'drizzle-orm';
+import { SUMMARY_LAYOUT } from '../../lib/rollup-grains.js';
+import type { Store } from '../store.js';
+import { createAppenders } from './append.js';
+import { createApiKeyStore } from './api-keys.js';
+import { ensureBallast, releaseBallast } from './ballast.js';
+import { closeDatabase, openDatabase, optimize, writeTransaction, type Db } from './client.js';
+import { isDiskFull, translated } from './errors.js';
+import { ingestGroup } from './ingest-group.js';
+import { listNewestFirst, timeRange } from './keyset-list.js';
+import { runMigrations } from './migrate.js';
+import { createProfileStore } from './profiles.js';
+import { createReportStore } from './reports/index.js';
+import { createRetentionStore } from './retention/index.js';
+import { rollupKeeper } from './rollups/keeper.js';
+import { rollupRebuilder } from './rollups/rebuild.js';
+import { rollupRows } from './rollups/rows.js';
+import { rollupStateAccess } from './rollups/state.js';
+import { featureUsage, productivityEvents, sessions } from './schema.js';
+import { createSessionDims } from './session-dims.js';
+import { createSessionStore } from './sessions.js';
+import { storageStats } from './stats.js';
+import { toolCallReads } from './tool-call-reads.js';
+import { toolCallStaging } from './tool-call-staging.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
+import { createWriteQueue } from './write-queue.js';
+
+export type SqliteStoreOptions = {
+  path: string;
+  busyTimeoutMs?: number;
+  cacheSizeMiB?: number;
+  /** Most ms a write waits for others to share its commit (src/db/sqlite/write-queue.ts). */
+  groupCommitMs: number;
+  /** Keep the tool-call rollups up to date at ingest (false: reports read raw rows until a rebuild). */
+  rollups: boolean;
+  /** A tool report over at most this many calls, all still raw, is computed from raw rows. */
+  exactReportCalls: number;
+  /** Disk reserved beside the database and released when the disk fills up (0 = none). */
+  ballastMiB: number;
+  now: () => number;
+  log: { warn: (obj: object, msg?: string) => void; error: (obj: object, msg?: string) => void };
+  foldEveryMs?: number;
+  moveEveryMs?: number;
+};
+
+/** What only the SQLite engine has: its connection, for its own tests and tools, and a way to make every table complete now. */
+export type SqliteInternals = {
+  readonly db: Db;
+  /** Commits the writes waiting for their group, moves staged calls into tool_calls and folds rollup deltas. */
+  settle(): void;
+};
+export type SqliteStore = Store & { readonly sqlite: SqliteInternals };
+
+/** Reads: every other method writes, and one that works clears the disk-full state. */
+const READS = new Set(['find', 'list', 'audit', 'deletedProfileId', 'activeByHash', 'count', 'export', 'state', 'needsUpgrade', 'policy', 'currentLease', 'run', 'lastRun', 'lastScheduledStart', 'listRuns', 'sessions', 'tools', 'toolsTimeseries', 'productivity', 'features', 'profiles', 'stats', 'notReadyReason']);
+
+/** Opens (creating it if needed) and migrates the database file, and builds the store over it. */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const { path, now } = options;
+  const db = openDatabase({ path, busyTimeoutMs: options.busyTimeoutMs, cacheSizeMiB: options.cacheSizeMiB });
+  try {
+    runMigrations(db);
+    optimize(db);
+  } catch (err) {
+    db.$client.close();
+    throw err;
+  }
+  const ballastBytes = options.ballastMiB * 1024 * 1024;
+  if (!ensureBallast(path, ballastBytes) && path !== ':memory:' && ballastBytes > 0) options.log.warn({ ballastMiB: options.ballastMiB }, 'not enough free disk for the ballast file');
+  // WAL checkpoints (copy + fsync) run on a worker thread while the store is open, so no request waits for one.
+  const checkpoints = startWalCheckpointer(db, path);
+
+  const staging = toolCallStaging(db, options.moveEveryMs);
+  const moveStaged = () => void staging.moveAll();
+  const sessionDims = createSessionDims(db);
+  const state = rollupStateAccess(db, now);
+  const rows = rollupRows(db);
+  const keeper = rollupKeeper({ db, rows, state, enabled: options.rollups, foldEveryMs: options.foldEveryMs, moveStaged });
+  const rebuilder = rollupRebuilder({ db, now, rows, state, keeper, moveStaged });
+  // Switched off, rollups fall behind: reports read raw rows from now on, and the next start
+  // with rollups on rebuilds them from scratch.
+  if (!options.rollups && state.read().built) writeTransaction(db, (tx) => state.patch(tx, { built: false, next: null, end: null, layout: SUMMARY_LAYOUT }));
+  const group = ingestGroup({ db, staging, rollups: keeper, sessionDims });
+  const writes = createWriteQueue({ db, windowMs: options.groupCommitMs, steps: group.steps });
+  const append = createAppenders({ db, writes, group, staging, sessionDims });
+  const calls = toolCallReads(db);
+  // Calls a crash left staged go where every reader looks.
+  moveStaged();
+
+  /** Deletes sessions with everything under them (foreign-key cascades), their calls out of the rollups, inside the caller's transaction. */
+  function removeSessions(tx: Db, where: { id: string } | { profileId: number }): void {
+    const gone = keeper.callsOf('id' in where ? { sessionId: where.id } : where);
+    tx.delete(sessions).where('id' in where ? eq(sessions.id, where.id) : eq(sessions.profileId, where.profileId)).run();
+    sessionDims.forgetAll();
+    keeper.forget(gone);
+  }
+
+  let storageFull = false;
+  const health = {
+    failed(err: unknown) {
+      if (!isDiskFull(err)) return;
+      // In WAL mode, once SQLite hits SQLITE_FULL even DELETE and checkpoints fail: the ballast
+      // gives retention the room to dig the service out.
+      const released = releaseBallast(path);
+      if (!storageFull) options.log.error({ released }, 'database disk is full: ballast released; delete data (retention) to recover');
+      storageFull = true;
+    },
+    wrote() {
+      storageFull = false;
+    },
+  };
+  const guard = <T extends object>(part: T): T => translated(part, health, READS);
+
+  const statsPart = guard({
+    async stats() {
+      moveStaged();
+      return storageStats(db, path);
+    },
+  });
+
+  const store: SqliteStore = {
+    engine: 'sqlite',
+    profiles: guard(createProfileStore(db, { removeSessionsOf: (tx, profileId) => removeSessions(tx, { profileId }) })),
+    sessions: guard(createSessionStore(db, { moveStaged, removeSessions })),
+    toolCalls: guard({
+      append: (drafts, opts) => append.toolCalls(drafts, opts, now()),
+      async list(q) {
+        moveStaged();
+        return calls.list(q);
+      },
+      export: (filter) => calls.export(filter, moveStaged),
+    }),
+    productivityEvents: guard({
+      append: (drafts, opts) => append.productivityEvents(drafts, opts),
+      async list(q) {
+        const t = productivityEvents;
+        const conditions = [q.session === undefined ? undefined : eq(t.sessionId, q.session), q.eventType === undefined ? undefined : eq(t.eventType, q.eventType)];
+        return listNewestFirst(db, { table: t, time: t.createdAt, id: t.id, conditions: [...conditions, ...timeRange(t.createdAt, q)], after: q.after, limit: q.limit });
+      },
+    }),
+    featureUsage: guard({
+      append: (drafts, opts) => append.featureUsage(drafts, opts),
+      async list(q) {
+        const t = featureUsage;
+        const conditions = [q.session === undefined ? undefined : eq(t.sessionId, q.session), q.feature === undefined ? undefined : eq(t.featureName, q.feature)];
+        return listNewestFirst(db, { table: t, time: t.startedAt, id: t.id, conditions: [...conditions, ...timeRange(t.startedAt, q)], after: q.after, limit: q.limit });
+      },
+    }),
+    apiKeys: guard(createApiKeyStore(db)),
+    reports: guard(createReportStore({ db, rollups: keeper, state, moveStaged, exactReportCalls: options.exactReportCalls })),
+    rollups: guard({
+      state: async () => state.read(),
+      async needsUpgrade() {
+        const s = state.read();
+        return s.built && s.layout < SUMMARY_LAYOUT;
+      },
+      rebuild: (opts) => rebuilder.rebuild(opts),
+      upgradeSummaries: (signal) => rebuilder.upgradeSummaries(signal),
+      closeDays: (signal) => rebuilder.closeDays(signal),
+    }),
+    retention: guard(createRetentionStore({ db, path, moveStaged, sessionsDeleted: () => sessionDims.forgetAll(), deleteExpiredRollupSlice: rebuilder.deleteExpiredSlice })),
+    stats: statsPart.stats,
+    async notReadyReason() {
+      if (storageFull) return 'the database disk is full';
+      try {
+        db.$client.prepare('select 1').get();
+      } catch {
+        return 'the database does not answer';
+      }
+      return null;
+    },
+    async close() {
+      if (!db.$client.open) return;
+      // Writes still waiting for their group commit are committed, not lost, and staged calls are moved.
+      writes.flush();
+      staging.stop();
+      staging.moveAll();
+      await checkpoints.stop({ truncate: true });
+      closeDatabase(db);
+    },
+    sqlite: {
+      db,
+      settle() {
+        writes.flush();
+        staging.moveAll();
+        keeper.settle();
+      },
+    },
+  };
+  return store;
+}
