@@ -2,6 +2,9 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** Text that reads as SQL: a statement's opening words (for the services' no-SQL rule). */
+const SQL_TEXT = String.raw`/^\s*(select\s[^]*\sfrom\s|insert\s+(or\s+\w+\s+)?into\s|update\s+\w+\s+set\s|delete\s+from\s|with\s+(recursive\s+)?\w+(\([^)]*\))?\s+as\s*\(|(create|drop)\s+(temp\s+)?(table|index|view|trigger)\s|alter\s+table\s|pragma\s|begin(\s+immediate)?\s*$|commit\s*$)/i`;
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', 'migrations/', 'bench/.tmp/'] },
   js.configs.recommended,
@@ -18,10 +21,30 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
   {
-    // Routes translate HTTP; only services touch the database.
+    // Routes translate HTTP and call services; they never reach storage.
     files: ['src/routes/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3', '**/db/*'], message: 'routes call services; only services touch the database' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3', 'pg', '**/db/*', '**/db/**'], message: 'routes call services; only the storage engines touch the database' }] }],
+    },
+  },
+  {
+    // Services hold the rules and talk to the storage port (src/db/store.ts) only: no engine,
+    // driver or query builder, no connection, no SQL text.
+    files: ['src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['better-sqlite3', 'pg', 'drizzle-orm'].map((name) => ({ name, message: 'services talk to the storage port (src/db/store.ts) only' })),
+          patterns: [{ group: ['drizzle-orm/*', '**/db/sqlite/**', '**/db/pg/**', '**/db/open-store*'], message: 'services talk to the storage port (src/db/store.ts) only' }],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[property.name='$client']", message: 'a database connection belongs to its engine (src/db/<engine>/)' },
+        { selector: `Literal[value=${SQL_TEXT}]`, message: 'SQL belongs to its engine (src/db/<engine>/)' },
+        { selector: `TemplateElement[value.raw=${SQL_TEXT}]`, message: 'SQL belongs to its engine (src/db/<engine>/)' },
+      ],
     },
   },
   {
