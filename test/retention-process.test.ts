@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test, type TestContext } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { sessions } from '../src/db/sqlite/schema.js';
+import { sessions } from '../src/db/sqlite/schema/index.js';
 import { acquireLease, currentLease, releaseLease } from '../src/db/sqlite/retention/lease.js';
 import { ADMIN_KEY, auth, build, problemOf } from './helper.js';
 import { DAY, seedSession, seedToolCalls } from './services/retention-seed.js';

@@ -7,7 +7,7 @@ import { buildApp } from '../src/app.js';
 import { testConfig, type Config } from '../src/config.js';
 import { openDatabase, closeDatabase } from '../src/db/sqlite/client.js';
 import { runMigrations } from '../src/db/sqlite/migrate.js';
-import { settings } from '../src/db/sqlite/schema.js';
+import { settings } from '../src/db/sqlite/schema/index.js';
 import retentionScheduler from '../src/plugins/retention-scheduler.js';
 import { writeTransaction } from '../src/db/sqlite/client.js';
 import { acquireLease, currentLease } from '../src/db/sqlite/retention/lease.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { featureUsage, sessions } from '../../src/db/sqlite/schema.js';
+import { featureUsage, sessions } from '../../src/db/sqlite/schema/index.js';
 import { auth, build, problemOf, type TestApp } from '../helper.js';
 
 const URL = '/v1/feature-usage';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { sessions } from '../../src/db/sqlite/schema.js';
+import { sessions } from '../../src/db/sqlite/schema/index.js';
 import { auth, build, type TestApp } from '../helper.js';
 
 function addSession(app: TestApp, startedAt: number): string {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { sessions } from '../../src/db/sqlite/schema.js';
+import { sessions } from '../../src/db/sqlite/schema/index.js';
 import { exportFormat } from '../../src/routes/v1/tool-calls.js';
 import { auth, build, type TestApp } from '../helper.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { sessions, toolCalls } from '../../src/db/sqlite/schema.js';
+import { sessions, toolCalls } from '../../src/db/sqlite/schema/index.js';
 import { auth, build, problemOf, type TestApp } from '../helper.js';
 
 const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);

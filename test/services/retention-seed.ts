@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/sqlite/client.js';
-import { featureUsage, productivityEvents, sessions, toolCalls } from '../../src/db/sqlite/schema.js';
+import { featureUsage, productivityEvents, sessions, toolCalls } from '../../src/db/sqlite/schema/index.js';
 import { newId } from '../../src/lib/ids.js';
 
 /** Test data written straight through Drizzle (the ingest services are not under test here). */

@@ -5,7 +5,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
 import { writeTransaction } from '../../src/db/sqlite/client.js';
-import { leases, retentionRuns, sessions, toolCalls } from '../../src/db/sqlite/schema.js';
+import { leases, retentionRuns, sessions, toolCalls } from '../../src/db/sqlite/schema/index.js';
 import { AppError } from '../../src/lib/app-error.js';
 import { newId } from '../../src/lib/ids.js';
 import { acquireLease, currentLease } from '../../src/db/sqlite/retention/lease.js';

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ApiKeyRow, ApiKeyStore, Keyset } from '../store.js';
 import { dataVersionReader, type Db } from './client.js';
-import { apiKeys } from './schema.js';
+import { apiKeys } from './schema/index.js';
 
 /** Distinct keys remembered between invalidations (a deployment has a handful; misses are never cached). */
 const CACHE_LIMIT = 1000;

@@ -3,7 +3,7 @@ import type { AgentSessionSeed, AppendOptions, AppendResult, Draft, FeatureUsage
 import type { Db } from './client.js';
 import type { IngestGroup, JobBuffer } from './ingest-group.js';
 import { findProfile } from './profiles.js';
-import { sessions } from './schema.js';
+import { sessions } from './schema/index.js';
 import { isMissingParent, type SessionDims, type SessionDimsCache } from './session-dims.js';
 import { addTo, type ToolCallStaging } from './tool-call-staging.js';
 import type { WriteQueue } from './write-queue.js';

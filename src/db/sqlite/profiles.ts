@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, lt } from 'drizzle-orm';
 import type { AuditInput, AuditRow, Keyset, ProfileEdit, ProfileRef, ProfileRow, ProfileStore, ProfileValues } from '../store.js';
 import { writeTransaction, type Db } from './client.js';
-import { profileAudit, profiles, sessions } from './schema.js';
+import { profileAudit, profiles, sessions } from './schema/index.js';
 
 export function findProfile(db: Db, ref: ProfileRef): ProfileRow | undefined {
   return 'id' in ref ? db.select().from(profiles).where(eq(profiles.id, ref.id)).get() : db.select().from(profiles).where(eq(profiles.name, ref.name)).get();

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Keyset, NewSession, SessionChange, SessionFilter, SessionRow, SessionStore } from '../store.js';
 import { writeTransaction, type Db } from './client.js';
 import { findProfile } from './profiles.js';
-import { sessions } from './schema.js';
+import { sessions } from './schema/index.js';
 
 /**
  * Sessions. A session's toolCallCount and lastActivityAt move with its staged calls, so every

@@ -2,7 +2,7 @@ import { count, max } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { StorageStats } from '../store.js';
 import { databaseSizes, type Db } from './client.js';
-import { apiKeys, featureUsage, productivityEvents, profiles, retentionRuns, sessions, toolCalls } from './schema.js';
+import { apiKeys, featureUsage, productivityEvents, profiles, retentionRuns, sessions, toolCalls } from './schema/index.js';
 
 /** Rows per table, file sizes and the newest time per kind. */
 export function storageStats(db: Db, path: string): StorageStats {

@@ -16,7 +16,7 @@ import { rollupKeeper } from './rollups/keeper.js';
 import { rollupRebuilder } from './rollups/rebuild.js';
 import { rollupRows } from './rollups/rows.js';
 import { rollupStateAccess } from './rollups/state.js';
-import { featureUsage, productivityEvents, sessions } from './schema.js';
+import { featureUsage, productivityEvents, sessions } from './schema/index.js';
 import { createSessionDims } from './session-dims.js';
 import { createSessionStore } from './sessions.js';
 import { storageStats } from './stats.js';

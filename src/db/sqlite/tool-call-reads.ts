@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, gte, lt, lte, or, sql, type SQL } from 'drizzle
 import type { Statement } from 'better-sqlite3';
 import type { Keyset, ToolCallFilter, ToolCallRow } from '../store.js';
 import type { Db } from './client.js';
-import { toolCalls } from './schema.js';
+import { toolCalls } from './schema/index.js';
 
 /** Rows per export read: about a millisecond of work between two yields. */
 export const EXPORT_CHUNK_ROWS = 1000;

@@ -4,7 +4,7 @@ import { checkAborted } from '../../../lib/run-errors.js';
 import type { VacuumMode } from '../../../lib/vocabulary.js';
 import type { RetentionRun, RetentionStore, RunContext } from '../../store.js';
 import { databaseSizes, optimize, writeTransaction, type Db } from '../client.js';
-import { retentionRuns, settings } from '../schema.js';
+import { retentionRuns, settings } from '../schema/index.js';
 import { nextSpan, releaseWriteLock } from '../slices.js';
 import { startWalCheckpointer, type WalTruncation } from '../wal-checkpointer.js';
 import { acquireLease, currentLease, releaseLease } from './lease.js';

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { LeaseLostError } from '../../../lib/run-errors.js';
 import type { LeaseHolder } from '../../store.js';
 import { writeTransaction, type Db } from '../client.js';
-import { leases, retentionRuns } from '../schema.js';
+import { leases, retentionRuns } from '../schema/index.js';
 
 /**
  * One retention run at a time per database file, across processes: a row in `leases` taken

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { Keyset, RetentionCounts, RetentionRunRow } from '../../store.js';
 import type { Db } from '../client.js';
-import { retentionRuns } from '../schema.js';
+import { retentionRuns } from '../schema/index.js';
 
 type Row = typeof retentionRuns.$inferSelect;
 

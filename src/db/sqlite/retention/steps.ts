@@ -4,7 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import { checkAborted } from '../../../lib/run-errors.js';
 import type { ChildKind, RetentionCounts } from '../../store.js';
 import type { Db } from '../client.js';
-import { featureUsage, productivityEvents, sessions, toolCalls } from '../schema.js';
+import { featureUsage, productivityEvents, sessions, toolCalls } from '../schema/index.js';
 import { SliceSizer, TARGET_SLICE_MS, yieldToEventLoop } from '../slices.js';
 import type { SliceRunner } from './slice-runner.js';
 

@@ -1,6 +1,6 @@
 import type { RollupState } from '../../store.js';
 import type { Db } from '../client.js';
-import { settings } from '../schema.js';
+import { settings } from '../schema/index.js';
 
 /**
  * The rollups' state, one settings row (JSON). built: every stored call is rolled up (reports
