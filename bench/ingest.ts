@@ -15,9 +15,16 @@
  * Results go to the "## Ingest" section of bench/RESULTS.md (medians over the recorded runs
  * with the same settings, plus every run), raw runs to bench/.tmp/ingest-runs.jsonl.
  *
- * `--render-only` rewrites the section from the recorded runs without measuring.
- * Environment: BENCH_SECONDS (15), BENCH_RAW_ROWS (1000000), BENCH_NAIVE_ROWS (1000000),
- * BENCH_EXPORT_ROWS (1000000), BENCH_GROUP_COMMIT_MS (the service default), BENCH_RUNS_KEPT (5).
+ * Then, unless BENCH_PARTS says otherwise:
+ *   6. ingest in the shapes real clients send (server-made, client UUID v4 + timestamp, OTLP)
+ *      on stores preloaded with 0, 1M and 10M calls: bench/ingest-shapes.ts, its own section
+ *      "## Ingest: the shapes real clients send" and bench/.tmp/shapes-runs.jsonl.
+ *
+ * `--render-only` rewrites the sections from the recorded runs without measuring.
+ * Environment: BENCH_PARTS (all | classic: 1–5 | shapes: 6; default all), BENCH_SECONDS (15),
+ * BENCH_RAW_ROWS (1000000), BENCH_NAIVE_ROWS (1000000), BENCH_EXPORT_ROWS (1000000),
+ * BENCH_GROUP_COMMIT_MS (the service default), BENCH_RUNS_KEPT (5); part 6 reads the variables
+ * bench/ingest-shapes.ts lists (BENCH_PRELOADS, BENCH_SHAPE_SECONDS, …).
  */
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -34,6 +41,7 @@ import { writeSection } from './lib/results.js';
 import { cpuMicros, mainThreadMicros } from './lib/cpu.js';
 import { mib, rssOf, sampleRss } from './lib/rss.js';
 import { ROOT, startServer, type RunningServer } from './lib/server.js';
+import { lastShapesSettings, recordShapes, renderShapesSection, runShapes } from './ingest-shapes.js';
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const SECONDS = env('BENCH_SECONDS', 15);
@@ -47,6 +55,8 @@ const GROUP_COMMIT_MS = env('BENCH_GROUP_COMMIT_MS', loadConfig({}).groupCommitM
 const RUNS_KEPT = env('BENCH_RUNS_KEPT', 5);
 const ADMIN_KEY = 'dfa_bench_admin_key_0123456789abcdef';
 const HISTORY = join(ROOT, 'bench', '.tmp', 'ingest-runs.jsonl');
+const PARTS = process.env.BENCH_PARTS ?? 'all';
+if (!['all', 'classic', 'shapes'].includes(PARTS)) throw new Error(`BENCH_PARTS must be all, classic or shapes, not ${PARTS}`);
 
 const log = (msg: string) => process.stderr.write(`[bench:ingest] ${msg}\n`);
 
@@ -134,11 +144,26 @@ function history(settings: IngestRun['settings']): IngestRun[] {
 async function main(): Promise<void> {
   mkdirSync(join(ROOT, 'bench', '.tmp'), { recursive: true });
   if (process.argv.includes('--render-only')) {
-    const last = readFileSync(HISTORY, 'utf8').split('\n').filter(Boolean).pop();
-    if (!last) throw new Error(`no runs recorded in ${HISTORY}`);
-    writeSection(join(ROOT, 'bench', 'RESULTS.md'), '## Ingest', renderIngest(history((JSON.parse(last) as IngestRun).settings)));
+    if (PARTS !== 'shapes') {
+      const last = readFileSync(HISTORY, 'utf8').split('\n').filter(Boolean).pop();
+      if (!last) throw new Error(`no runs recorded in ${HISTORY}`);
+      writeSection(join(ROOT, 'bench', 'RESULTS.md'), '## Ingest', renderIngest(history((JSON.parse(last) as IngestRun).settings)));
+    }
+    const shapes = PARTS === 'classic' ? undefined : lastShapesSettings();
+    if (shapes) renderShapesSection(shapes);
     return;
   }
+  if (PARTS !== 'shapes') await classic();
+  if (PARTS !== 'classic') {
+    log('shapes real clients send (bench/ingest-shapes.ts)');
+    const run = await runShapes();
+    recordShapes(run);
+    log(`shapes: done in ${run.benchSeconds.toFixed(0)} s; bench/RESULTS.md updated`);
+  }
+}
+
+/** Parts 1–5: the issue-5 measurements and the "## Ingest" section. */
+async function classic(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'devflow-bench-ingest-'));
   const loadBefore = loadavg()[0] as number;
   const benchStarted = performance.now();

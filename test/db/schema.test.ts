@@ -6,7 +6,7 @@ import { closeDatabase, openDatabase, type Db } from '../../src/db/sqlite/client
 import { MIGRATIONS_FOLDER, MigrationError, appliedMigrationCount, runMigrations } from '../../src/db/sqlite/migrate.js';
 import { tempDir } from '../helper.js';
 
-const TABLES = ['api_keys', 'feature_usage', 'leases', 'productivity_events', 'profile_audit', 'profiles', 'retention_runs', 'sessions', 'settings', 'tool_call_batches', 'tool_call_inbox', 'tool_call_rollup_deltas', 'tool_call_slot_rollups', 'tool_call_summaries', 'tool_calls'];
+const TABLES = ['api_keys', 'feature_usage', 'leases', 'productivity_events', 'profile_audit', 'profiles', 'retention_runs', 'sessions', 'settings', 'tool_call_batches', 'tool_call_id_filter', 'tool_call_id_runs', 'tool_call_ids', 'tool_call_rollup_deltas', 'tool_call_slot_rollups', 'tool_call_summaries', 'tool_calls'];
 const VIEWS = ['feature_adoption', 'productivity_summary', 'session_stats'];
 
 function freshDb(t: Parameters<typeof tempDir>[0]): { db: Db; path: string } {
@@ -37,7 +37,11 @@ test('every table and view exists, WAL is on and auto_vacuum is incremental', (t
 test('columns are as designed: times are integers, required ones NOT NULL', (t) => {
   const { db } = freshDb(t);
   const cols = (table: string) => Object.fromEntries(all(db, `pragma table_info(${table})`).map((c) => [c.name, { type: c.type, notnull: c.notnull, pk: c.pk }]));
-  assert.deepEqual(Object.keys(cols('tool_calls')).sort(), ['duration_ms', 'error_type', 'id', 'session_id', 'status', 'timestamp', 'tool_name']);
+  assert.deepEqual(Object.keys(cols('tool_calls')).sort(), ['duration_ms', 'error_type', 'id', 'seq', 'session_id', 'status', 'timestamp', 'tool_name']);
+  // Arrival order that never repeats (the id runs take calls by seq range); ids are kept by the runs, not by an index here.
+  assert.deepEqual(cols('tool_calls').seq, { type: 'INTEGER', notnull: 1, pk: 1 });
+  assert.match(String(all(db, "select sql from sqlite_master where name = 'tool_calls'")[0]?.sql), /AUTOINCREMENT/);
+  assert.match(String(all(db, "select sql from sqlite_master where name = 'tool_call_ids'")[0]?.sql), /WITHOUT ROWID/);
   assert.deepEqual(cols('tool_calls').timestamp, { type: 'INTEGER', notnull: 1, pk: 0 });
   assert.equal(cols('tool_calls').error_type?.notnull, 0);
   assert.deepEqual(Object.keys(cols('sessions')).sort(), ['ended_at', 'error_count', 'exit_code', 'id', 'last_activity_at', 'output_lines', 'profile_id', 'project', 'started_at', 'status', 'tool_call_count', 'type', 'updated_at']);

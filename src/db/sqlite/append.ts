@@ -5,6 +5,7 @@ import type { IngestGroup, JobBuffer } from './ingest-group.js';
 import { findProfile } from './profiles.js';
 import { sessions } from './schema/index.js';
 import { isMissingParent, type SessionDims, type SessionDimsCache } from './session-dims.js';
+import type { ToolCallIdIndex } from './tool-call-ids.js';
 import { addTo, type ToolCallStaging } from './tool-call-staging.js';
 import type { WriteQueue } from './write-queue.js';
 
@@ -16,14 +17,14 @@ type Kind<Row extends { id: string }> = {
   store: (row: Draft<Row>, session: SessionDims, buffer: JobBuffer) => Outcome;
 };
 
-type Deps = { db: Db; writes: WriteQueue; group: IngestGroup; staging: ToolCallStaging; sessionDims: SessionDimsCache };
+type Deps = { db: Db; writes: WriteQueue; group: IngestGroup; staging: ToolCallStaging; ids: ToolCallIdIndex; sessionDims: SessionDimsCache };
 
 /**
  * Appends of tool calls, productivity events and feature usage (the port's TelemetryStore
  * append): each request is one job of a group commit, answered after it. Unknown sessions are
  * reported by index; with allOrNothing and any of them, the job writes nothing.
  */
-export function createAppenders({ db, writes, group, staging, sessionDims }: Deps) {
+export function createAppenders({ db, writes, group, staging, ids, sessionDims }: Deps) {
   const sqlite = db.$client;
   const insertEvent = sqlite.prepare(
     'insert into productivity_events (id, session_id, event_type, traditional_time_estimate, actual_time_taken, time_saved, improvement_percentage, context_data, user_satisfaction, created_at) ' +
@@ -48,14 +49,12 @@ export function createAppenders({ db, writes, group, staging, sessionDims }: Dep
   const toolCall: Kind<ToolCallRow> = {
     sessionIdOf: (r) => r.sessionId,
     store(r, session, buffer) {
-      const fresh = r.id === undefined;
-      const call: [string, string, string, number, string, string | null, number] = [r.id ?? newId(), r.sessionId, r.toolName, r.durationMs, r.status, r.errorType, r.timestamp];
+      staging.assertStorable(r.status, r.durationMs);
       // A server-made id (UUID v7, 74 random bits) cannot be stored already: no lookup for it.
-      if (fresh && staging.batchable(r.status, r.durationMs)) buffer.calls.push(call);
-      else {
-        const outcome = inserted(() => (staging.stageWithId(call) ? 1 : 0));
-        if (outcome !== 'stored') return outcome;
-      }
+      const id = r.id ?? newId();
+      if (r.id !== undefined && ids.isStored(id)) return 'duplicate';
+      ids.claim(id, r.sessionId);
+      buffer.calls.push([id, r.sessionId, r.toolName, r.durationMs, r.status, r.errorType, r.timestamp]);
       addTo(buffer.callTally, r.sessionId, 1, r.timestamp);
       buffer.rollups.push({ toolName: r.toolName, durationMs: r.durationMs, status: r.status, timestamp: r.timestamp, profileId: session.profileId, project: session.project });
       return 'stored';

@@ -2,6 +2,7 @@ import type { RollupInput } from '../../lib/rollup-deltas.js';
 import type { Db } from './client.js';
 import type { RollupKeeper } from './rollups/keeper.js';
 import type { SessionDimsCache } from './session-dims.js';
+import type { ToolCallIdIndex } from './tool-call-ids.js';
 import { addTo, type CallTuple, type SessionTally, type ToolCallStaging } from './tool-call-staging.js';
 import type { GroupSteps } from './write-queue.js';
 
@@ -33,7 +34,9 @@ function absorb(into: JobBuffer, job: JobBuffer): void {
  * tool_calls and (5) rollup deltas folded. A job's buffer joins the group only if the job
  * succeeded; a group that starts over starts from nothing.
  */
-export function ingestGroup({ db, staging, rollups, sessionDims }: { db: Db; staging: ToolCallStaging; rollups: RollupKeeper; sessionDims: SessionDimsCache }) {
+type Deps = { db: Db; staging: ToolCallStaging; ids: ToolCallIdIndex; rollups: RollupKeeper; sessionDims: SessionDimsCache; afterCommit: () => void };
+
+export function ingestGroup({ db, staging, ids, rollups, sessionDims, afterCommit }: Deps) {
   const touch = db.$client.prepare('update sessions set last_activity_at = max(last_activity_at, ?) where id = ?');
   let job = emptyBuffer();
   let group = emptyBuffer();
@@ -42,11 +45,13 @@ export function ingestGroup({ db, staging, rollups, sessionDims }: { db: Db; sta
     begin() {
       // Inside the group's write transaction: what other connections committed is visible now.
       sessionDims.refresh();
+      ids.begin();
       job = emptyBuffer();
       group = emptyBuffer();
     },
     jobDone(ok) {
       if (ok) absorb(group, job);
+      ids.jobDone(ok);
       job = emptyBuffer();
     },
     end() {
@@ -56,6 +61,13 @@ export function ingestGroup({ db, staging, rollups, sessionDims }: { db: Db; sta
       staging.moveIfDue();
       rollups.foldIfDue();
       group = emptyBuffer();
+    },
+    committed() {
+      ids.committed();
+      afterCommit();
+    },
+    rolledBack() {
+      ids.rolledBack();
     },
   };
 

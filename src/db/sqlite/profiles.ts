@@ -8,7 +8,7 @@ export function findProfile(db: Db, ref: ProfileRef): ProfileRow | undefined {
 }
 
 /** Profiles and their audit trail. Deleting one with cascade takes its sessions (and their rows, rollups, cached dimensions) along. */
-export function createProfileStore(db: Db, hooks: { removeSessionsOf: (tx: Db, profileId: number) => void }): ProfileStore {
+export function createProfileStore(db: Db, hooks: { removeSessionsOf: (tx: Db, profileId: number) => () => void }): ProfileStore {
   const nameTaken = (tx: Db, name: string, exceptId?: number): boolean => {
     const other = tx.select({ id: profiles.id }).from(profiles).where(eq(profiles.name, name)).get();
     return other !== undefined && other.id !== exceptId;
@@ -55,16 +55,19 @@ export function createProfileStore(db: Db, hooks: { removeSessionsOf: (tx: Db, p
     },
 
     async remove(ref, decide) {
-      return writeTransaction(db, (tx) => {
+      let committed = () => undefined as void;
+      const removed = writeTransaction(db, (tx) => {
         const row = findProfile(tx, ref);
         if (!row) return 'NOT_FOUND' as const;
         const owned = tx.select({ n: count() }).from(sessions).where(eq(sessions.profileId, row.id)).get()?.n ?? 0;
         const { cascade, audit: input } = decide(row, owned);
-        if (owned > 0 && cascade) hooks.removeSessionsOf(tx, row.id);
+        if (owned > 0 && cascade) committed = hooks.removeSessionsOf(tx, row.id);
         tx.delete(profiles).where(eq(profiles.id, row.id)).run();
         audit(tx, row, 'delete', input);
         return row;
       });
+      committed();
+      return removed;
     },
 
     async audit(profileId: number, { after, limit }: Keyset<number>) {

@@ -9,7 +9,7 @@ import { sessions } from './schema/index.js';
  * read of one moves them first (moveStaged); a delete goes through removeSessions, which takes
  * everything under them out of the rollups and the caches too.
  */
-export function createSessionStore(db: Db, deps: { moveStaged: () => void; removeSessions: (tx: Db, where: { id: string }) => void }): SessionStore {
+export function createSessionStore(db: Db, deps: { moveStaged: () => void; removeSessions: (tx: Db, where: { id: string }) => () => void }): SessionStore {
   const byId = (tx: Db, id: string) => tx.select().from(sessions).where(eq(sessions.id, id)).get();
 
   return {
@@ -75,11 +75,9 @@ export function createSessionStore(db: Db, deps: { moveStaged: () => void; remov
     },
 
     async remove(id) {
-      return writeTransaction(db, (tx) => {
-        if (!byId(tx, id)) return false;
-        deps.removeSessions(tx, { id });
-        return true;
-      });
+      const committed = writeTransaction(db, (tx) => (byId(tx, id) ? deps.removeSessions(tx, { id }) : null));
+      committed?.();
+      return committed !== null;
     },
   };
 }

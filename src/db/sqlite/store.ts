@@ -16,10 +16,13 @@ import { rollupKeeper } from './rollups/keeper.js';
 import { rollupRebuilder } from './rollups/rebuild.js';
 import { rollupRows } from './rollups/rows.js';
 import { rollupStateAccess } from './rollups/state.js';
-import { featureUsage, productivityEvents, sessions } from './schema/index.js';
+import { featureUsage, productivityEvents } from './schema/index.js';
 import { createSessionDims } from './session-dims.js';
+import { sessionRemoval } from './session-removal.js';
 import { createSessionStore } from './sessions.js';
 import { storageStats } from './stats.js';
+import { toolCallIdUpkeep } from './tool-call-id-upkeep.js';
+import { toolCallIdIndex } from './tool-call-ids.js';
 import { toolCallReads } from './tool-call-reads.js';
 import { toolCallStaging } from './tool-call-staging.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
@@ -41,6 +44,8 @@ export type SqliteStoreOptions = {
   log: { warn: (obj: object, msg?: string) => void; error: (obj: object, msg?: string) => void };
   foldEveryMs?: number;
   moveEveryMs?: number;
+  /** Calls above the last id run that make a new one (tool-call-id-upkeep.ts). */
+  idRunSize?: number;
 };
 
 /** What only the SQLite engine has: its connection, for its own tests and tools, and a way to make every table complete now. */
@@ -80,20 +85,15 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   // Switched off, rollups fall behind: reports read raw rows from now on, and the next start
   // with rollups on rebuilds them from scratch.
   if (!options.rollups && state.read().built) writeTransaction(db, (tx) => state.patch(tx, { built: false, next: null, end: null, layout: SUMMARY_LAYOUT }));
-  const group = ingestGroup({ db, staging, rollups: keeper, sessionDims });
-  const writes = createWriteQueue({ db, windowMs: options.groupCommitMs, steps: group.steps });
-  const append = createAppenders({ db, writes, group, staging, sessionDims });
-  const calls = toolCallReads(db);
   // Calls a crash left staged go where every reader looks.
   moveStaged();
-
-  /** Deletes sessions with everything under them (foreign-key cascades), their calls out of the rollups, inside the caller's transaction. */
-  function removeSessions(tx: Db, where: { id: string } | { profileId: number }): void {
-    const gone = keeper.callsOf('id' in where ? { sessionId: where.id } : where);
-    tx.delete(sessions).where('id' in where ? eq(sessions.id, where.id) : eq(sessions.profileId, where.profileId)).run();
-    sessionDims.forgetAll();
-    keeper.forget(gone);
-  }
+  const ids = toolCallIdIndex(db, options.log);
+  const upkeep = toolCallIdUpkeep({ db, index: ids, runIds: options.idRunSize, onError: (err) => options.log.warn({ err }, 'tool-call id upkeep: a step failed; the next commit retries') });
+  const group = ingestGroup({ db, staging, ids, rollups: keeper, sessionDims, afterCommit: upkeep.schedule });
+  const writes = createWriteQueue({ db, windowMs: options.groupCommitMs, steps: group.steps });
+  const append = createAppenders({ db, writes, group, staging, ids, sessionDims });
+  const calls = toolCallReads(db);
+  const removeSessions = sessionRemoval({ db, keeper, ids, sessionDims });
 
   let storageFull = false;
   const health = {
@@ -158,7 +158,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       upgradeSummaries: (signal) => rebuilder.upgradeSummaries(signal),
       closeDays: (signal) => rebuilder.closeDays(signal),
     }),
-    retention: guard(createRetentionStore({ db, path, moveStaged, sessionsDeleted: () => sessionDims.forgetAll(), deleteExpiredRollupSlice: rebuilder.deleteExpiredSlice })),
+    retention: guard(createRetentionStore({ db, path, moveStaged, ids, sessionsDeleted: () => sessionDims.forgetAll(), deleteExpiredRollupSlice: rebuilder.deleteExpiredSlice })),
     stats: statsPart.stats,
     async notReadyReason() {
       if (storageFull) return 'the database disk is full';
@@ -174,7 +174,14 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       // Writes still waiting for their group commit are committed, not lost, and staged calls are moved.
       writes.flush();
       staging.stop();
+      upkeep.stop();
       staging.moveAll();
+      try {
+        writeTransaction(db, () => ids.saveFilter());
+      } catch (err) {
+        // Only a cost at the next start (it reads the ids again); the disk may be full.
+        options.log.warn({ err }, 'tool-call id filter not saved');
+      }
       await checkpoints.stop({ truncate: true });
       closeDatabase(db);
     },
@@ -184,6 +191,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
         writes.flush();
         staging.moveAll();
         keeper.settle();
+        upkeep.runAll();
       },
     },
   };

@@ -23,35 +23,28 @@ export function addTo(tally: SessionTally, sessionId: string, calls: number, at:
 }
 
 /**
- * Where ingest stores tool calls before tool_calls (schema: tool_call_inbox, tool_call_batches).
- * tool_calls has two indexes whose newest entries are spread over the whole tree (by session
- * and by tool), so a commit of a few single calls wrote a page per session and per tool
- * touched. Staged, the calls of one group commit share a page or two; about every MOVE_EVERY_MS
- * one INSERT … SELECT moves everything staged into tool_calls, where each of those index pages
- * is written once for hundreds of calls. Calls with a server-made id are written as one
- * tool_call_batches row per group commit (JSON), with what the group's calls add to their
- * sessions (counts, last activity: applied once per session at the move).
+ * Where ingest stores tool calls before tool_calls (schema: tool_call_batches). tool_calls has
+ * two indexes whose newest entries are spread over the whole tree (by session and by tool), so
+ * a commit of a few single calls wrote a page per session and per tool touched. Staged, the
+ * calls of one group commit are one row (JSON), with what they add to their sessions (counts,
+ * last activity); about every MOVE_EVERY_MS one INSERT … SELECT moves everything staged into
+ * tool_calls, where each of those index pages is written once for hundreds of calls, and the
+ * sessions' counters move once per session.
  *
- * Stored means stored: a staged call is committed, and an id staged or in tool_calls is a
- * duplicate either way. The store moves staged calls before anything reads tool_calls or a
- * session's counters (moveAll), so no reader misses an answered call.
+ * Stored means stored: a staged call is committed, and its id is a duplicate from then on (the
+ * id index knows it: tool-call-ids.ts). The store moves staged calls before anything reads
+ * tool_calls or a session's counters (moveAll), so no reader misses an answered call.
  */
 export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS) {
   const sqlite = db.$client;
   const st = {
-    stored: sqlite.prepare('select 1 from tool_calls where id = ?').pluck(),
-    stage: sqlite.prepare(`insert into tool_call_inbox (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing`),
-    any: sqlite.prepare('select 1 from tool_call_inbox limit 1').pluck(),
-    // `where true`: an INSERT … SELECT with an upsert clause needs a WHERE to parse.
-    move: sqlite.prepare(`insert into tool_calls (${COLUMNS}) select ${COLUMNS} from tool_call_inbox where true order by rowid on conflict do nothing`),
-    clear: sqlite.prepare('delete from tool_call_inbox'),
     batch: sqlite.prepare('insert into tool_call_batches (calls, sessions) values (?, ?)'),
     anyBatch: sqlite.prepare('select 1 from tool_call_batches limit 1').pluck(),
     // A call whose session is gone goes with it, as the cascade takes a staged row.
     moveBatches: sqlite.prepare(
       `insert into tool_calls (${COLUMNS}) select c->>0, c->>1, c->>2, c->>3, c->>4, c->>5, c->>6 ` +
         'from (select j.value as c from tool_call_batches b, json_each(b.calls) j order by b.id, j.key) ' +
-        'where c->>1 in (select id from sessions) on conflict do nothing',
+        'where c->>1 in (select id from sessions)',
     ),
     clearBatches: sqlite.prepare('delete from tool_call_batches'),
     count: sqlite.prepare(
@@ -66,8 +59,7 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS) {
 
   function move(): number {
     st.count.run();
-    const moved = st.move.run().changes + st.moveBatches.run().changes;
-    st.clear.run();
+    const moved = st.moveBatches.run().changes;
     st.clearBatches.run();
     staged = 0;
     movedAt = performance.now();
@@ -77,7 +69,7 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS) {
   /** Moves every staged call into tool_calls: inside the caller's write transaction, or in one of its own. Cheap when nothing is staged. */
   function moveAll(): number {
     if (sqlite.inTransaction) return move();
-    if (st.any.get() === undefined && st.anyBatch.get() === undefined) return 0;
+    if (st.anyBatch.get() === undefined) return 0;
     return writeTransaction(db, move);
   }
 
@@ -96,20 +88,14 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS) {
   return {
     moveAll,
 
-    /** Whether a call with a server-made id can join a batch row (tool_calls' checks hold, so a bad call fails its own ingest, never the move). */
-    batchable: (status: string, durationMs: number) => STATUSES.has(status) && durationMs >= 0,
-
-    /** Inside a job's transaction: stages a call with a client's id unless that id is stored or staged (false: a duplicate). */
-    stageWithId(c: CallTuple): boolean {
-      if (st.stored.get(c[0]) !== undefined) return false;
-      if (st.stage.run(...c).changes === 0) return false;
-      staged += 1;
-      return true;
+    /** A call breaking a check of tool_calls fails its own ingest here, never the move of everyone's calls. */
+    assertStorable(status: string, durationMs: number): void {
+      if (!STATUSES.has(status) || !(durationMs >= 0)) throw new Error(`CHECK constraint failed: tool call with status ${status} and duration ${durationMs}`);
     },
 
-    /** At the end of a group commit: its server-made calls and what all its calls add to their sessions, as one batch row. */
+    /** At the end of a group commit: its calls and what they add to their sessions, as one batch row. */
     writeBatch(calls: CallTuple[], sessions: SessionTally): void {
-      if (sessions.size === 0) return;
+      if (calls.length === 0) return;
       st.batch.run(JSON.stringify(calls), JSON.stringify(Array.from(sessions, ([id, c]) => [id, c.calls, c.at])));
       staged += calls.length;
     },

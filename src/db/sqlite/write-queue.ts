@@ -19,6 +19,9 @@ export type GroupSteps = {
   begin(): void;
   jobDone(ok: boolean): void;
   end(): void;
+  /** After the COMMIT (what the group kept in memory becomes the store's), or after it failed (dropped). */
+  committed(): void;
+  rolledBack(): void;
 };
 
 /** A job threw after it had written: its writes cannot be undone alone without a savepoint. */
@@ -132,9 +135,11 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000, steps }: Writ
       }
     } catch (error) {
       // BEGIN or COMMIT failed (busy, disk full): nothing of this group was stored.
+      steps.rolledBack();
       for (const job of jobs) job.reject(error);
       return;
     }
+    steps.committed();
     jobs.forEach((job, i) => {
       const outcome = outcomes[i] as Outcome;
       if (outcome.ok) job.resolve(outcome.value);

@@ -15,7 +15,7 @@ function setup(t: TestContext, options: Partial<SqliteStoreOptions> = {}) {
   const session = newId();
   sql.prepare("insert into sessions (id, type, status, started_at, updated_at, last_activity_at) values (?, 'agent', 'active', 0, 0, 0)").run(session);
   const count = (table: string) => sql.prepare(`select count(*) from ${table}`).pluck().get() as number;
-  const staged = () => count('tool_call_inbox') + (sql.prepare('select coalesce(sum(json_array_length(calls)), 0) from tool_call_batches').pluck().get() as number);
+  const staged = () => sql.prepare('select coalesce(sum(json_array_length(calls)), 0) from tool_call_batches').pluck().get() as number;
   const call = (over: Partial<Draft<ToolCallRow>> = {}): Draft<ToolCallRow> => ({ sessionId: session, toolName: 'Read', durationMs: 5, status: 'success', errorType: null, timestamp: Date.now(), ...over });
   const append = (calls: Array<Draft<ToolCallRow>>) => store.toolCalls.append(calls, { allOrNothing: true });
   return { store, sql, path, session, count, staged, call, append };
@@ -76,7 +76,7 @@ test('a request that fails midway stores and counts nothing; the requests beside
   const { store, sql, session, count, call, append } = setup(t, { moveEveryMs: 60_000, groupCommitMs: 5 });
   const results = await Promise.allSettled([
     append([call({ toolName: 'Kept', timestamp: 10 }), call({ id: newId(), toolName: 'Kept too', timestamp: 20 })]),
-    // Buffers a server-made call, stages one with an id, then breaks a check of tool_calls: the group starts over without it.
+    // Buffers a server-made call and one with an id, then breaks a check of tool_calls: its group goes on without it.
     append([call({ toolName: 'Undone', timestamp: 90 }), call({ id: newId(), toolName: 'Undone too', timestamp: 91 }), call({ id: newId(), durationMs: -1, timestamp: 95 })]),
     append([call({ toolName: 'Single', timestamp: 30 })]),
   ]);
@@ -87,7 +87,7 @@ test('a request that fails midway stores and counts nothing; the requests beside
   store.sqlite.settle();
   assert.deepEqual(sql.prepare('select tool_name from tool_calls order by tool_name').pluck().all(), ['Kept', 'Kept too', 'Single']);
   assert.deepEqual(sql.prepare('select tool_call_count as n, last_activity_at as at from sessions where id = ?').get(session), { n: 3, at: 30 });
-  assert.equal(count('tool_call_batches') + count('tool_call_inbox'), 0);
+  assert.equal(count('tool_call_batches'), 0);
 });
 
 test('a deleted session takes its staged calls along: by the store, or behind its back (another process)', async (t) => {
@@ -145,17 +145,17 @@ test('every reader of tool_calls sees staged calls, and calls a crash left stage
   const dbPath = join(app.dir, 'analytics.db');
   await app.close();
   const raw = new Database(dbPath);
-  const left = newId();
-  raw.prepare("insert into tool_call_inbox (id, session_id, tool_name, duration_ms, status, error_type, timestamp) values (?, ?, 'Edit', 3, 'error', 'x', ?)").run(left, s.id, Date.now());
   const batched = newId();
-  raw.prepare('insert into tool_call_batches (calls) values (?)').run(JSON.stringify([[batched, s.id, 'Grep', 4, 'timeout', null, Date.now()]]));
+  const at = Date.now();
+  raw.prepare('insert into tool_call_batches (calls, sessions) values (?, ?)').run(JSON.stringify([[batched, s.id, 'Grep', 4, 'timeout', null, at]]), JSON.stringify([[s.id, 1, at]]));
   raw.close();
   const next = await build(t, { dbPath });
   const nextSql = next.sqlite.db.$client;
-  assert.equal(nextSql.prepare('select count(*) from tool_call_inbox').pluck().get(), 0);
   assert.equal(nextSql.prepare('select count(*) from tool_call_batches').pluck().get(), 0);
-  assert.equal(nextSql.prepare('select tool_name from tool_calls where id = ?').pluck().get(left), 'Edit');
   assert.deepEqual(nextSql.prepare('select tool_name as tool, status, error_type as errorType from tool_calls where id = ?').get(batched), { tool: 'Grep', status: 'timeout', errorType: null });
+  // A call the crash left staged is stored: sent again, it is a duplicate.
+  const again = await next.inject({ method: 'POST', url: '/v1/tool-calls', headers: auth(next.keys.ingest), payload: { id: batched, sessionId: s.id, toolName: 'Grep', durationMs: 4, status: 'timeout' } });
+  assert.deepEqual(again.json(), { accepted: 0, duplicates: 1, rejected: [] });
 });
 
 test("the rollups read staged calls too: a deleted session's calls come out, and a rebuild counts them", async (t) => {

@@ -6,7 +6,7 @@ import { closeDatabase, openDatabase, type Db } from '../../../src/db/sqlite/cli
 import { createWriteQueue, type GroupSteps } from '../../../src/db/sqlite/write-queue.js';
 import { build, createSession, tempDir } from '../../helper.js';
 
-const NO_STEPS: GroupSteps = { begin: () => undefined, jobDone: () => undefined, end: () => undefined };
+const NO_STEPS: GroupSteps = { begin: () => undefined, jobDone: () => undefined, end: () => undefined, committed: () => undefined, rolledBack: () => undefined };
 
 /** A real database file with a small table, and a second connection that sees only commits. */
 function setup(t: TestContext) {
@@ -211,7 +211,7 @@ test('closing the app commits writes still waiting for their group commit', asyn
   assert.equal(db.$client.prepare('select tool_name from tool_calls where session_id = ?').pluck().get(session.id), 'Flushed');
 });
 
-test('group steps: begin before the jobs, jobDone after each, end after them in the same transaction; never after a transaction was lost', async (t) => {
+test('group steps: begin before the jobs, jobDone after each, end after them in the same transaction, committed after the commit; rolledBack when it was lost', async (t) => {
   const { db, committed } = setup(t);
   const calls: string[] = [];
   const queue = createWriteQueue({
@@ -224,11 +224,13 @@ test('group steps: begin before the jobs, jobDone after each, end after them in 
         calls.push(`end in transaction: ${String(db.$client.inTransaction)}, in group: ${String(queue.inGroup())}`);
         insert(db, 'from-hook');
       },
+      committed: () => void calls.push(`committed in transaction: ${String(db.$client.inTransaction)}`),
+      rolledBack: () => void calls.push('rolledBack'),
     },
   });
   assert.equal(queue.inGroup(), false);
   await Promise.all([queue.run((tx) => insert(tx, 'a')), queue.run((tx) => insert(tx, 'b'))]);
-  assert.deepEqual(calls, ['begin', 'jobDone true', 'jobDone true', 'end in transaction: true, in group: true']);
+  assert.deepEqual(calls, ['begin', 'jobDone true', 'jobDone true', 'end in transaction: true, in group: true', 'committed in transaction: false']);
   assert.deepEqual(committed(), ['a', 'b', 'from-hook']);
   assert.equal(queue.inGroup(), false);
 
@@ -241,6 +243,6 @@ test('group steps: begin before the jobs, jobDone after each, end after them in 
     }),
   ]);
   assert.equal(lost[0]?.status, 'rejected');
-  assert.deepEqual(calls, ['begin', 'jobDone false']);
+  assert.deepEqual(calls, ['begin', 'jobDone false', 'rolledBack']);
   assert.deepEqual(committed(), ['a', 'b', 'from-hook']);
 });

@@ -7,6 +7,7 @@ import { databaseSizes, optimize, writeTransaction, type Db } from '../client.js
 import { retentionRuns, settings } from '../schema/index.js';
 import { nextSpan, releaseWriteLock } from '../slices.js';
 import { startWalCheckpointer, type WalTruncation } from '../wal-checkpointer.js';
+import type { ToolCallIdIndex } from '../tool-call-ids.js';
 import { acquireLease, currentLease, releaseLease } from './lease.js';
 import { countColumns, retentionRunRecords } from './runs.js';
 import { sliceRunner } from './slice-runner.js';
@@ -25,6 +26,7 @@ const DRAIN_ABOVE_BYTES = 16 * 1024 * 1024;
 type Deps = {
   db: Db;
   path: string;
+  ids: ToolCallIdIndex;
   /** Moves staged tool calls into tool_calls: a run judges every call stored before it started. */
   moveStaged: () => void;
   sessionsDeleted: () => void;
@@ -32,8 +34,28 @@ type Deps = {
 };
 
 /** Retention over SQLite: the policy and run history in tables, one run per file at a time (a lease row), each step in time-sized slices. */
-export function createRetentionStore({ db, path, moveStaged, sessionsDeleted, deleteExpiredRollupSlice }: Deps): RetentionStore {
-  const steps = prepareSteps(db);
+export function createRetentionStore({ db, path, ids, moveStaged, sessionsDeleted, deleteExpiredRollupSlice }: Deps): RetentionStore {
+  // What a slice deleted, for the id index once the slice committed (dropped if it rolled back).
+  let goneCalls: string[] = [];
+  const goneSessions = new Set<string>();
+  const steps = prepareSteps(db, {
+    calls(rows) {
+      ids.countDead(rows.map((r) => r.seq));
+      for (const r of rows) goneCalls.push(r.id);
+    },
+    sessions(list) {
+      for (const id of list) goneSessions.add(id);
+    },
+  });
+  const forgetNothing = () => {
+    goneCalls = [];
+    goneSessions.clear();
+  };
+  const forgetGone = () => {
+    ids.forget(goneCalls);
+    if (goneSessions.size > 0) ids.forgetSessions(goneSessions);
+    forgetNothing();
+  };
   const records = retentionRunRecords(db);
   const setting = (key: string) => db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()?.value;
 
@@ -45,6 +67,8 @@ export function createRetentionStore({ db, path, moveStaged, sessionsDeleted, de
       db,
       context,
       sessionsDeleted,
+      beforeSlice: forgetNothing,
+      afterCommit: forgetGone,
       pause: async () => {
         await releaseWriteLock();
         await checkpoints?.drainIfLarge(DRAIN_ABOVE_BYTES);

@@ -11,6 +11,9 @@ export type SliceRunnerOptions = {
   pause?: () => Promise<void>;
   /** After a slice that deleted sessions (ingest forgets what it remembered of them). */
   sessionsDeleted: () => void;
+  /** Before each write slice, and after each one committed (what it did in memory follows the file). */
+  beforeSlice?: () => void;
+  afterCommit?: () => void;
 };
 
 /**
@@ -18,7 +21,7 @@ export type SliceRunnerOptions = {
  * first renews the run's lease when due (and throws LeaseLostError when another run took it),
  * timed for the sizer and the observer; between slices the write lock is released.
  */
-export function sliceRunner({ db, context, pause = releaseWriteLock, sessionsDeleted }: SliceRunnerOptions) {
+export function sliceRunner({ db, context, pause = releaseWriteLock, sessionsDeleted, beforeSlice, afterCommit }: SliceRunnerOptions) {
   let lastRenewal = context.now();
   const keepLease = (tx: Db, force = false) => {
     const t = context.now();
@@ -28,7 +31,8 @@ export function sliceRunner({ db, context, pause = releaseWriteLock, sessionsDel
   };
 
   function write(sizer: SliceSizer | null, step: (tx: Db) => number): number {
-    return timed(
+    beforeSlice?.();
+    const n = timed(
       () =>
         writeTransaction(db, (tx) => {
           keepLease(tx);
@@ -37,6 +41,8 @@ export function sliceRunner({ db, context, pause = releaseWriteLock, sessionsDel
       sizer,
       context.onSlice,
     );
+    afterCommit?.();
+    return n;
   }
 
   return {

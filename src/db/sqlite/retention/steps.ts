@@ -33,12 +33,15 @@ type ChildStatements = {
   countOfSessionsFrom: Statement<[string, number]>;
 };
 
-export function prepareSteps(db: Db) {
+/** Told, inside each slice's transaction, which tool calls and sessions it deleted (the id index keeps up). */
+export type DeletedSink = { calls: (rows: Array<{ seq: number; id: string }>) => void; sessions: (ids: string[]) => void };
+
+export function prepareSteps(db: Db, gone: DeletedSink) {
   const s = db.$client;
   const child = (kind: ChildKind): ChildStatements => {
     const { table, time } = CHILDREN[kind];
     // Only deleted tool calls need their session: sessions.tool_call_count is kept exact.
-    const returning = kind === 'toolCalls' ? ' returning session_id' : '';
+    const returning = kind === 'toolCalls' ? ' returning session_id, seq, id' : '';
     return {
       deleteOlder: s.prepare(`delete from ${table} where rowid in (select rowid from ${table} where ${time} < ? order by ${time} limit ?)${returning}`),
       deleteOfSessions: s.prepare(`delete from ${table} where rowid in (select rowid from ${table} where session_id in (${IDS}) limit ?)${returning}`),
@@ -58,6 +61,7 @@ export function prepareSteps(db: Db) {
     // Unary + keeps the planner on the primary key (a few ids) rather than the status index.
     stillEligible: s.prepare<[string, number]>(`select id from ${SESSIONS} where id in (${IDS}) and +status in ${ENDED} and +last_activity_at < ?`),
     deleteSessions: s.prepare<[string]>(`delete from ${SESSIONS} where id in (${IDS})`),
+    gone,
     closeStale: s.prepare<[number, number, number]>(
       `update ${SESSIONS} set status = 'cancelled', ended_at = max(last_activity_at, started_at), updated_at = ?
        where rowid in (select rowid from ${SESSIONS} where status = 'active' and last_activity_at < ? limit ?)`,
@@ -69,7 +73,8 @@ export function prepareSteps(db: Db) {
 export type Steps = ReturnType<typeof prepareSteps>;
 
 /** Deletes tool calls returned by a statement's RETURNING and fixes their sessions' counters. */
-function deleteToolCalls(steps: Steps, rows: Array<{ session_id: string }>): number {
+function deleteToolCalls(steps: Steps, rows: Array<{ session_id: string; seq: number; id: string }>): number {
+  steps.gone.calls(rows);
   const perSession = new Map<string, number>();
   for (const r of rows) perSession.set(r.session_id, (perSession.get(r.session_id) ?? 0) + 1);
   for (const [id, n] of perSession) steps.decrementToolCalls.run(n, id);
@@ -78,7 +83,7 @@ function deleteToolCalls(steps: Steps, rows: Array<{ session_id: string }>): num
 
 function deleteChildSlice(steps: Steps, kind: ChildKind, stmt: 'deleteOlder' | 'deleteOfSessions', arg: number | string, limit: number): number {
   const st = steps.child[kind][stmt] as Statement<[number | string, number]>;
-  if (kind === 'toolCalls') return deleteToolCalls(steps, st.all(arg, limit) as Array<{ session_id: string }>);
+  if (kind === 'toolCalls') return deleteToolCalls(steps, st.all(arg, limit) as Array<{ session_id: string; seq: number; id: string }>);
   return st.run(arg, limit).changes;
 }
 
@@ -111,6 +116,7 @@ export async function deleteEndedSessions(run: SliceRunner, steps: Steps, sizers
     const deleted = run.write(sessionSizer, () => {
       const still = JSON.stringify((steps.stillEligible.all(json, cutoff) as Array<{ id: string }>).map((r) => r.id));
       for (const kind of CHILD_KINDS) late[kind] = deleteChildSlice(steps, kind, 'deleteOfSessions', still, -1);
+      steps.gone.sessions(JSON.parse(still) as string[]);
       return steps.deleteSessions.run(still).changes;
     });
     tally({ toolCalls: late.toolCalls, productivityEvents: late.productivityEvents, featureUsage: late.featureUsage, sessions: deleted });

@@ -1,25 +1,29 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, check, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { TOOL_CALL_STATUSES } from '../../../lib/vocabulary.js';
 import { inList } from './check.js';
 import { sessions } from './core.js';
 
-/** A tool call's columns: in tool_calls, and as staged in tool_call_inbox. */
-const toolCallColumns = () => ({
-  id: text('id').primaryKey(),
-  sessionId: text('session_id')
-    .notNull()
-    .references(() => sessions.id, { onDelete: 'cascade' }),
-  toolName: text('tool_name').notNull(),
-  durationMs: integer('duration_ms').notNull(),
-  status: text('status', { enum: TOOL_CALL_STATUSES }).notNull(),
-  errorType: text('error_type'),
-  timestamp: integer('timestamp').notNull(),
-});
-
+/**
+ * Tool calls. `seq` orders them by arrival and never repeats (AUTOINCREMENT): the id index
+ * (tool_call_ids) takes them in seq ranges. There is no index on `id`: clients' random ids
+ * scattered over one global B-tree wrote about a page per call once it outgrew the cache
+ * (bench/RESULTS.md); the id index is built in sorted runs instead.
+ */
 export const toolCalls = sqliteTable(
   'tool_calls',
-  toolCallColumns(),
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    toolName: text('tool_name').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    status: text('status', { enum: TOOL_CALL_STATUSES }).notNull(),
+    errorType: text('error_type'),
+    timestamp: integer('timestamp').notNull(),
+  },
   (t) => [
     // Covering index for the per-tool reports: time range first, then everything they read.
     index('tool_calls_ts_tool_idx').on(t.timestamp, t.toolName, t.status, t.durationMs),
@@ -33,39 +37,55 @@ export const toolCalls = sqliteTable(
 );
 
 /**
- * Tool calls with the client's id that were committed but not yet moved into tool_calls
- * (src/services/tool-call-inbox.ts; server-made ones wait in tool_call_batches). Ingest appends
- * here, to small B-trees; every ~50 ms the rows move into tool_calls in one statement, so each
- * of its scattered index pages (one per session and per tool) is written once per move instead
- * of once per group commit. Everything that reads tool_calls moves them
- * first; a session's delete takes its staged calls along (cascade).
- */
-export const toolCallInbox = sqliteTable(
-  'tool_call_inbox',
-  toolCallColumns(),
-  (t) => [
-    // A session's delete finds its staged calls without a scan (foreign-key cascade).
-    index('tool_call_inbox_session_idx').on(t.sessionId),
-    // tool_calls' own checks, so a bad row fails its ingest, never the move.
-    check('tool_call_inbox_status_ck', inList('status', TOOL_CALL_STATUSES)),
-    check('tool_call_inbox_duration_ck', sql`${t.durationMs} >= 0`),
-  ],
-);
-
-/**
- * Tool calls with server-made ids, staged like tool_call_inbox but one row per group commit:
- * `calls` is a JSON array of [id, session_id, tool_name, duration_ms, status, error_type,
- * timestamp] arrays. One insert per commit instead of three B-tree inserts a call (~5 µs a
- * single call). The sessions' toolCallCount and lastActivityAt move with the calls (sessions):
- * once per session per move instead of once per group commit. Their ids cannot collide, so they need no key; a call whose session was deleted
- * before the move is dropped by the move, as the cascade drops a staged row.
+ * Tool calls committed but not yet moved into tool_calls, one row per group commit: `calls` is a
+ * JSON array of [id, session_id, tool_name, duration_ms, status, error_type, timestamp] arrays
+ * (src/db/sqlite/tool-call-staging.ts). One insert per commit instead of four B-tree inserts a
+ * call; about every 50 ms one INSERT … SELECT moves them, so each scattered index page of
+ * tool_calls (one per session and per tool) is written once per move. `sessions` is what the
+ * group's calls add to their sessions ([session_id, calls, latest timestamp]), applied by the
+ * move. A call whose session is gone by then is left out, as a cascade would take it.
  */
 export const toolCallBatches = sqliteTable('tool_call_batches', {
   id: integer('id').primaryKey(),
   calls: text('calls').notNull(),
-  // What the group's stored tool calls (these and its tool_call_inbox rows) add to their sessions, applied
-  // by the move: a JSON array of [session_id, calls, latest timestamp].
   sessions: text('sessions').notNull().default('[]'),
+});
+
+/**
+ * The id index of tool_calls, as sorted runs (src/db/sqlite/tool-call-ids.ts): each run holds the
+ * 16-byte ids of one seq range of tool_calls, in id order, with each call's seq. A run is
+ * written once, in order (an append), and merged with its peers into a larger one later, so no
+ * write lands on a random page. WITHOUT ROWID (migration 0017): the key is the table.
+ */
+export const toolCallIds = sqliteTable(
+  'tool_call_ids',
+  {
+    run: integer('run').notNull(),
+    id: blob('id', { mode: 'buffer' }).notNull(),
+    seq: integer('seq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.run, t.id] })],
+);
+
+/** The runs of tool_call_ids: their seq range, size, and how many of their calls were deleted since. */
+export const toolCallIdRuns = sqliteTable('tool_call_id_runs', {
+  run: integer('run').primaryKey(),
+  level: integer('level').notNull(),
+  firstSeq: integer('first_seq').notNull(),
+  lastSeq: integer('last_seq').notNull(),
+  ids: integer('ids').notNull(),
+  dead: integer('dead').notNull().default(0),
+});
+
+/**
+ * The in-memory filter over the runs' ids, saved at close so a start need not read every id
+ * again: it answers for the runs whose seq range ends at or before `covered_seq`.
+ */
+export const toolCallIdFilter = sqliteTable('tool_call_id_filter', {
+  id: integer('id').primaryKey(),
+  coveredSeq: integer('covered_seq').notNull(),
+  capacity: integer('capacity').notNull(),
+  bits: blob('bits', { mode: 'buffer' }).notNull(),
 });
 
 export const productivityEvents = sqliteTable(

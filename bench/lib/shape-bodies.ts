@@ -1,0 +1,129 @@
+/**
+ * Request bodies in the three shapes real clients send (bench/ingest-shapes.ts):
+ *   A  server-made: POST /v1/tool-calls, 1000 items with no id and no timestamp (the shape
+ *      bench/ingest.ts has always sent: the server makes UUID v7 ids and stamps now);
+ *   B  client-made: the same items, each with its own random UUID v4 `id` and the `timestamp`
+ *      the client observed the call at (RFC 3339 with ms, up to 60 s before the body was
+ *      made, not monotonic across items);
+ *   C  OTLP: POST /v1/logs, one resourceLogs → one scopeLogs → 512 `claude_code.tool_result`
+ *      log records in the proto3 JSON mapping the OpenTelemetry JS exporter sends, each with
+ *      a random `tool_use_id` (the server's id is its UUID v5, so a random one is a new call).
+ * Every body is encoded once (a Buffer), so the load generator only copies it into the socket:
+ * what a shape costs the client is the same in every round and outside the timed window.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { callFields } from './data.js';
+
+export type Shape = 'A' | 'B' | 'C';
+export const SHAPES: readonly Shape[] = ['A', 'B', 'C'];
+export const SHAPE_PATH: Record<Shape, string> = { A: '/v1/tool-calls', B: '/v1/tool-calls', C: '/v1/logs' };
+export const SHAPE_ROWS: Record<Shape, number> = { A: 1000, B: 1000, C: 512 };
+export const SHAPE_LABEL: Record<Shape, string> = {
+  A: 'A: server-made ids and times (batch of 1000)',
+  B: 'B: client random UUID v4 + timestamp (batch of 1000)',
+  C: 'C: OTLP /v1/logs, 512 tool_result records',
+};
+
+/** How far before the body's making a client observed each call: uniform 0–60 s. */
+const OBSERVED_WITHIN_MS = 60_000;
+
+/** Makes the bodies of one shape; `row` numbers every call it made, so the tool/session/status mix keeps moving. */
+export type BodyMaker = { shape: Shape; next: () => Buffer };
+
+export function bodyMaker(shape: Shape, sessions: string[]): BodyMaker {
+  let row = 0;
+  const fields = () => callFields(row++, sessions);
+  if (shape === 'A') {
+    // As bench/ingest.ts: the same item mix; without ids a body may be sent any number of times.
+    return { shape, next: () => Buffer.from(JSON.stringify({ items: Array.from({ length: SHAPE_ROWS.A }, fields) })) };
+  }
+  if (shape === 'B') {
+    return {
+      shape,
+      next() {
+        const made = Date.now();
+        const items = Array.from({ length: SHAPE_ROWS.B }, () => ({
+          id: randomUUID(),
+          ...fields(),
+          timestamp: new Date(made - Math.floor(Math.random() * OBSERVED_WITHIN_MS)).toISOString(),
+        }));
+        return Buffer.from(JSON.stringify({ items }));
+      },
+    };
+  }
+  return { shape, next: () => Buffer.from(otlpBody(SHAPE_ROWS.C, fields)) };
+}
+
+// ------------------------------------------------------------------ OTLP (shape C)
+
+const s = (key: string, value: string) => `{"key":${JSON.stringify(key)},"value":{"stringValue":${JSON.stringify(value)}}}`;
+/** proto3 JSON maps int64 to a decimal string (the JS exporter itself writes a number; the receiver takes both). */
+const i = (key: string, value: number) => `{"key":"${key}","value":{"intValue":"${value}"}}`;
+
+const RESOURCE =
+  `{"attributes":[${s('service.name', 'claude-code')},${s('service.version', '2.1.158')},${s('os.type', 'linux')},${s('os.version', '6.8.0')},` +
+  `${s('host.arch', 'x64')}],"droppedAttributesCount":0}`;
+const SCOPE = '{"name":"com.anthropic.claude_code.events","version":"2.1.158"}';
+const BODY = '{"stringValue":"claude_code.tool_result"}';
+/** Who runs the agent: the same on every record Claude Code sends from one login. */
+const ACCOUNT = `${s('user.account_uuid', randomUUID())},${s('organization.id', randomUUID())},${s('terminal.type', 'vscode')}`;
+
+/** bench/lib/data.ts names MCP tools `mcp__<server>__<tool>`; Claude Code sends `mcp_tool` with tool_parameters (OTEL_LOG_TOOL_DETAILS=1). */
+function toolAttributes(tool: string): string {
+  const mcp = /^mcp__(.+?)__(.+)$/.exec(tool);
+  if (!mcp) return s('tool_name', tool);
+  return `${s('tool_name', 'mcp_tool')},${s('tool_parameters', JSON.stringify({ mcp_server_name: mcp[1], mcp_tool_name: mcp[2] }))}`;
+}
+const toolCache = new Map<string, string>();
+const toolAttrs = (tool: string) => toolCache.get(tool) ?? toolCache.set(tool, toolAttributes(tool)).get(tool)!;
+
+/** Claude Code's tool_use ids: "toolu_01" and 22 base62 characters. */
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+function toolUseIds(n: number): string[] {
+  const bytes = randomBytes(n * 22);
+  return Array.from({ length: n }, (_, k) => {
+    let id = 'toolu_01';
+    for (let c = 0; c < 22; c += 1) id += BASE62[(bytes[k * 22 + c] as number) % 62];
+    return id;
+  });
+}
+
+/** Nanoseconds as the exporter writes them (hrTime: ms plus a sub-ms part), a decimal string. */
+const nanos = (ms: number) => `${ms}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+
+/**
+ * One ExportLogsServiceRequest as JSON text, field for field what @opentelemetry/otlp-transformer
+ * (JsonLogsSerializer) writes for Claude Code's events: undefined fields left out, attributes
+ * as KeyValue lists. Built as text (not objects + JSON.stringify) so a pool of a few hundred
+ * megabytes is made in seconds; bench/ingest-shapes.ts checks one body with the receiver's own
+ * mapping before measuring. Calls take the session/tool/status mix of callFields.
+ */
+export function otlpBody(records: number, fields: () => ReturnType<typeof callFields>): string {
+  const made = Date.now();
+  const ids = toolUseIds(records);
+  const parts: string[] = [];
+  let prompt = '';
+  for (let k = 0; k < records; k += 1) {
+    const f = fields();
+    // A prompt leads to a few tool calls.
+    if (k % 8 === 0) prompt = s('prompt.id', randomUUID());
+    const at = made - Math.floor(Math.random() * OBSERVED_WITHIN_MS);
+    const observed = at + Math.floor(Math.random() * 5);
+    const outcome = f.status === 'success' ? s('success', 'true') : `${s('success', 'false')},${s('error_type', f.errorType as string)}`;
+    parts.push(
+      `{"timeUnixNano":"${nanos(at)}","observedTimeUnixNano":"${nanos(observed)}","severityNumber":9,"body":${BODY},"attributes":[` +
+        `${s('event.name', 'tool_result')},${s('event.timestamp', new Date(at).toISOString())},${i('event.sequence', k + 1)},` +
+        `${s('session.id', f.sessionId)},${prompt},${ACCOUNT},${toolAttrs(f.toolName)},${s('tool_use_id', ids[k] as string)},` +
+        `${outcome},${i('duration_ms', f.durationMs)},${s('decision_source', 'config')},${s('decision_type', 'accept')},` +
+        `${i('tool_result_size_bytes', (f.durationMs * 7) % 20_000)}],"droppedAttributesCount":0}`,
+    );
+  }
+  return `{"resourceLogs":[{"resource":${RESOURCE},"scopeLogs":[{"scope":${SCOPE},"logRecords":[${parts.join(',')}]}]}]}`;
+}
+
+/** A pool of distinct bodies, made before a round (the time it took is reported, never timed with the round). */
+export function makePool(maker: BodyMaker, count: number): { bodies: Buffer[]; seconds: number; bytes: number } {
+  const t0 = performance.now();
+  const bodies = Array.from({ length: count }, maker.next);
+  return { bodies, seconds: (performance.now() - t0) / 1000, bytes: bodies.reduce((n, b) => n + b.length, 0) };
+}
