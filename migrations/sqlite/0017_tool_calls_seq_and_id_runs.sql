@@ -43,4 +43,5 @@ ALTER TABLE `__new_tool_calls` RENAME TO `tool_calls`;--> statement-breakpoint
 PRAGMA foreign_keys=ON;--> statement-breakpoint
 CREATE INDEX `tool_calls_ts_tool_idx` ON `tool_calls` (`timestamp`,`tool_name`,`status`,`duration_ms`);--> statement-breakpoint
 CREATE INDEX `tool_calls_session_ts_idx` ON `tool_calls` (`session_id`,`timestamp`);--> statement-breakpoint
-CREATE INDEX `tool_calls_tool_ts_idx` ON `tool_calls` (`tool_name`,`timestamp`,`status`,`duration_ms`);
+CREATE INDEX `tool_calls_tool_ts_idx` ON `tool_calls` (`tool_name`,`timestamp`,`status`,`duration_ms`);--> statement-breakpoint
+ALTER TABLE `tool_call_batches` DROP COLUMN `sessions`;

@@ -32,7 +32,8 @@ function postLogs(app: TestApp, payload: unknown, headers: Record<string, string
 }
 
 const get = (app: TestApp, url: string) => app.inject({ method: 'GET', url, headers: auth(app.keys.read) });
-const count = (app: TestApp, table: string) => (app.sqlite.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+// Staged calls move into tool_calls between requests; settle() makes the table complete now.
+const count = (app: TestApp, table: string) => (app.sqlite.settle(), app.sqlite.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 
 test('the shared fixture: 2 tool calls, 1 agent session for billing-api, api_request counted', async (t) => {
   const app = await build(t);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { auth, build, createSession, problemOf, type TestApp } from '../helper.js';
 
-const count = (app: TestApp, table: string) => (app.sqlite.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+// Staged calls move into tool_calls between requests; settle() makes the table complete now.
+const count = (app: TestApp, table: string) => (app.sqlite.settle(), app.sqlite.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 
 async function send(app: TestApp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, key = app.keys.admin) {
   return app.inject({ method, url, headers: auth(key), ...(payload === undefined ? {} : { payload: payload as object }) });

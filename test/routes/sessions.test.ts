@@ -5,7 +5,8 @@ import { auth, build, createSession, problemOf, type TestApp } from '../helper.j
 const ID = '0193a0b2-7c1e-7d7a-9f6e-3c2b1a0f9e8d';
 const T0 = Date.parse('2026-01-10T10:00:00.000Z');
 const at = (ms: number) => new Date(ms).toISOString();
-const count = (app: TestApp, table: string) => (app.sqlite.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+// Staged calls move into tool_calls between requests; settle() makes the table complete now.
+const count = (app: TestApp, table: string) => (app.sqlite.settle(), app.sqlite.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 const stored = (app: TestApp, id: string) => app.sqlite.db.$client.prepare('select * from sessions where id = ?').get(id) as Record<string, unknown> | undefined;
 
 async function send(app: TestApp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, key = app.keys.ingest) {

@@ -55,7 +55,6 @@ export function createAppenders({ db, writes, group, staging, ids, sessionDims }
       if (r.id !== undefined && ids.isStored(id)) return 'duplicate';
       ids.claim(id, r.sessionId);
       buffer.calls.push([id, r.sessionId, r.toolName, r.durationMs, r.status, r.errorType, r.timestamp]);
-      addTo(buffer.callTally, r.sessionId, 1, r.timestamp);
       buffer.rollups.push({ toolName: r.toolName, durationMs: r.durationMs, status: r.status, timestamp: r.timestamp, profileId: session.profileId, project: session.project });
       return 'stored';
     },

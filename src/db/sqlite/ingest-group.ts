@@ -10,29 +10,26 @@ import type { GroupSteps } from './write-queue.js';
 export type JobBuffer = {
   /** Tool calls with a server-made id, for the group's batch row. */
   calls: CallTuple[];
-  /** Per session: tool calls stored (staged either way) and their latest time; applied when they move. */
-  callTally: SessionTally;
   /** Per session: the latest time of other rows stored (events, usage); applied at the end of the group. */
   activity: SessionTally;
   /** What the stored calls add to the rollups. */
   rollups: RollupInput[];
 };
 
-const emptyBuffer = (): JobBuffer => ({ calls: [], callTally: new Map(), activity: new Map(), rollups: [] });
+const emptyBuffer = (): JobBuffer => ({ calls: [], activity: new Map(), rollups: [] });
 
 function absorb(into: JobBuffer, job: JobBuffer): void {
   for (const c of job.calls) into.calls.push(c);
-  for (const [id, t] of job.callTally) addTo(into.callTally, id, t.calls, t.at);
   for (const [id, t] of job.activity) addTo(into.activity, id, 0, t.at);
   for (const r of job.rollups) into.rollups.push(r);
 }
 
 /**
  * The one commit step of ingest, in the order it writes: (1) the group's tool calls staged (one
- * batch row, with what they add to their sessions), (2) the last activity of the sessions of
- * other rows, (3) one row of rollup deltas, then, when due, (4) staged calls moved into
- * tool_calls and (5) rollup deltas folded. A job's buffer joins the group only if the job
- * succeeded; a group that starts over starts from nothing.
+ * row), (2) the last activity of the sessions of other rows, (3) one row of rollup deltas, then,
+ * when due, (4) rollup deltas folded. After the COMMIT the staged calls and claimed ids become
+ * the store's (moves into tool_calls and id upkeep follow, between requests). A job's buffer
+ * joins the group only if the job succeeded; a group that starts over starts from nothing.
  */
 type Deps = { db: Db; staging: ToolCallStaging; ids: ToolCallIdIndex; rollups: RollupKeeper; sessionDims: SessionDimsCache; afterCommit: () => void };
 
@@ -45,6 +42,7 @@ export function ingestGroup({ db, staging, ids, rollups, sessionDims, afterCommi
     begin() {
       // Inside the group's write transaction: what other connections committed is visible now.
       sessionDims.refresh();
+      staging.begin();
       ids.begin();
       job = emptyBuffer();
       group = emptyBuffer();
@@ -55,19 +53,20 @@ export function ingestGroup({ db, staging, ids, rollups, sessionDims, afterCommi
       job = emptyBuffer();
     },
     end() {
-      staging.writeBatch(group.calls, group.callTally);
+      staging.writeBatch(group.calls);
       for (const [id, t] of group.activity) touch.run(t.at, id);
       rollups.append(group.rollups);
-      staging.moveIfDue();
       rollups.foldIfDue();
       group = emptyBuffer();
     },
     committed() {
       ids.committed();
+      staging.committed();
       afterCommit();
     },
     rolledBack() {
       ids.rolledBack();
+      staging.rolledBack();
     },
   };
 

@@ -8,7 +8,7 @@ export function findProfile(db: Db, ref: ProfileRef): ProfileRow | undefined {
 }
 
 /** Profiles and their audit trail. Deleting one with cascade takes its sessions (and their rows, rollups, cached dimensions) along. */
-export function createProfileStore(db: Db, hooks: { removeSessionsOf: (tx: Db, profileId: number) => () => void }): ProfileStore {
+export function createProfileStore(db: Db, hooks: { moveStaged: () => void; removeSessionsOf: (tx: Db, profileId: number) => () => void }): ProfileStore {
   const nameTaken = (tx: Db, name: string, exceptId?: number): boolean => {
     const other = tx.select({ id: profiles.id }).from(profiles).where(eq(profiles.name, name)).get();
     return other !== undefined && other.id !== exceptId;
@@ -55,6 +55,7 @@ export function createProfileStore(db: Db, hooks: { removeSessionsOf: (tx: Db, p
     },
 
     async remove(ref, decide) {
+      hooks.moveStaged();
       let committed = () => undefined as void;
       const removed = writeTransaction(db, (tx) => {
         const row = findProfile(tx, ref);

@@ -36,8 +36,8 @@ export function createSessionStore(db: Db, deps: { moveStaged: () => void; remov
     },
 
     async create(input: NewSession) {
+      deps.moveStaged();
       return writeTransaction(db, (tx) => {
-        deps.moveStaged();
         let profileId: number | null = null;
         if (input.profile !== null) {
           const profile = findProfile(tx, input.profile);
@@ -66,8 +66,8 @@ export function createSessionStore(db: Db, deps: { moveStaged: () => void; remov
     },
 
     async update(id, change: (row: SessionRow) => SessionChange) {
+      deps.moveStaged();
       return writeTransaction(db, (tx) => {
-        deps.moveStaged();
         const row = byId(tx, id);
         if (!row) return 'NOT_FOUND' as const;
         return tx.update(sessions).set(change(row)).where(eq(sessions.id, row.id)).returning().get() as SessionRow;
@@ -75,6 +75,7 @@ export function createSessionStore(db: Db, deps: { moveStaged: () => void; remov
     },
 
     async remove(id) {
+      deps.moveStaged();
       const committed = writeTransaction(db, (tx) => (byId(tx, id) ? deps.removeSessions(tx, { id }) : null));
       committed?.();
       return committed !== null;

@@ -80,7 +80,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const sessionDims = createSessionDims(db);
   const state = rollupStateAccess(db, now);
   const rows = rollupRows(db);
-  const keeper = rollupKeeper({ db, rows, state, enabled: options.rollups, foldEveryMs: options.foldEveryMs, moveStaged });
+  const keeper = rollupKeeper({ db, rows, state, enabled: options.rollups, foldEveryMs: options.foldEveryMs });
   const rebuilder = rollupRebuilder({ db, now, rows, state, keeper, moveStaged });
   // Switched off, rollups fall behind: reports read raw rows from now on, and the next start
   // with rollups on rebuilds them from scratch.
@@ -120,7 +120,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   const store: SqliteStore = {
     engine: 'sqlite',
-    profiles: guard(createProfileStore(db, { removeSessionsOf: (tx, profileId) => removeSessions(tx, { profileId }) })),
+    profiles: guard(createProfileStore(db, { moveStaged, removeSessionsOf: (tx, profileId) => removeSessions(tx, { profileId }) })),
     sessions: guard(createSessionStore(db, { moveStaged, removeSessions })),
     toolCalls: guard({
       append: (drafts, opts) => append.toolCalls(drafts, opts, now()),

@@ -1,16 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import { TOOL_CALL_STATUSES } from '../../lib/vocabulary.js';
-import { writeTransaction, type Db } from './client.js';
+import { dataVersionReader, writeTransaction, type Db } from './client.js';
+import { SliceSizer } from './slices.js';
+import { StagedMerge, sortedRun, type CallTuple, type Key, type StagedRun } from './staged-merge.js';
 
-/** Staged calls move into tool_calls when this long has passed since the last move, or this many wait. */
-export const MOVE_EVERY_MS = 50;
-export const MOVE_EVERY_ROWS = 5000;
+export type { CallTuple } from './staged-merge.js';
 
-const COLUMNS = 'id, session_id, tool_name, duration_ms, status, error_type, timestamp';
+/** A move starts once the oldest staged call has waited this long, or this many calls wait. */
+export const MOVE_EVERY_MS = 1000;
+export const MOVE_AT_ROWS = 32_768;
+
 const STATUSES: ReadonlySet<string> = new Set(TOOL_CALL_STATUSES);
+const MOVE_KEY = 'toolCalls.move';
+const COLUMNS = 'id, session_id, tool_name, duration_ms, status, error_type, timestamp';
 
-/** A staged call as one element of tool_call_batches.calls: the values in COLUMNS order. */
-export type CallTuple = [string, string, string, number, string, string | null, number];
 /** Per session: how many calls were stored and the latest time among them (its last activity). */
 export type SessionTally = Map<string, { calls: number; at: number }>;
 
@@ -23,68 +26,135 @@ export function addTo(tally: SessionTally, sessionId: string, calls: number, at:
 }
 
 /**
- * Where ingest stores tool calls before tool_calls (schema: tool_call_batches). tool_calls has
- * two indexes whose newest entries are spread over the whole tree (by session and by tool), so
- * a commit of a few single calls wrote a page per session and per tool touched. Staged, the
- * calls of one group commit are one row (JSON), with what they add to their sessions (counts,
- * last activity); about every MOVE_EVERY_MS one INSERT … SELECT moves everything staged into
- * tool_calls, where each of those index pages is written once for hundreds of calls, and the
- * sessions' counters move once per session.
- *
- * Stored means stored: a staged call is committed, and its id is a duplicate from then on (the
- * id index knows it: tool-call-ids.ts). The store moves staged calls before anything reads
- * tool_calls or a session's counters (moveAll), so no reader misses an answered call.
+ * Where tool calls wait before tool_calls (schema: tool_call_batches), and how they get there.
+ * tool_calls' three indexes are keyed by time (one by session then time, one by tool then time):
+ * calls inserted in arrival order land on a page per call once clients send their own
+ * timestamps, a few seconds apart (bench/RESULTS.md). So:
+ *  - a group commit writes its calls as one row of JSON (a page or two, whatever the count) and
+ *    keeps them here, sorted, in memory;
+ *  - a move takes every call staged until it starts, oldest timestamp first (a merge of the
+ *    groups' sorted runs), in slices of a few milliseconds each in its own transaction: each
+ *    slice's calls go onto neighbouring index pages, and their sessions' counters move with
+ *    them; the last slice deletes the moved rows. Where it got to is saved with every slice, so
+ *    a crash neither loses nor repeats a call;
+ *  - moves start once MOVE_EVERY_MS has passed or MOVE_AT_ROWS wait (larger moves cover more of
+ *    the clients' timestamp spread), and whenever a reader needs tool_calls complete (moveAll).
+ * Staged calls are stored: their ids are duplicates from their commit on (tool-call-ids.ts).
  */
 export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS) {
   const sqlite = db.$client;
   const st = {
-    batch: sqlite.prepare('insert into tool_call_batches (calls, sessions) values (?, ?)'),
-    anyBatch: sqlite.prepare('select 1 from tool_call_batches limit 1').pluck(),
-    // A call whose session is gone goes with it, as the cascade takes a staged row.
-    moveBatches: sqlite.prepare(
-      `insert into tool_calls (${COLUMNS}) select c->>0, c->>1, c->>2, c->>3, c->>4, c->>5, c->>6 ` +
-        'from (select j.value as c from tool_call_batches b, json_each(b.calls) j order by b.id, j.key) ' +
-        'where c->>1 in (select id from sessions)',
-    ),
-    clearBatches: sqlite.prepare('delete from tool_call_batches'),
+    batch: sqlite.prepare('insert into tool_call_batches (calls) values (?)'),
+    batches: sqlite.prepare('select id, calls from tool_call_batches order by id'),
+    // In the slice's order; a call whose session is gone by now goes with it, as a cascade would take it.
+    insert: sqlite.prepare(`insert into tool_calls (${COLUMNS}) select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 from json_each(?) where value->>1 in (select id from sessions)`),
     count: sqlite.prepare(
-      'update sessions set tool_call_count = tool_call_count + s.calls, last_activity_at = max(last_activity_at, s.at) ' +
-        "from (select j.value->>0 as id, sum(j.value->>1) as calls, max(j.value->>2) as at from tool_call_batches b, json_each(b.sessions) j group by 1) s " +
-        'where sessions.id = s.id',
+      'update sessions set tool_call_count = tool_call_count + s.n, last_activity_at = max(last_activity_at, s.at) ' +
+        'from (select value->>0 as id, value->>1 as n, value->>2 as at from json_each(?)) s where sessions.id = s.id',
     ),
+    done: sqlite.prepare('delete from tool_call_batches where id <= ?'),
+    loadMove: sqlite.prepare(`select value from settings where key = '${MOVE_KEY}'`).pluck(),
+    saveMove: sqlite.prepare(`insert into settings (key, value, updated_at) values ('${MOVE_KEY}', ?, ?) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`),
+    clearMove: sqlite.prepare(`delete from settings where key = '${MOVE_KEY}'`),
   };
-  let staged = 0;
-  let movedAt = performance.now();
+  const dataVersion = dataVersionReader(db);
+  let seenVersion = dataVersion();
+  let runs: StagedRun[] = [];
+  let pending: StagedRun | null = null;
+  let move: { upTo: number; merge: StagedMerge } | null = null;
+  let stagedSince = 0;
+  const sizer = new SliceSizer(2000, 200, 50_000);
   let timer: NodeJS.Timeout | null = null;
+  let scheduled = false;
+  let stopped = false;
 
-  function move(): number {
-    st.count.run();
-    const moved = st.moveBatches.run().changes;
-    st.clearBatches.run();
-    staged = 0;
-    movedAt = performance.now();
-    return moved;
+  const staged = () => runs.reduce((n, r) => n + r.calls.length, 0);
+  const savedMove = () => JSON.parse((st.loadMove.get() as string | undefined) ?? 'null') as { upTo: number; after: Key } | null;
+
+  /** What is staged, from the file (at start, and after another connection committed). */
+  function reload(): void {
+    runs = (st.batches.all() as Array<{ id: number; calls: string }>).map((b) => sortedRun(b.id, JSON.parse(b.calls) as CallTuple[]));
+    move = null;
+    stagedSince = performance.now();
   }
 
-  /** Moves every staged call into tool_calls: inside the caller's write transaction, or in one of its own. Cheap when nothing is staged. */
-  function moveAll(): number {
-    if (sqlite.inTransaction) return move();
-    if (st.anyBatch.get() === undefined) return 0;
-    return writeTransaction(db, move);
+  function refresh(): void {
+    const version = dataVersion();
+    if (version === seenVersion) return;
+    seenVersion = version;
+    reload();
   }
 
+  /** One slice of the move (started if none is under way), in its own write transaction. */
+  function slice(rows: number): void {
+    writeTransaction(db, () => {
+      refresh();
+      if (!move) {
+        const saved = savedMove();
+        const upTo = saved?.upTo ?? Math.max(0, ...runs.map((r) => r.batch));
+        move = { upTo, merge: new StagedMerge(runs.filter((r) => r.batch <= upTo), saved?.after ?? null) };
+      }
+      const calls = move.merge.take(rows);
+      if (calls.length > 0) {
+        st.insert.run(JSON.stringify(calls));
+        const tally: SessionTally = new Map();
+        for (const c of calls) addTo(tally, c[1], 1, c[6]);
+        st.count.run(JSON.stringify(Array.from(tally, ([id, t]) => [id, t.calls, t.at])));
+      }
+      if (!move.merge.empty) {
+        const last = calls[calls.length - 1] as CallTuple;
+        st.saveMove.run(JSON.stringify({ upTo: move.upTo, after: [last[6], last[0]] }), Date.now());
+        return;
+      }
+      st.done.run(move.upTo);
+      st.clearMove.run();
+      const upTo = move.upTo;
+      runs = runs.filter((r) => r.batch > upTo);
+      move = null;
+      stagedSince = performance.now();
+    });
+  }
+
+  /** Everything staged into tool_calls now, slice after slice. Not inside a transaction: each slice commits. */
+  function moveAll(): void {
+    if (sqlite.inTransaction) throw new Error('moving staged tool calls needs its own transactions: move them before opening one');
+    refresh();
+    while (move || runs.length > 0 || savedMove()) slice(50_000);
+  }
+
+  /** Slices of a move, between requests, until nothing is due. */
+  function loop(): void {
+    scheduled = false;
+    if (stopped || !sqlite.open) return;
+    try {
+      if (!move && !due()) return;
+      const t0 = performance.now();
+      const rows = sizer.size;
+      slice(rows);
+      sizer.observe(rows, performance.now() - t0);
+      schedule();
+    } catch {
+      // Busy (another process writes) or closing: the next commit, the timer or a reader moves them.
+      later();
+    }
+  }
+  const due = () => runs.length > 0 && (staged() >= MOVE_AT_ROWS || performance.now() - stagedSince >= moveEveryMs);
+  const schedule = () => {
+    if (scheduled || stopped) return;
+    scheduled = true;
+    setImmediate(loop);
+  };
   // When ingest stops, what the last commits staged moves moveEveryMs later (so tool_calls is
   // complete for other readers of the file too, such as the sqlite3 shell).
-  const moveLater = () => {
-    timer = null;
-    if (staged === 0 || !sqlite.open) return;
-    try {
-      moveAll();
-    } catch {
-      // Busy or closing: the next group commit or reader moves them.
-    }
+  const later = () => {
+    if (timer || stopped) return;
+    timer = setTimeout(() => {
+      timer = null;
+      schedule();
+    }, moveEveryMs).unref();
   };
 
+  reload();
   return {
     moveAll,
 
@@ -93,21 +163,26 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS) {
       if (!STATUSES.has(status) || !(durationMs >= 0)) throw new Error(`CHECK constraint failed: tool call with status ${status} and duration ${durationMs}`);
     },
 
-    /** At the end of a group commit: its calls and what they add to their sessions, as one batch row. */
-    writeBatch(calls: CallTuple[], sessions: SessionTally): void {
-      if (calls.length === 0) return;
-      st.batch.run(JSON.stringify(calls), JSON.stringify(Array.from(sessions, ([id, c]) => [id, c.calls, c.at])));
-      staged += calls.length;
+    /** Group commit steps: at its start the file may have moved on; at its end its calls are one row. */
+    begin: refresh,
+    writeBatch(calls: CallTuple[]): void {
+      pending = calls.length === 0 ? null : sortedRun(Number(st.batch.run(JSON.stringify(calls)).lastInsertRowid), calls);
     },
-
-    /** At the end of a group commit: moves what is staged once moveEveryMs has passed (or MOVE_EVERY_ROWS wait), else a little later. */
-    moveIfDue(): void {
-      if (staged === 0) return;
-      if (staged >= MOVE_EVERY_ROWS || performance.now() - movedAt >= moveEveryMs) move();
-      else timer ??= setTimeout(moveLater, moveEveryMs).unref();
+    committed(): void {
+      if (!pending) return;
+      if (runs.length === 0) stagedSince = performance.now();
+      runs.push(pending);
+      pending = null;
+      if (moveEveryMs === 0) return moveAll();
+      if (move || due()) schedule();
+      else later();
+    },
+    rolledBack(): void {
+      pending = null;
     },
 
     stop(): void {
+      stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
     },

@@ -121,9 +121,11 @@ test('every reader of tool_calls sees staged calls, and calls a crash left stage
   const app = await build(t);
   const s = await createSession(app);
   const sql = app.sqlite.db.$client;
+  // Staged as another process (the CLI, a second server) stages them: through its own connection.
+  const other = new Database(join(app.dir, 'analytics.db'));
+  t.after(() => other.close());
   const stage = (toolName: string) => {
-    const at = Date.now() - 1000;
-    sql.prepare('insert into tool_call_batches (calls, sessions) values (?, ?)').run(JSON.stringify([[newId(), s.id, toolName, 12, 'success', null, at]]), JSON.stringify([[s.id, 1, at]]));
+    other.prepare('insert into tool_call_batches (calls) values (?)').run(JSON.stringify([[newId(), s.id, toolName, 12, 'success', null, Date.now() - 1000]]));
   };
   const get = async (url: string) => (await app.inject({ url, headers: auth(app.keys.admin) })).body;
   stage('Listed');
@@ -144,11 +146,8 @@ test('every reader of tool_calls sees staged calls, and calls a crash left stage
   // As a crash leaves it: committed in the staging tables, not moved.
   const dbPath = join(app.dir, 'analytics.db');
   await app.close();
-  const raw = new Database(dbPath);
   const batched = newId();
-  const at = Date.now();
-  raw.prepare('insert into tool_call_batches (calls, sessions) values (?, ?)').run(JSON.stringify([[batched, s.id, 'Grep', 4, 'timeout', null, at]]), JSON.stringify([[s.id, 1, at]]));
-  raw.close();
+  other.prepare('insert into tool_call_batches (calls) values (?)').run(JSON.stringify([[batched, s.id, 'Grep', 4, 'timeout', null, Date.now()]]));
   const next = await build(t, { dbPath });
   const nextSql = next.sqlite.db.$client;
   assert.equal(nextSql.prepare('select count(*) from tool_call_batches').pluck().get(), 0);

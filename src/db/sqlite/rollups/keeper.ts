@@ -21,12 +21,10 @@ export type RollupKeeperOptions = {
   /** false (DEVFLOW_ROLLUPS=false): ingest and deletes leave the rollups alone. */
   enabled: boolean;
   foldEveryMs?: number;
-  /** Moves staged tool calls into tool_calls (they are read here as raw rows). */
-  moveStaged: () => void;
 };
 
 /** Keeps the rollups equal to the stored calls as ingest adds them and deletes take them away. */
-export function rollupKeeper({ db, rows, state, enabled, foldEveryMs = FOLD_EVERY_MS, moveStaged }: RollupKeeperOptions) {
+export function rollupKeeper({ db, rows, state, enabled, foldEveryMs = FOLD_EVERY_MS }: RollupKeeperOptions) {
   const sqlite = db.$client;
   const st = {
     addDeltas: sqlite.prepare('insert into tool_call_rollup_deltas (deltas) values (?)'),
@@ -91,10 +89,9 @@ export function rollupKeeper({ db, rows, state, enabled, foldEveryMs = FOLD_EVER
       rows.settleMaxima(slots, summaries);
     },
 
-    /** The tool calls a session or a profile's sessions hold (staged ones included), for forget() once they are deleted. */
+    /** The tool calls a session or a profile's sessions hold (the caller moved staged ones first), for forget() once they are deleted. */
     callsOf(of: { sessionId: string } | { profileId: number }): RollupInput[] {
       if (!enabled) return [];
-      moveStaged();
       return ('sessionId' in of ? rows.callsOfSession(of.sessionId) : rows.callsOfProfile(of.profileId)) as RollupInput[];
     },
   };

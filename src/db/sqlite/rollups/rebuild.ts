@@ -70,9 +70,9 @@ export function rollupRebuilder({ db, now, rows, state, keeper, moveStaged }: De
       const lo = cursor;
       const hi = Math.min(dayEnd, cursor + span.n * SLOT_MS);
       const started = performance.now();
+      // Calls and deltas of ingest meanwhile are moved and folded first, so the refill from raw rows replaces them.
+      moveStaged();
       writeTransaction(db, (tx) => {
-        // Calls and deltas of ingest meanwhile are moved and folded first, so the refill from raw rows replaces them.
-        moveStaged();
         keeper.settle();
         rows.rebuildSlots(lo, hi);
         state.patch(tx, { next: hi, end });

@@ -40,15 +40,12 @@ export const toolCalls = sqliteTable(
  * Tool calls committed but not yet moved into tool_calls, one row per group commit: `calls` is a
  * JSON array of [id, session_id, tool_name, duration_ms, status, error_type, timestamp] arrays
  * (src/db/sqlite/tool-call-staging.ts). One insert per commit instead of four B-tree inserts a
- * call; about every 50 ms one INSERT … SELECT moves them, so each scattered index page of
- * tool_calls (one per session and per tool) is written once per move. `sessions` is what the
- * group's calls add to their sessions ([session_id, calls, latest timestamp]), applied by the
- * move. A call whose session is gone by then is left out, as a cascade would take it.
+ * call; moves take them into tool_calls in timestamp order, in slices, with their sessions'
+ * counters. A call whose session is gone by then is left out, as a cascade would take it.
  */
 export const toolCallBatches = sqliteTable('tool_call_batches', {
   id: integer('id').primaryKey(),
   calls: text('calls').notNull(),
-  sessions: text('sessions').notNull().default('[]'),
 });
 
 /**
