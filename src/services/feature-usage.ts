@@ -51,7 +51,7 @@ export function createFeatureUsageService(deps: ServiceDeps & { counters: Ingest
 
   const ingester = createBatchIngester(deps, {
     toDraft: (input: FeatureUsageInput, now: number): Draft<Row> => ({
-      ...(input.id ? { id: canonicalUuid(input.id) } : {}),
+      id: input.id ? canonicalUuid(input.id) : undefined,
       sessionId: canonicalUuid(input.sessionId),
       featureName: input.featureName,
       featureCategory: input.featureCategory,

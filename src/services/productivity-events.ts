@@ -59,7 +59,7 @@ export function createProductivityEventService(deps: ServiceDeps & { counters: I
   const parse = createBatchParser<ProductivityEventInput>(ProductivityEventInput, deps.config.maxBatch);
   const ingester = createBatchIngester(deps, {
     toDraft: (input: ProductivityEventInput, now: number): Draft<Row> => ({
-      ...(input.id ? { id: canonicalUuid(input.id) } : {}),
+      id: input.id ? canonicalUuid(input.id) : undefined,
       sessionId: canonicalUuid(input.sessionId),
       eventType: input.eventType,
       traditionalTimeEstimate: input.traditionalTimeEstimate,

@@ -32,8 +32,9 @@ export function toolCallView(row: ToolCallRow): ToolCallView {
 
 /** Input → row to store: UUIDs lower case, time default now; without an id the store makes one. */
 export function toToolCallDraft(input: ToolCallInput, now: number): Draft<ToolCallRow> {
+  // One object literal of one shape (a spread made this ~2 µs an item).
   return {
-    ...(input.id === undefined ? {} : { id: canonicalUuid(input.id) }),
+    id: input.id === undefined ? undefined : canonicalUuid(input.id),
     sessionId: canonicalUuid(input.sessionId),
     toolName: input.toolName,
     durationMs: input.durationMs,

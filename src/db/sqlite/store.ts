@@ -75,7 +75,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   // WAL checkpoints (copy + fsync) run on a worker thread while the store is open, so no request waits for one.
   const checkpoints = startWalCheckpointer(db, path);
 
-  const staging = toolCallStaging(db, options.moveEveryMs);
+  // Moved calls may make a new id run (cut): the id upkeep, built below, is told after each move.
+  let afterMove = () => undefined as void;
+  const staging = toolCallStaging(db, options.moveEveryMs, () => afterMove());
   const moveStaged = () => void staging.moveAll();
   const sessionDims = createSessionDims(db);
   const state = rollupStateAccess(db, now);
@@ -89,6 +91,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   moveStaged();
   const ids = toolCallIdIndex(db, options.log);
   const upkeep = toolCallIdUpkeep({ db, index: ids, runIds: options.idRunSize, onError: (err) => options.log.warn({ err }, 'tool-call id upkeep: a step failed; the next commit retries') });
+  afterMove = upkeep.schedule;
   const group = ingestGroup({ db, staging, ids, rollups: keeper, sessionDims, afterCommit: upkeep.schedule });
   const writes = createWriteQueue({ db, windowMs: options.groupCommitMs, steps: group.steps });
   const append = createAppenders({ db, writes, group, staging, ids, sessionDims });

@@ -54,11 +54,14 @@ export function toolCallIdUpkeep({ db, index, runIds = RUN_IDS, onError }: { db:
   };
   const saveMerge = (state: MergeState | null) => st.saveMerge.run(JSON.stringify(state), Date.now());
 
-  /** Ids above the last run become one; false when fewer than runIds wait. */
+  /**
+   * The oldest runIds..2 × runIds ids above the last run become one; false when fewer wait. A
+   * backlog (a bulk load, a start after a crash) is cut a run at a time, between requests.
+   */
   function cut(): boolean {
     const range = writeTransaction(db, () => {
       const lo = st.lastRun.get() as number;
-      const hi = st.maxSeq.get() as number;
+      const hi = Math.min(st.maxSeq.get() as number, lo + 2 * runIds);
       if (hi - lo < runIds) return null;
       const run = st.nextRun.get() as number;
       const ids = st.cut.run(run, lo, hi).changes;
@@ -112,14 +115,14 @@ export function toolCallIdUpkeep({ db, index, runIds = RUN_IDS, onError }: { db:
     index.reloadRuns();
   }
 
-  /** The next step, done now; false when there is nothing to do. */
+  /** The next step, done now; false when there is nothing to do. Cuts go first: they keep `hot` small, whatever a long merge takes. */
   function step(): boolean {
+    if (cut()) return true;
     const state = merging();
     if (state) {
       merge(state);
       return true;
     }
-    if (cut()) return true;
     const planned = plan();
     if (planned) {
       merge(planned);

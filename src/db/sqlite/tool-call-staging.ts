@@ -41,7 +41,7 @@ export function addTo(tally: SessionTally, sessionId: string, calls: number, at:
  *    the clients' timestamp spread), and whenever a reader needs tool_calls complete (moveAll).
  * Staged calls are stored: their ids are duplicates from their commit on (tool-call-ids.ts).
  */
-export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS) {
+export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: () => void = () => undefined) {
   const sqlite = db.$client;
   const st = {
     batch: sqlite.prepare('insert into tool_call_batches (calls) values (?)'),
@@ -119,7 +119,12 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS) {
   function moveAll(): void {
     if (sqlite.inTransaction) throw new Error('moving staged tool calls needs its own transactions: move them before opening one');
     refresh();
-    while (move || runs.length > 0 || savedMove()) slice(50_000);
+    let moved = false;
+    while (move || runs.length > 0 || savedMove()) {
+      slice(50_000);
+      moved = true;
+    }
+    if (moved) onMoved();
   }
 
   /** Slices of a move, between requests, until nothing is due. */
@@ -132,6 +137,7 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS) {
       const rows = sizer.size;
       slice(rows);
       sizer.observe(rows, performance.now() - t0);
+      onMoved();
       schedule();
     } catch {
       // Busy (another process writes) or closing: the next commit, the timer or a reader moves them.

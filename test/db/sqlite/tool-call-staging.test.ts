@@ -51,7 +51,7 @@ test('a group commit moves the staged calls once moveEveryMs has passed, and whe
   const idle = setup(t, { moveEveryMs: 300 });
   await idle.append([idle.call()]);
   assert.deepEqual([idle.staged(), idle.count('tool_calls')], [1, 0]);
-  await new Promise((r) => setTimeout(r, 700));
+  for (let i = 0; i < 250 && idle.count('tool_calls') === 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual([idle.staged(), idle.count('tool_calls')], [0, 1], 'moved without further ingest');
 });
 
