@@ -64,7 +64,8 @@ const UUID_RE = new RegExp(UUID_PATTERN);
 const EVENT_NAME_RE = /^[\w.:/-]{1,100}$/;
 /** "TimeoutError", "timeout", "timed out", "ETIMEDOUT", "TIMED_OUT", "times out". */
 const TIMEOUT_RE = /time[ds]?[\s_-]?out/i;
-const NANOS_PER_MS = 1_000_000n;
+const DECIMAL_NANOS = /^\d{1,20}$/;
+const ALL_ZEROS = /^0+$/;
 
 class Reject extends Error {}
 
@@ -157,9 +158,10 @@ export function statusOf(attrs: Attrs): { status: ToolCallStatus; errorType: str
 /** Unix nanoseconds (fixed64: number or decimal string) → epoch ms; 0 means "not set". */
 export function nanosToMillis(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value === 0 ? undefined : Math.floor(value / 1e6);
-  if (typeof value === 'string' && /^\d{1,20}$/.test(value)) {
-    const ms = Number(BigInt(value) / NANOS_PER_MS);
-    return ms === 0 && BigInt(value) === 0n ? undefined : ms;
+  if (typeof value === 'string' && DECIMAL_NANOS.test(value)) {
+    // Whole milliseconds are the digits before the last six: exact, without BigInt arithmetic.
+    if (ALL_ZEROS.test(value)) return undefined;
+    return value.length > 6 ? Number(value.slice(0, -6)) : 0;
   }
   return value === undefined ? undefined : Number.NaN;
 }
@@ -176,15 +178,21 @@ function eventTimestamp(value: PlainValue | undefined): number | undefined {
  * ahead, not a time) → the record is rejected rather than stored at a made-up time.
  */
 export function timestampOf(record: Record<string, unknown>, attrs: Attrs, now: number): number {
+  // Read one at a time: the first is nearly always there and valid.
   const candidates = [
-    nanosToMillis(field(record, 'timeUnixNano', 'time_unix_nano')),
-    nanosToMillis(field(record, 'observedTimeUnixNano', 'observed_time_unix_nano')),
-    eventTimestamp(attrs.get('event.timestamp')),
-  ].filter((c): c is number => c !== undefined);
-  if (candidates.length === 0) return now;
-  const valid = candidates.find((ms) => isValidEpochMs(ms, now));
-  if (valid === undefined) throw new Reject('timestamp is not a time between 2001 and 24 h from now');
-  return valid;
+    () => nanosToMillis(field(record, 'timeUnixNano', 'time_unix_nano')),
+    () => nanosToMillis(field(record, 'observedTimeUnixNano', 'observed_time_unix_nano')),
+    () => eventTimestamp(attrs.get('event.timestamp')),
+  ];
+  let given = false;
+  for (const candidate of candidates) {
+    const ms = candidate();
+    if (ms === undefined) continue;
+    if (isValidEpochMs(ms, now)) return ms;
+    given = true;
+  }
+  if (!given) return now;
+  throw new Reject('timestamp is not a time between 2001 and 24 h from now');
 }
 
 /**

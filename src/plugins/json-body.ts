@@ -1,8 +1,6 @@
 import fp from 'fastify-plugin';
 import { AppError, invalid, type FieldError } from '../lib/app-error.js';
-import { findRoundedInteger } from '../lib/inexact-numbers.js';
-
-const MAX_DEPTH = 64;
+import { MAX_DEPTH, scanJsonText } from '../lib/json-text-scan.js';
 
 /**
  * Finds what JSON can carry but the database cannot store faithfully: lone UTF-16
@@ -86,13 +84,14 @@ export function parseJsonBody(text: string): unknown {
     const reason = err instanceof Error ? err.message : 'unparseable';
     throw new AppError(400, 'MALFORMED_JSON', `request body is not valid JSON: ${reason}`);
   }
-  const rounded = findRoundedInteger(text);
+  const { rounded, plain } = scanJsonText(text);
   if (rounded !== null) {
     throw invalid(`body holds the number ${rounded.slice(0, 40)}, which JSON cannot carry exactly (it would be stored rounded to an integer)`, [
       { path: '', message: `number ${rounded.slice(0, 40)} cannot be carried exactly` },
     ]);
   }
-  const bad = findUnstorableValue(body);
+  // The walk finds where the problem is; the scan says whether there can be one.
+  const bad = plain ? null : findUnstorableValue(body);
   if (bad) throw invalid(`body${bad.path || ''} ${bad.message}`, [bad]);
   return body;
 }

@@ -28,3 +28,14 @@ test('newId: ids made within one millisecond sort in the order they were made', 
     if (i > 0) assert.ok(id > (ids[i - 1] as string), `${id} after ${ids[i - 1]}`);
   });
 });
+
+test('uuidV5: the RFC 9562 name-based UUID, equal to the uuid package for short, long and non-ASCII names', async () => {
+  const { v5 } = await import('uuid');
+  const { uuidV5 } = await import('../../src/lib/ids.js');
+  const ns = 'ef4a68e3-cd01-4082-9743-53d1c191c60c';
+  // RFC 9562 appendix A.4: "www.example.com" in the DNS namespace.
+  assert.equal(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'), '2ed6657d-e927-568b-95e1-2665a8aea6a2');
+  for (const name of ['', 'toolu_01ABC', 'ünïcödé 😀', 'x'.repeat(5000), 'y'.repeat(2031), 'z'.repeat(2032)]) {
+    assert.equal(uuidV5(name, ns), v5(name, ns), `${name.slice(0, 20)} (${name.length})`);
+  }
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findRoundedInteger, isWholeLiteral } from '../../src/lib/inexact-numbers.js';
+import { isWholeLiteral } from '../../src/lib/inexact-numbers.js';
+import { findRoundedInteger } from '../../src/lib/json-text-scan.js';
 
 test('whole literals are told from ones that only round to a whole double', () => {
   for (const whole of ['0', '-0', '1', '1.0', '1.000', '1e3', '1E+3', '120e-1', '0.0e5', '-25.00', '1.5e1']) assert.equal(isWholeLiteral(whole), true, whole);
