@@ -28,7 +28,7 @@ import { cpuMicros } from './lib/cpu.js';
 import { SESSION_COUNT } from './lib/data.js';
 import { migrationTag, preloaded } from './lib/preload.js';
 import { writeSection } from './lib/results.js';
-import { bodyMaker, makePool, SHAPE_ROWS, SHAPES, type BodyMaker, type Shape } from './lib/shape-bodies.js';
+import { bodyMaker, makePool, OBSERVED_WITHIN_MS, SHAPE_ROWS, SHAPES, type BodyMaker, type Shape } from './lib/shape-bodies.js';
 import { readStats, runRound, type RoundResult } from './lib/shape-round.js';
 import { renderShapes, SHAPES_HEADING, type ShapeSummary, type ShapesRun, type SizeResult } from './lib/shapes-report.js';
 import { ROOT, startServer } from './lib/server.js';
@@ -215,7 +215,7 @@ export async function runShapes(options: Partial<ShapesOptions> = {}): Promise<S
   for (const size of o.preloads) sizes.push(await measureSize(size, o));
   return {
     at: new Date().toISOString(),
-    settings: { shapeSeconds: o.shapeSeconds, rounds: o.rounds, connections: o.connections, rowsPerBody: { ...SHAPE_ROWS }, migration: migrationTag() },
+    settings: { shapeSeconds: o.shapeSeconds, rounds: o.rounds, connections: o.connections, rowsPerBody: { ...SHAPE_ROWS }, observedWithinMs: OBSERVED_WITHIN_MS, migration: migrationTag() },
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model.trim() ?? '?', node: process.version, loadBefore, loadAfter: loadavg()[0] as number },
     git: gitState(),
     sizes,

@@ -3,8 +3,8 @@
  *   A  server-made: POST /v1/tool-calls, 1000 items with no id and no timestamp (the shape
  *      bench/ingest.ts has always sent: the server makes UUID v7 ids and stamps now);
  *   B  client-made: the same items, each with its own random UUID v4 `id` and the `timestamp`
- *      the client observed the call at (RFC 3339 with ms, up to 60 s before the body was
- *      made, not monotonic across items);
+ *      the client observed the call at (RFC 3339 with ms, up to OBSERVED_WITHIN_MS before the
+ *      body was made, not monotonic across items);
  *   C  OTLP: POST /v1/logs, one resourceLogs → one scopeLogs → 512 `claude_code.tool_result`
  *      log records in the proto3 JSON mapping the OpenTelemetry JS exporter sends, each with
  *      a random `tool_use_id` (the server's id is its UUID v5, so a random one is a new call).
@@ -24,8 +24,12 @@ export const SHAPE_LABEL: Record<Shape, string> = {
   C: 'C: OTLP /v1/logs, 512 tool_result records',
 };
 
-/** How far before the body's making a client observed each call: uniform 0–60 s. */
-const OBSERVED_WITHIN_MS = 60_000;
+/**
+ * How far before the body's making a client observed each call: uniform 0 to this many ms
+ * (BENCH_OBSERVED_WITHIN_MS, default 5 s: Claude Code exports its events every 5 s, and a REST
+ * client posts what it saw since its last post). 60 s makes a harsher run.
+ */
+export const OBSERVED_WITHIN_MS = Number(process.env.BENCH_OBSERVED_WITHIN_MS ?? 5000);
 
 /** Makes the bodies of one shape; `row` numbers every call it made, so the tool/session/status mix keeps moving. */
 export type BodyMaker = { shape: Shape; next: () => Buffer };
