@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { closeDatabase, openDatabase, type Db } from '../../src/db/sqlite/client.js';
-import { MIGRATIONS_FOLDER, runMigrations } from '../../src/db/sqlite/migrate.js';
+import { runMigrations } from '../../src/db/sqlite/migrate.js';
 import { addEncoded } from '../../src/lib/latency-histogram.js';
 import { openTestStore, tempDir } from '../helper.js';
-
-/** A copy of the migrations folder holding only the first `count` migrations. */
-function migrationsUpTo(dir: string, count: number): string {
-  const folder = join(dir, `migrations-${count}`);
-  mkdirSync(join(folder, 'meta'), { recursive: true });
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> };
-  journal.entries = journal.entries.slice(0, count);
-  for (const entry of journal.entries) copyFileSync(join(MIGRATIONS_FOLDER, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
-  writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify(journal));
-  return folder;
-}
+import { migrationsUpTo } from './migrations-up-to.js';
 
 /** Both rollup levels, histograms decoded. */
 const dump = (db: Db) => {

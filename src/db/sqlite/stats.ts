@@ -2,22 +2,25 @@ import { count, max } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { StorageStats } from '../store.js';
 import { databaseSizes, type Db } from './client.js';
-import { apiKeys, featureUsage, productivityEvents, profiles, retentionRuns, sessions, toolCalls } from './schema/index.js';
+import { apiKeys, featureUsage, productivityEvents, retentionRuns, rowCounts, sessions, toolCalls } from './schema/index.js';
 
-/** Rows per table, file sizes and the newest time per kind. */
+/** Rows per table, file sizes and the newest time per kind: a few seeks whatever the size. */
 export function storageStats(db: Db, path: string): StorageStats {
-  const rows = (table: SQLiteTable) => db.select({ n: count() }).from(table).get()?.n ?? 0;
+  // The big tables' rows are kept in row_counts (schema/core.ts); the two small ones are counted.
+  const counted = (table: SQLiteTable) => db.select({ n: count() }).from(table).get()?.n ?? 0;
+  const kept = new Map(db.select().from(rowCounts).all().map((r) => [r.tableName, r.rows]));
+  const rows = (table: string) => kept.get(table) ?? 0;
   // Each max() is one seek on an index that starts with the time column.
   const newest = (column: SQLiteColumn) => (db.select({ at: max(column) }).from(column.table).get()?.at as number | null | undefined) ?? null;
   return {
     tables: {
-      profiles: rows(profiles),
-      sessions: rows(sessions),
-      toolCalls: rows(toolCalls),
-      productivityEvents: rows(productivityEvents),
-      featureUsage: rows(featureUsage),
-      apiKeys: rows(apiKeys),
-      retentionRuns: rows(retentionRuns),
+      profiles: rows('profiles'),
+      sessions: rows('sessions'),
+      toolCalls: rows('tool_calls'),
+      productivityEvents: rows('productivity_events'),
+      featureUsage: rows('feature_usage'),
+      apiKeys: counted(apiKeys),
+      retentionRuns: counted(retentionRuns),
     },
     database: databaseSizes(db, path),
     newest: {

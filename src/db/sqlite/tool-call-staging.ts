@@ -52,6 +52,7 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
       'update sessions set tool_call_count = tool_call_count + s.n, last_activity_at = max(last_activity_at, s.at) ' +
         'from (select value->>0 as id, value->>1 as n, value->>2 as at from json_each(?)) s where sessions.id = s.id',
     ),
+    counted: sqlite.prepare(`update row_counts set rows = rows + ? where table_name = 'tool_calls'`),
     done: sqlite.prepare('delete from tool_call_batches where id <= ?'),
     loadMove: sqlite.prepare(`select value from settings where key = '${MOVE_KEY}'`).pluck(),
     saveMove: sqlite.prepare(`insert into settings (key, value, updated_at) values ('${MOVE_KEY}', ?, ?) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`),
@@ -96,7 +97,7 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
       }
       const calls = move.merge.take(rows);
       if (calls.length > 0) {
-        st.insert.run(JSON.stringify(calls));
+        st.counted.run(st.insert.run(JSON.stringify(calls)).changes);
         const tally: SessionTally = new Map();
         for (const c of calls) addTo(tally, c[1], 1, c[6]);
         st.count.run(JSON.stringify(Array.from(tally, ([id, t]) => [id, t.calls, t.at])));
