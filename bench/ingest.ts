@@ -31,7 +31,6 @@ import { request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
 import { loadConfig } from '../src/config.js';
 import { batchBodies, sessionIds, singleBodies } from './lib/data.js';
 import { getLoad, postLoad, type LoadResult } from './lib/load.js';
@@ -60,13 +59,14 @@ if (!['all', 'classic', 'shapes'].includes(PARTS)) throw new Error(`BENCH_PARTS 
 
 const log = (msg: string) => process.stderr.write(`[bench:ingest] ${msg}\n`);
 
-function countRows(path: string): number {
-  const db = new Database(path, { readonly: true });
-  try {
-    return (db.prepare('select count(*) as n from tool_calls').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
+/**
+ * Tool calls the service holds, as GET /v1/stats tells (calls it has committed but not yet moved
+ * into tool_calls included; reading the table from outside would miss those).
+ */
+async function countRows(server: RunningServer, readKey: string): Promise<number> {
+  const res = await fetch(`${server.url}/v1/stats`, { headers: { authorization: `Bearer ${readKey}` } });
+  if (!res.ok) throw new Error(`GET /v1/stats: ${res.status}`);
+  return ((await res.json()) as { tables: { toolCalls: number } }).tables.toolCalls;
 }
 
 async function api(server: RunningServer, method: string, path: string, body?: unknown): Promise<unknown> {
@@ -110,12 +110,12 @@ function exportAll(server: RunningServer, key: string): Promise<{ rows: number; 
   });
 }
 
-async function loadPhase(label: string, server: RunningServer, opts: { bodies: string[]; connections: number; key?: string; path?: string }, rows?: () => number) {
+async function loadPhase(label: string, server: RunningServer, opts: { bodies: string[]; connections: number; key?: string; path?: string }, rows?: () => Promise<number>) {
   const path = opts.path ?? '/v1/tool-calls';
   log(`${label}: warm-up ${WARMUP_SECONDS}s`);
   await postLoad({ url: server.url, seconds: WARMUP_SECONDS, ...opts, path });
   log(`${label}: ${SECONDS}s at ${opts.connections} connections`);
-  const rowsBefore = rows?.() ?? 0;
+  const rowsBefore = (await rows?.()) ?? 0;
   const rss = sampleRss(server.pid);
   const cpuBefore = cpuMicros(server.pid);
   const mainBefore = mainThreadMicros(server.pid);
@@ -128,7 +128,7 @@ async function loadPhase(label: string, server: RunningServer, opts: { bodies: s
   const client = process.cpuUsage(clientBefore);
   const rssPeak = rss.stop();
   // Every request was answered after its commit, so the count is final once autocannon returns.
-  const rowsAfter = rows?.() ?? 0;
+  const rowsAfter = (await rows?.()) ?? 0;
   return { result, seconds, rssPeak, rows: rowsAfter - rowsBefore, rowsAfter, cpu: { cpuUs, mainCpuUs, clientCpuUs: client.user + client.system } };
 }
 
@@ -193,7 +193,7 @@ async function classic(): Promise<void> {
     const raw = rawInsert({ path: join(dir, 'raw.db'), rows: RAW_ROWS, ids: 'v7', sessions });
     rmSync(join(dir, 'raw.db'), { force: true });
     const batches = batchBodies(32, 1000, sessions);
-    const batchPhase = await loadPhase('service, batches of 1000', server, { bodies: batches, connections: 4, key: ingestKey }, () => countRows(dbPath));
+    const batchPhase = await loadPhase('service, batches of 1000', server, { bodies: batches, connections: 4, key: ingestKey }, () => countRows(server, readKey));
     log(`naive: random v4 ids, default page cache: ${NAIVE_ROWS} rows`);
     const naive = rawInsert({ path: join(dir, 'naive.db'), rows: NAIVE_ROWS, ids: 'v4', defaultCache: true, sessions });
     rmSync(join(dir, 'naive.db'), { force: true });
@@ -222,14 +222,15 @@ async function classic(): Promise<void> {
     const healthz = await getLoad({ url: server.url, path: '/healthz', connections: 50, seconds: FLOOR_SECONDS });
     const authed404 = await getLoad({ url: server.url, path: '/v1/bench-no-such-route', key: ingestKey, connections: 50, seconds: FLOOR_SECONDS });
 
-    const singlePhase = await loadPhase('service, single calls', server, { bodies: singles, connections: 50, key: ingestKey }, () => countRows(dbPath));
+    const singlePhase = await loadPhase('service, single calls', server, { bodies: singles, connections: 50, key: ingestKey }, () => countRows(server, readKey));
 
-    const present = countRows(dbPath);
+    const present = await countRows(server, readKey);
     if (present < EXPORT_ROWS) {
       log(`topping up to ${EXPORT_ROWS} rows for the export`);
       rawInsert({ path: dbPath, rows: EXPORT_ROWS - present, ids: 'v7', sessions, offset: present });
     }
-    const exportRows = countRows(dbPath);
+    // Rows written behind the service's back are not in its kept counts: these are.
+    const exportRows = Math.max(present, EXPORT_ROWS);
     await new Promise((r) => setTimeout(r, 500));
     log(`export of ${exportRows} rows`);
     const exported = await exportAll(server, readKey);

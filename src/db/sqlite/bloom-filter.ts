@@ -55,6 +55,8 @@ export function hashUuidBytes(id: Uint8Array): [number, number] {
 export class BloomFilter {
   readonly bits: Uint32Array;
   private readonly size: number;
+  /** Ids added (or, for a loaded filter, what its saver counted): past `capacity` it answers "maybe" too often. */
+  added = 0;
 
   /** `bits`: a saved filter's words (of a filter made with the same capacity). */
   constructor(
@@ -67,6 +69,7 @@ export class BloomFilter {
   }
 
   add([h1, h2]: [number, number]): void {
+    this.added += 1;
     for (let i = 0; i < PROBES; i++) {
       const bit = Math.floor((((h1 + Math.imul(i, h2)) >>> 0) / 4294967296) * this.size);
       this.bits[bit >>> 5] = (this.bits[bit >>> 5] as number) | (1 << (bit & 31));
@@ -86,9 +89,11 @@ export class BloomFilter {
     return Buffer.from(this.bits.buffer, this.bits.byteOffset, this.bits.byteLength);
   }
 
-  static fromBytes(capacity: number, bytes: Uint8Array): BloomFilter {
+  static fromBytes(capacity: number, added: number, bytes: Uint8Array): BloomFilter {
     const copy = new Uint32Array(bytes.byteLength / 4);
     new Uint8Array(copy.buffer).set(bytes);
-    return new BloomFilter(capacity, copy);
+    const filter = new BloomFilter(capacity, copy);
+    filter.added = added;
+    return filter;
   }
 }

@@ -23,8 +23,8 @@ function prepare(db: Db) {
     );
   return {
     nextRun: sql.prepare('select coalesce(max(run), 0) + 1 from tool_call_id_runs').pluck(),
-    inputs: sql.prepare('select run, level, first_seq as firstSeq, last_seq as lastSeq, ids, dead from tool_call_id_runs where run in (select value from json_each(?))'),
-    addRun: sql.prepare('insert into tool_call_id_runs (run, level, first_seq, last_seq, ids, dead) values (?, ?, ?, ?, 0, 0)'),
+    inputs: sql.prepare('select run, level, first_seq as firstSeq, last_seq as lastSeq, ids, dead, min_id as minId, max_id as maxId from tool_call_id_runs where run in (select value from json_each(?))'),
+    addRun: sql.prepare('insert into tool_call_id_runs (run, level, first_seq, last_seq, ids, dead, min_id, max_id) values (?, ?, ?, ?, 0, 0, ?, ?)'),
     bound: sql.prepare('select id from tool_call_ids where run = ? and id > ? order by id limit 1 offset ?').pluck(),
     copy: { plain: copy(false, true), plainRest: copy(false, false), gc: copy(true, true), gcRest: copy(true, false) },
     dropSome: sql.prepare('delete from tool_call_ids where run = ? and id in (select id from tool_call_ids where run = ? order by id limit ?)'),
@@ -34,7 +34,15 @@ function prepare(db: Db) {
   };
 }
 
-type Run = { run: number; level: number; firstSeq: number; lastSeq: number; ids: number; dead: number };
+type Run = { run: number; level: number; firstSeq: number; lastSeq: number; ids: number; dead: number; minId: Buffer | null; maxId: Buffer | null };
+
+/** The id range the merged run covers: its inputs' (unknown if any input's is). */
+function rangeOf(runs: Run[]): [Buffer | null, Buffer | null] {
+  if (runs.some((r) => !r.minId || !r.maxId)) return [null, null];
+  const mins = runs.map((r) => r.minId as Buffer);
+  const maxes = runs.map((r) => r.maxId as Buffer);
+  return [mins.reduce((a, b) => (b.compare(a) < 0 ? b : a)), maxes.reduce((a, b) => (b.compare(a) > 0 ? b : a))];
+}
 
 /**
  * One step of a merge, inside the caller's write transaction: its start, `slice` ids copied, or
@@ -50,7 +58,7 @@ export function mergeStep(db: Db, state: MergeState, slice: number, levelOf: (id
   const runs = st.inputs.all(inputs) as Run[];
   if (state.into === 0) {
     const into = st.nextRun.get() as number;
-    st.addRun.run(into, Math.max(...runs.map((r) => r.level)), Math.min(...runs.map((r) => r.firstSeq)), Math.max(...runs.map((r) => r.lastSeq)));
+    st.addRun.run(into, Math.max(...runs.map((r) => r.level)), Math.min(...runs.map((r) => r.firstSeq)), Math.max(...runs.map((r) => r.lastSeq)), ...rangeOf(runs));
     return { ...state, into };
   }
   if (state.phase === 'copy') {

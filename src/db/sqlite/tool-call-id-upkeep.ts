@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { BloomFilter, hashUuid } from './bloom-filter.js';
+import { BloomFilter, hashUuidBytes } from './bloom-filter.js';
 import { writeTransaction, type Db } from './client.js';
-import { SliceSizer } from './slices.js';
+import { SliceSizer, TARGET_SLICE_MS } from './slices.js';
 import { mergeStep, type MergeState } from './tool-call-id-merge.js';
-import type { ToolCallIdIndex } from './tool-call-ids.js';
+import { idBytes, MIN_FILTER_CAPACITY, type ToolCallIdIndex } from './tool-call-ids.js';
 
 /**
  * Keeps the tool-call id runs (tool-call-ids.ts) few and dense, a short step at a time between
@@ -26,27 +26,43 @@ export const FANOUT = 4;
 export const levelOf = (ids: number, runIds = RUN_IDS): number => (ids < runIds * FANOUT ? 0 : Math.min(6, Math.floor(Math.log(ids / runIds) / Math.log(FANOUT))));
 
 const MERGE_KEY = 'toolCallIds.merge';
+const REBUILD_READ = 4096;
+const EMPTY = Buffer.alloc(0);
 /** Above this share of deleted calls, a merge (or a lone rewrite) checks each id's call. */
 const GC_SHARE = 0.1;
 const REWRITE_SHARE = 0.5;
+
+/** The lowest and highest of some ids, as keys (null, null: none). */
+function idRange(ids: readonly string[]): [Buffer | null, Buffer | null] {
+  if (ids.length === 0) return [null, null];
+  let min = ids[0] as string;
+  let max = min;
+  for (const id of ids) {
+    if (id < min) min = id;
+    else if (id > max) max = id;
+  }
+  return [idBytes(min), idBytes(max)];
+}
 
 export function toolCallIdUpkeep({ db, index, runIds = RUN_IDS, onError }: { db: Db; index: ToolCallIdIndex; runIds?: number; onError: (err: unknown) => void }) {
   const sql = db.$client;
   const st = {
     maxSeq: sql.prepare('select coalesce(max(seq), 0) from tool_calls').pluck(),
     lastRun: sql.prepare('select coalesce(max(last_seq), 0) from tool_call_id_runs').pluck(),
+    newestRun: sql.prepare('select run, last_seq as lastSeq, ids, max_id as maxId from tool_call_id_runs order by last_seq desc, run desc limit 1'),
     nextRun: sql.prepare('select coalesce(max(run), 0) + 1 from tool_call_id_runs').pluck(),
     cut: sql.prepare("insert into tool_call_ids (run, id, seq) select ?, unhex(replace(id, '-', '')), seq from tool_calls where seq > ? and seq <= ? order by 2 on conflict do nothing"),
-    addRun: sql.prepare('insert into tool_call_id_runs (run, level, first_seq, last_seq, ids, dead) values (?, ?, ?, ?, ?, 0)'),
+    cutIds: sql.prepare('select id from tool_calls where seq > ? and seq <= ?').pluck(),
+    addRun: sql.prepare('insert into tool_call_id_runs (run, level, first_seq, last_seq, ids, dead, min_id, max_id) values (?, ?, ?, ?, ?, 0, ?, ?)'),
+    extendRun: sql.prepare('update tool_call_id_runs set last_seq = ?, ids = ?, level = ?, max_id = ? where run = ?'),
     loadMerge: sql.prepare(`select value from settings where key = '${MERGE_KEY}'`).pluck(),
     saveMerge: sql.prepare(`insert into settings (key, value, updated_at) values ('${MERGE_KEY}', ?, ?) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`),
-    idsFrom: sql.prepare('select id from tool_calls where seq > ? and seq <= ? limit ?').pluck(),
-    seqAfter: sql.prepare('select seq from tool_calls where seq > ? order by seq limit 1 offset ?').pluck(),
+    runIds: sql.prepare(`select id from tool_call_ids where run = ? and id > ? order by id limit ${REBUILD_READ}`).pluck(),
   };
   const sizer = new SliceSizer(4096, 512, 262_144);
   let scheduled = false;
   let stopped = false;
-  let rebuild: { filter: BloomFilter; done: number; upTo: number } | null = null;
+  let rebuild: { filter: BloomFilter; runs: Set<number>; left: number[]; after: Buffer; upTo: number } | null = null;
 
   const merging = (): MergeState | null => {
     const json = st.loadMerge.get() as string | undefined;
@@ -57,19 +73,30 @@ export function toolCallIdUpkeep({ db, index, runIds = RUN_IDS, onError }: { db:
   /**
    * The oldest runIds..2 × runIds ids above the last run become one; false when fewer wait. A
    * backlog (a bulk load, a start after a crash) is cut a run at a time, between requests.
+   * When every id of the cut sorts above the newest run's, the cut extends that run instead: an
+   * append at the end of its key range. Time-ordered ids (the server's UUID v7, clients' v7 or
+   * ULID-like ids) so grow one run that no merge ever rewrites; random ids start a run a cut.
    */
   function cut(): boolean {
-    const range = writeTransaction(db, () => {
+    const done = writeTransaction(db, () => {
       const lo = st.lastRun.get() as number;
       const hi = Math.min(st.maxSeq.get() as number, lo + 2 * runIds);
       if (hi - lo < runIds) return null;
-      const run = st.nextRun.get() as number;
-      const ids = st.cut.run(run, lo, hi).changes;
-      st.addRun.run(run, levelOf(ids, runIds), lo + 1, hi, ids);
-      return { lo, hi };
+      const ids = st.cutIds.all(lo, hi) as string[];
+      const [minId, maxId] = idRange(ids);
+      const newest = st.newestRun.get() as { run: number; lastSeq: number; ids: number; maxId: Buffer | null } | undefined;
+      const merge = merging();
+      // (A cut whose calls were all deleted already extends the newest run by its seq range alone.)
+      const above = minId === null || (newest?.maxId != null && minId.compare(newest.maxId) > 0);
+      const extend = newest?.lastSeq === lo && above && !merge?.inputs.includes(newest.run) && merge?.into !== newest.run;
+      const run = extend ? newest.run : (st.nextRun.get() as number);
+      const n = st.cut.run(run, lo, hi).changes;
+      if (extend) st.extendRun.run(hi, newest.ids + n, levelOf(newest.ids + n, runIds), maxId ?? newest.maxId, run);
+      else st.addRun.run(run, levelOf(n, runIds), lo + 1, hi, n, minId, maxId);
+      return { lo, hi, ids };
     });
-    if (range) index.cutDone(range.lo, range.hi);
-    return range !== null;
+    if (done) index.cutDone(done.lo, done.hi, done.ids);
+    return done !== null;
   }
 
   /** A merge to start: FANOUT runs of the lowest level that has them, or a run mostly deleted. */
@@ -88,22 +115,34 @@ export function toolCallIdUpkeep({ db, index, runIds = RUN_IDS, onError }: { db:
     return wasted ? { into: 0, inputs: [wasted.run], cursor: null, gc: true, phase: 'copy', copied: 0 } : null;
   }
 
-  /** One slice of the filter's rebuild into a larger one; swapped in when it reaches what the old one covers. */
+  /**
+   * One slice of the filter's rebuild (room for twice the ids stored), read from the runs' own
+   * 16-byte keys in key order; swapped in once every run is read. Merges wait for it; if the
+   * runs it read were changed anyway (another process merged them), it starts over. A run a cut
+   * extended meanwhile is fine: its new ids are above `upTo`, which replaceFilter covers.
+   */
   function rebuildSlice(): void {
     if (!rebuild) {
-      const stored = index.runs().reduce((n, r) => n + r.ids, 0);
-      rebuild = { filter: new BloomFilter(2 * stored), done: 0, upTo: index.coveredSeq() };
+      const runs = index.runs();
+      const runNumbers = runs.map((r) => r.run);
+      const stored = runs.reduce((n, r) => n + r.ids, 0);
+      rebuild = { filter: new BloomFilter(Math.max(MIN_FILTER_CAPACITY, 2 * stored)), runs: new Set(runNumbers), left: runNumbers, after: EMPTY, upTo: index.cutSeq() };
     }
     const t0 = performance.now();
-    while (rebuild.done < rebuild.upTo && performance.now() - t0 < 6) {
-      const next = Math.min(rebuild.upTo, (st.seqAfter.get(rebuild.done, 4095) as number | undefined) ?? rebuild.upTo);
-      for (const id of st.idsFrom.iterate(rebuild.done, next, 4096) as Iterable<string>) rebuild.filter.add(hashUuid(id));
-      rebuild.done = next;
+    while (rebuild.left.length > 0 && performance.now() - t0 < TARGET_SLICE_MS) {
+      const ids = st.runIds.all(rebuild.left[0], rebuild.after) as Buffer[];
+      for (const id of ids) rebuild.filter.add(hashUuidBytes(id));
+      if (ids.length < REBUILD_READ) {
+        rebuild.left.shift();
+        rebuild.after = EMPTY;
+      } else rebuild.after = ids[ids.length - 1] as Buffer;
     }
-    if (rebuild.done >= rebuild.upTo) {
-      index.replaceFilter(rebuild.filter, rebuild.upTo);
-      rebuild = null;
-    }
+    if (rebuild.left.length > 0) return;
+    const { filter, runs, upTo } = rebuild;
+    rebuild = null;
+    const now = index.runs();
+    const same = now.filter((r) => runs.has(r.run)).length === runs.size && now.every((r) => runs.has(r.run) || r.firstSeq > upTo);
+    if (same) index.replaceFilter(filter, upTo);
   }
 
   /** One step of a merge (slices sized to ~TARGET_SLICE_MS), its progress saved in the same transaction. */
@@ -118,6 +157,10 @@ export function toolCallIdUpkeep({ db, index, runIds = RUN_IDS, onError }: { db:
   /** The next step, done now; false when there is nothing to do. Cuts go first: they keep `hot` small, whatever a long merge takes. */
   function step(): boolean {
     if (cut()) return true;
+    if (rebuild) {
+      rebuildSlice();
+      return true;
+    }
     const state = merging();
     if (state) {
       merge(state);
@@ -128,7 +171,7 @@ export function toolCallIdUpkeep({ db, index, runIds = RUN_IDS, onError }: { db:
       merge(planned);
       return true;
     }
-    if (rebuild || index.filterFull()) {
+    if (index.filterFull()) {
       rebuildSlice();
       return true;
     }

@@ -18,26 +18,28 @@ import { dataVersionReader, type Db } from './client.js';
  * (the CLI, a second server), the next group reloads `hot` and the runs from the file.
  */
 
-export type IdRun = { run: number; level: number; firstSeq: number; lastSeq: number; ids: number; dead: number };
+/** A run of tool_call_ids; `minId`/`maxId` bound its ids (null: unknown). */
+export type IdRun = { run: number; level: number; firstSeq: number; lastSeq: number; ids: number; dead: number; minId: Buffer | null; maxId: Buffer | null };
 
 /** The filter's capacity: room for twice the ids it starts with, at least this many. */
 export const MIN_FILTER_CAPACITY = 1 << 16;
 /** Below this many ids in runs, a start reads them all again rather than keep a saved filter. */
 const SAVE_FILTER_FROM = 100_000;
 
-const toBytes = (id: string): Buffer => Buffer.from(id.replaceAll('-', ''), 'hex');
+/** An id as tool_call_ids keys it: its 16 bytes. */
+export const idBytes = (id: string): Buffer => Buffer.from(id.replaceAll('-', ''), 'hex');
 
 export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string) => void }) {
   const sql = db.$client;
   const st = {
-    runs: sql.prepare('select run, level, first_seq as firstSeq, last_seq as lastSeq, ids, dead from tool_call_id_runs order by last_seq desc, run desc'),
+    runs: sql.prepare('select run, level, first_seq as firstSeq, last_seq as lastSeq, ids, dead, min_id as minId, max_id as maxId from tool_call_id_runs order by last_seq desc, run desc'),
     probe: sql.prepare('select seq from tool_call_ids where run = ? and id = ?').pluck(),
     live: sql.prepare('select 1 from tool_calls where seq = ? and id = ?').pluck(),
     idsFrom: sql.prepare('select id from tool_calls where seq > ? and seq <= ?').pluck(),
     hotMoved: sql.prepare('select id, session_id as session from tool_calls where seq > ?'),
     hotStaged: sql.prepare('select j.value->>0 as id, j.value->>1 as session from tool_call_batches b, json_each(b.calls) j'),
-    loadFilter: sql.prepare('select covered_seq as coveredSeq, capacity, bits from tool_call_id_filter where id = 1'),
-    saveFilter: sql.prepare('insert into tool_call_id_filter (id, covered_seq, capacity, bits) values (1, ?, ?, ?) on conflict (id) do update set covered_seq = excluded.covered_seq, capacity = excluded.capacity, bits = excluded.bits'),
+    loadFilter: sql.prepare('select covered_seq as coveredSeq, capacity, added, bits from tool_call_id_filter where id = 1'),
+    saveFilter: sql.prepare('insert into tool_call_id_filter (id, covered_seq, capacity, added, bits) values (1, ?, ?, ?, ?) on conflict (id) do update set covered_seq = excluded.covered_seq, capacity = excluded.capacity, added = excluded.added, bits = excluded.bits'),
     addDead: sql.prepare('update tool_call_id_runs set dead = dead + ? where run = ?'),
   };
   const dataVersion = dataVersionReader(db);
@@ -74,10 +76,10 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
   /** The saved filter when it is still big enough, else a new one; then brought up to the last run. */
   function openFilter(): void {
     const t0 = performance.now();
-    const saved = st.loadFilter.get() as { coveredSeq: number; capacity: number; bits: Buffer } | undefined;
+    const saved = st.loadFilter.get() as { coveredSeq: number; capacity: number; added: number; bits: Buffer } | undefined;
     const wanted = Math.max(MIN_FILTER_CAPACITY, 2 * storedIds());
-    if (saved && saved.capacity >= storedIds() && saved.coveredSeq <= cutSeq) {
-      filter = BloomFilter.fromBytes(saved.capacity, saved.bits);
+    if (saved && saved.capacity >= Math.max(saved.added, storedIds()) && saved.coveredSeq <= cutSeq) {
+      filter = BloomFilter.fromBytes(saved.capacity, Math.max(saved.added, storedIds()), saved.bits);
       coveredSeq = saved.coveredSeq;
     } else {
       filter = new BloomFilter(wanted);
@@ -97,7 +99,8 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
     let bytes: Buffer | null = null;
     for (const r of runs) {
       if (!maybe && r.lastSeq <= coveredSeq) continue;
-      bytes ??= toBytes(id);
+      bytes ??= idBytes(id);
+      if (r.minId && r.maxId && (bytes.compare(r.minId) < 0 || bytes.compare(r.maxId) > 0)) continue;
       const seq = st.probe.get(r.run, bytes) as number | undefined;
       if (seq !== undefined && st.live.get(seq, id) !== undefined) return true;
     }
@@ -161,19 +164,19 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
     reloadRuns: loadRuns,
     runs: () => runs,
     cutSeq: () => cutSeq,
-    /** After a committed cut of the calls with seq in (from, to]: their ids are in a run now, and in the filter. */
-    cutDone(from: number, to: number): void {
+    /** After a committed cut of `ids`, the calls with seq in (from, to]: they are in a run now, and in the filter. */
+    cutDone(from: number, to: number, ids: readonly string[]): void {
       loadRuns();
       if (coveredSeq < from) cover(from);
-      for (const id of st.idsFrom.iterate(from, to) as Iterable<string>) {
+      for (const id of ids) {
         filter.add(hashUuid(id));
         hot.delete(id);
       }
       coveredSeq = Math.max(coveredSeq, to);
     },
     hotSize: () => hot.size,
-    /** The filter needs rebuilding into a larger one (the runs outgrew its capacity). */
-    filterFull: () => storedIds() > filter.capacity,
+    /** The filter needs rebuilding: more ids went into it than it was made for (new ones, or ones deleted since: it cannot forget). */
+    filterFull: () => filter.added > filter.capacity,
     /** Swaps in a filter built (by upkeep) over every id up to `upTo`, then covers the rest. */
     replaceFilter(next: BloomFilter, upTo: number): void {
       filter = next;
@@ -185,7 +188,7 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
 
     /** Saves the filter (when the runs are big enough for it to matter), so the next start reads only the ids it does not cover. */
     saveFilter(): void {
-      if (storedIds() >= SAVE_FILTER_FROM) st.saveFilter.run(coveredSeq, filter.capacity, filter.toBytes());
+      if (storedIds() >= SAVE_FILTER_FROM) st.saveFilter.run(coveredSeq, filter.capacity, filter.added, filter.toBytes());
     },
   };
 }

@@ -9,6 +9,7 @@ export type { CallTuple } from './staged-merge.js';
 /** A move starts once the oldest staged call has waited this long, or this many calls wait. */
 export const MOVE_EVERY_MS = 1000;
 export const MOVE_AT_ROWS = 32_768;
+const MAX_SLICE_ROWS = 50_000;
 
 const STATUSES: ReadonlySet<string> = new Set(TOOL_CALL_STATUSES);
 const MOVE_KEY = 'toolCalls.move';
@@ -64,7 +65,10 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
   let pending: StagedRun | null = null;
   let move: { upTo: number; merge: StagedMerge } | null = null;
   let stagedSince = 0;
-  const sizer = new SliceSizer(2000, 200, 50_000);
+  // Calls committed since the last slice: each slice moves them on top of its timed share, so the
+  // move keeps pace with ingest however many requests one turn of the event loop answers.
+  let intake = 0;
+  const sizer = new SliceSizer(2000, 200, MAX_SLICE_ROWS);
   let timer: NodeJS.Timeout | null = null;
   let scheduled = false;
   let stopped = false;
@@ -122,7 +126,7 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
     refresh();
     let moved = false;
     while (move || runs.length > 0 || savedMove()) {
-      slice(50_000);
+      slice(MAX_SLICE_ROWS);
       moved = true;
     }
     if (moved) onMoved();
@@ -135,7 +139,8 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
     try {
       if (!move && !due()) return;
       const t0 = performance.now();
-      const rows = sizer.size;
+      const rows = Math.min(sizer.size + intake, MAX_SLICE_ROWS);
+      intake = 0;
       slice(rows);
       sizer.observe(rows, performance.now() - t0);
       onMoved();
@@ -178,6 +183,7 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
     committed(): void {
       if (!pending) return;
       if (runs.length === 0) stagedSince = performance.now();
+      intake += pending.calls.length;
       runs.push(pending);
       pending = null;
       if (moveEveryMs === 0) return moveAll();

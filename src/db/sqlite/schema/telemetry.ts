@@ -64,7 +64,11 @@ export const toolCallIds = sqliteTable(
   (t) => [primaryKey({ columns: [t.run, t.id] })],
 );
 
-/** The runs of tool_call_ids: their seq range, size, and how many of their calls were deleted since. */
+/**
+ * The runs of tool_call_ids: their seq range, size, how many of their calls were deleted since,
+ * and the lowest and highest id they hold (a lookup skips a run whose range cannot hold the id;
+ * null: not known, probe it).
+ */
 export const toolCallIdRuns = sqliteTable('tool_call_id_runs', {
   run: integer('run').primaryKey(),
   level: integer('level').notNull(),
@@ -72,6 +76,8 @@ export const toolCallIdRuns = sqliteTable('tool_call_id_runs', {
   lastSeq: integer('last_seq').notNull(),
   ids: integer('ids').notNull(),
   dead: integer('dead').notNull().default(0),
+  minId: blob('min_id', { mode: 'buffer' }),
+  maxId: blob('max_id', { mode: 'buffer' }),
 });
 
 /**
@@ -82,6 +88,8 @@ export const toolCallIdFilter = sqliteTable('tool_call_id_filter', {
   id: integer('id').primaryKey(),
   coveredSeq: integer('covered_seq').notNull(),
   capacity: integer('capacity').notNull(),
+  /** Ids added since it was built (deleted ones included: a Bloom filter cannot forget). */
+  added: integer('added').notNull().default(0),
   bits: blob('bits', { mode: 'buffer' }).notNull(),
 });
 
