@@ -7,9 +7,14 @@
  * must be saved and loaded as one buffer.
  */
 
-/** 10 bits an id and 7 probes: ~0.8 % false positives at capacity. */
+/**
+ * 10 bits an id and 7 probes, all in one 512-bit block (a cache line) the first hash picks: one
+ * memory read an add or a lookup instead of seven scattered over megabytes (~1 % false
+ * positives at capacity, against 0.8 % unblocked).
+ */
 const BITS_PER_ID = 10;
 const PROBES = 7;
+const BLOCK_WORDS = 16;
 
 const fmix32 = (h: number): number => {
   h ^= h >>> 16;
@@ -54,7 +59,7 @@ export function hashUuidBytes(id: Uint8Array): [number, number] {
 
 export class BloomFilter {
   readonly bits: Uint32Array;
-  private readonly size: number;
+  private readonly blocks: number;
   /** Ids added (or, for a loaded filter, what its saver counted): past `capacity` it answers "maybe" too often. */
   added = 0;
 
@@ -63,23 +68,33 @@ export class BloomFilter {
     readonly capacity: number,
     bits?: Uint32Array,
   ) {
-    const words = Math.ceil((Math.max(1, capacity) * BITS_PER_ID) / 32);
+    this.blocks = Math.ceil((Math.max(1, capacity) * BITS_PER_ID) / (32 * BLOCK_WORDS));
+    const words = this.blocks * BLOCK_WORDS;
     this.bits = bits && bits.length === words ? bits : new Uint32Array(words);
-    this.size = words * 32;
+  }
+
+  /** The block's first word (from h1's high bits), and the probes' step inside it (odd, from h1's low bits). */
+  private block(h1: number): number {
+    return Math.floor((h1 / 4294967296) * this.blocks) * BLOCK_WORDS;
   }
 
   add([h1, h2]: [number, number]): void {
     this.added += 1;
+    const base = this.block(h1);
+    const step = (h1 & 511) | 1;
     for (let i = 0; i < PROBES; i++) {
-      const bit = Math.floor((((h1 + Math.imul(i, h2)) >>> 0) / 4294967296) * this.size);
-      this.bits[bit >>> 5] = (this.bits[bit >>> 5] as number) | (1 << (bit & 31));
+      const bit = (h2 + i * step) & 511;
+      const w = base + (bit >>> 5);
+      this.bits[w] = (this.bits[w] as number) | (1 << (bit & 31));
     }
   }
 
   has([h1, h2]: [number, number]): boolean {
+    const base = this.block(h1);
+    const step = (h1 & 511) | 1;
     for (let i = 0; i < PROBES; i++) {
-      const bit = Math.floor((((h1 + Math.imul(i, h2)) >>> 0) / 4294967296) * this.size);
-      if (((this.bits[bit >>> 5] as number) & (1 << (bit & 31))) === 0) return false;
+      const bit = (h2 + i * step) & 511;
+      if (((this.bits[base + (bit >>> 5)] as number) & (1 << (bit & 31))) === 0) return false;
     }
     return true;
   }

@@ -8,18 +8,21 @@ import { idBytes, MIN_FILTER_CAPACITY, type ToolCallIdIndex } from './tool-call-
 /**
  * Keeps the tool-call id runs (tool-call-ids.ts) few and dense, a short step at a time between
  * requests:
- *  - cut: once `runIds` calls sit above the last run, their ids become a new run (one INSERT …
- *    SELECT … ORDER BY id: an append, ~0.2 µs an id);
+ *  - cut: the ids of calls above the last run go into runs, a few thousand at a time (one
+ *    INSERT … SELECT … ORDER BY id); a run takes them until it holds `runIds`, or for as long
+ *    as they sort above its own;
  *  - merge: `FANOUT` runs of one level become one run of the next (tiered, like an LSM tree),
  *    so a lookup probes a few runs; a merge also drops ids whose calls were deleted when
  *    enough of them were;
  *  - a run most of whose calls were deleted is rewritten alone;
- *  - the filter is rebuilt larger once the runs outgrow it.
+ *  - the filter is rebuilt once more ids went into it than it was made for.
  * Every step is one write transaction of a few milliseconds; a merge's progress is saved, so a
  * restart (or another process on the file) carries it on.
  */
 
 export const RUN_IDS = 16_384;
+/** Ids a cut takes at a time (~4 ms). */
+export const CUT_IDS = 4096;
 export const FANOUT = 4;
 
 /** A run's level: its size class, runIds × FANOUT^level (the migration that made the first run uses the same bounds). */
@@ -32,8 +35,16 @@ const EMPTY = Buffer.alloc(0);
 const GC_SHARE = 0.1;
 const REWRITE_SHARE = 0.5;
 
+type Range = [Buffer | null, Buffer | null];
+
+/** Both ranges in one; unknown (null) if either is. */
+function widen([min1, max1]: Range, [min2, max2]: Range): Range {
+  if (!min1 || !max1 || !min2 || !max2) return [null, null];
+  return [min2.compare(min1) < 0 ? min2 : min1, max2.compare(max1) > 0 ? max2 : max1];
+}
+
 /** The lowest and highest of some ids, as keys (null, null: none). */
-function idRange(ids: readonly string[]): [Buffer | null, Buffer | null] {
+function idRange(ids: readonly string[]): Range {
   if (ids.length === 0) return [null, null];
   let min = ids[0] as string;
   let max = min;
@@ -46,15 +57,16 @@ function idRange(ids: readonly string[]): [Buffer | null, Buffer | null] {
 
 export function toolCallIdUpkeep({ db, index, runIds = RUN_IDS, onError }: { db: Db; index: ToolCallIdIndex; runIds?: number; onError: (err: unknown) => void }) {
   const sql = db.$client;
+  const cutIds = Math.min(CUT_IDS, runIds);
   const st = {
     maxSeq: sql.prepare('select coalesce(max(seq), 0) from tool_calls').pluck(),
     lastRun: sql.prepare('select coalesce(max(last_seq), 0) from tool_call_id_runs').pluck(),
-    newestRun: sql.prepare('select run, last_seq as lastSeq, ids, max_id as maxId from tool_call_id_runs order by last_seq desc, run desc limit 1'),
+    newestRun: sql.prepare('select run, last_seq as lastSeq, ids, min_id as minId, max_id as maxId from tool_call_id_runs order by last_seq desc, run desc limit 1'),
     nextRun: sql.prepare('select coalesce(max(run), 0) + 1 from tool_call_id_runs').pluck(),
     cut: sql.prepare("insert into tool_call_ids (run, id, seq) select ?, unhex(replace(id, '-', '')), seq from tool_calls where seq > ? and seq <= ? order by 2 on conflict do nothing"),
     cutIds: sql.prepare('select id from tool_calls where seq > ? and seq <= ?').pluck(),
     addRun: sql.prepare('insert into tool_call_id_runs (run, level, first_seq, last_seq, ids, dead, min_id, max_id) values (?, ?, ?, ?, ?, 0, ?, ?)'),
-    extendRun: sql.prepare('update tool_call_id_runs set last_seq = ?, ids = ?, level = ?, max_id = ? where run = ?'),
+    extendRun: sql.prepare('update tool_call_id_runs set last_seq = ?, ids = ?, level = ?, min_id = ?, max_id = ? where run = ?'),
     loadMerge: sql.prepare(`select value from settings where key = '${MERGE_KEY}'`).pluck(),
     saveMerge: sql.prepare(`insert into settings (key, value, updated_at) values ('${MERGE_KEY}', ?, ?) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`),
     runIds: sql.prepare(`select id from tool_call_ids where run = ? and id > ? order by id limit ${REBUILD_READ}`).pluck(),
@@ -71,28 +83,34 @@ export function toolCallIdUpkeep({ db, index, runIds = RUN_IDS, onError }: { db:
   const saveMerge = (state: MergeState | null) => st.saveMerge.run(JSON.stringify(state), Date.now());
 
   /**
-   * The oldest runIds..2 × runIds ids above the last run become one; false when fewer wait. A
-   * backlog (a bulk load, a start after a crash) is cut a run at a time, between requests.
-   * When every id of the cut sorts above the newest run's, the cut extends that run instead: an
-   * append at the end of its key range. Time-ordered ids (the server's UUID v7, clients' v7 or
-   * ULID-like ids) so grow one run that no merge ever rewrites; random ids start a run a cut.
+   * The oldest `cutIds` ids above the last run go into a run; false when fewer wait. They extend
+   * the newest run while it is still small (under `runIds`: its pages sit in the cache, so ids
+   * may land anywhere in it) or when every one of them sorts above its ids (an append at the end
+   * of its key range: time-ordered ids, such as the server's UUID v7, so grow one run that no
+   * merge ever rewrites); otherwise they start a run. A few thousand ids a step keeps each step
+   * a few milliseconds; a backlog (a bulk load, a start after a crash) is cut between requests.
    */
   function cut(): boolean {
     const done = writeTransaction(db, () => {
       const lo = st.lastRun.get() as number;
-      const hi = Math.min(st.maxSeq.get() as number, lo + 2 * runIds);
-      if (hi - lo < runIds) return null;
+      const hi = Math.min(st.maxSeq.get() as number, lo + cutIds);
+      if (hi - lo < cutIds) return null;
       const ids = st.cutIds.all(lo, hi) as string[];
       const [minId, maxId] = idRange(ids);
-      const newest = st.newestRun.get() as { run: number; lastSeq: number; ids: number; maxId: Buffer | null } | undefined;
+      const newest = st.newestRun.get() as { run: number; lastSeq: number; ids: number; minId: Buffer | null; maxId: Buffer | null } | undefined;
       const merge = merging();
+      const free = newest !== undefined && newest.lastSeq === lo && !merge?.inputs.includes(newest.run) && merge?.into !== newest.run;
       // (A cut whose calls were all deleted already extends the newest run by its seq range alone.)
       const above = minId === null || (newest?.maxId != null && minId.compare(newest.maxId) > 0);
-      const extend = newest?.lastSeq === lo && above && !merge?.inputs.includes(newest.run) && merge?.into !== newest.run;
-      const run = extend ? newest.run : (st.nextRun.get() as number);
-      const n = st.cut.run(run, lo, hi).changes;
-      if (extend) st.extendRun.run(hi, newest.ids + n, levelOf(newest.ids + n, runIds), maxId ?? newest.maxId, run);
-      else st.addRun.run(run, levelOf(n, runIds), lo + 1, hi, n, minId, maxId);
+      if (free && (above || newest.ids < runIds)) {
+        const n = st.cut.run(newest.run, lo, hi).changes;
+        const range = newest.ids === 0 ? [minId, maxId] : widen([newest.minId, newest.maxId], [minId, maxId]);
+        st.extendRun.run(hi, newest.ids + n, levelOf(newest.ids + n, runIds), ...range, newest.run);
+      } else {
+        const run = st.nextRun.get() as number;
+        const n = st.cut.run(run, lo, hi).changes;
+        st.addRun.run(run, levelOf(n, runIds), lo + 1, hi, n, minId, maxId);
+      }
       return { lo, hi, ids };
     });
     if (done) index.cutDone(done.lo, done.hi, done.ids);

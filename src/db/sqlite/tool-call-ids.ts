@@ -21,8 +21,8 @@ import { dataVersionReader, type Db } from './client.js';
 /** A run of tool_call_ids; `minId`/`maxId` bound its ids (null: unknown). */
 export type IdRun = { run: number; level: number; firstSeq: number; lastSeq: number; ids: number; dead: number; minId: Buffer | null; maxId: Buffer | null };
 
-/** The filter's capacity: room for twice the ids it starts with, at least this many. */
-export const MIN_FILTER_CAPACITY = 1 << 16;
+/** The filter's capacity: room for twice the ids it starts with, at least this many (1.25 MiB). */
+export const MIN_FILTER_CAPACITY = 1 << 20;
 /** Below this many ids in runs, a start reads them all again rather than keep a saved filter. */
 const SAVE_FILTER_FROM = 100_000;
 

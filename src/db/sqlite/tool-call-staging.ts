@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { TOOL_CALL_STATUSES } from '../../lib/vocabulary.js';
 import { dataVersionReader, writeTransaction, type Db } from './client.js';
+import { isMissingParent } from './session-dims.js';
 import { SliceSizer } from './slices.js';
 import { StagedMerge, sortedRun, type CallTuple, type Key, type StagedRun } from './staged-merge.js';
 
@@ -10,10 +11,17 @@ export type { CallTuple } from './staged-merge.js';
 export const MOVE_EVERY_MS = 1000;
 export const MOVE_AT_ROWS = 32_768;
 const MAX_SLICE_ROWS = 50_000;
+/**
+ * What a slice of a move spends on the calls staged before the move began, besides the ones that
+ * came in since the last slice: small, so a move spreads over the second until the next one
+ * instead of holding every request in its first 100 ms.
+ */
+const MOVE_SHARE_MS = 4;
 
 const STATUSES: ReadonlySet<string> = new Set(TOOL_CALL_STATUSES);
 const MOVE_KEY = 'toolCalls.move';
 const COLUMNS = 'id, session_id, tool_name, duration_ms, status, error_type, timestamp';
+const VALUES = 'value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6';
 
 /** Per session: how many calls were stored and the latest time among them (its last activity). */
 export type SessionTally = Map<string, { calls: number; at: number }>;
@@ -47,8 +55,11 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
   const st = {
     batch: sqlite.prepare('insert into tool_call_batches (calls) values (?)'),
     batches: sqlite.prepare('select id, calls from tool_call_batches order by id'),
-    // In the slice's order; a call whose session is gone by now goes with it, as a cascade would take it.
-    insert: sqlite.prepare(`insert into tool_calls (${COLUMNS}) select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 from json_each(?) where value->>1 in (select id from sessions)`),
+    // In the slice's order. A call whose session is gone by now (deleted by another process
+    // since) fails the statement on its foreign key; then the slice goes again without such
+    // calls, as a cascade would have taken them (checking every call up front costs ~0.5 µs one).
+    insert: sqlite.prepare(`insert into tool_calls (${COLUMNS}) select ${VALUES} from json_each(?)`),
+    insertLive: sqlite.prepare(`insert into tool_calls (${COLUMNS}) select ${VALUES} from json_each(?) where value->>1 in (select id from sessions)`),
     count: sqlite.prepare(
       'update sessions set tool_call_count = tool_call_count + s.n, last_activity_at = max(last_activity_at, s.at) ' +
         'from (select value->>0 as id, value->>1 as n, value->>2 as at from json_each(?)) s where sessions.id = s.id',
@@ -65,10 +76,10 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
   let pending: StagedRun | null = null;
   let move: { upTo: number; merge: StagedMerge } | null = null;
   let stagedSince = 0;
-  // Calls committed since the last slice: each slice moves them on top of its timed share, so the
-  // move keeps pace with ingest however many requests one turn of the event loop answers.
+  // Calls committed since the last slice of a move: each slice moves as many on top of its timed
+  // share, so the move keeps pace with ingest however many requests one turn of the loop answers.
   let intake = 0;
-  const sizer = new SliceSizer(2000, 200, MAX_SLICE_ROWS);
+  const sizer = new SliceSizer(500, 100, MAX_SLICE_ROWS, MOVE_SHARE_MS);
   let timer: NodeJS.Timeout | null = null;
   let scheduled = false;
   let stopped = false;
@@ -101,7 +112,15 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
       }
       const calls = move.merge.take(rows);
       if (calls.length > 0) {
-        st.counted.run(st.insert.run(JSON.stringify(calls)).changes);
+        const json = JSON.stringify(calls);
+        let inserted: number;
+        try {
+          inserted = st.insert.run(json).changes;
+        } catch (err) {
+          if (!isMissingParent(err)) throw err;
+          inserted = st.insertLive.run(json).changes;
+        }
+        st.counted.run(inserted);
         const tally: SessionTally = new Map();
         for (const c of calls) addTo(tally, c[1], 1, c[6]);
         st.count.run(JSON.stringify(Array.from(tally, ([id, t]) => [id, t.calls, t.at])));
@@ -139,7 +158,9 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
     try {
       if (!move && !due()) return;
       const t0 = performance.now();
-      const rows = Math.min(sizer.size + intake, MAX_SLICE_ROWS);
+      // A move's first slice starts from what was staged before it (the sizer's share drains
+      // that); from then on each slice also takes what came in since the last one.
+      const rows = move ? Math.min(sizer.size + intake, MAX_SLICE_ROWS) : sizer.size;
       intake = 0;
       slice(rows);
       sizer.observe(rows, performance.now() - t0);
