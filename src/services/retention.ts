@@ -1,6 +1,4 @@
 import { hostname } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import type { RetentionCounts, RetentionRun } from '../db/store.js';
 import { AppError, conflict } from '../lib/app-error.js';
 import { decodeCursor, page } from '../lib/cursor.js';
 import { newId } from '../lib/ids.js';
@@ -9,14 +7,11 @@ import { iso } from '../lib/time.js';
 import type { ServiceDeps } from './deps.js';
 import { loadPolicy, savePolicy, type RetentionPolicy } from './retention-policy.js';
 import { runView, type RetentionRunView, type RunTrigger } from './retention-runs.js';
+import { performRun } from './retention-steps.js';
 
 export type { RetentionRunView, RunTrigger } from './retention-runs.js';
 export type { RetentionPolicy, VacuumMode } from './retention-policy.js';
-
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-/** Past this many deleted rows the planner statistics are refreshed. */
-const ANALYZE_AFTER_ROWS = 10_000;
+export { cutoffsFor } from './retention-steps.js';
 
 export type RunOptions = {
   dryRun?: boolean;
@@ -26,77 +21,16 @@ export type RunOptions = {
   onSlice?: (elapsedMs: number, processed: number) => void;
 };
 
-export function cutoffsFor(policy: RetentionPolicy, now: number) {
-  return {
-    toolCalls: now - policy.toolCallsDays * DAY_MS,
-    productivityEvents: now - policy.productivityEventsDays * DAY_MS,
-    featureUsage: now - policy.featureUsageDays * DAY_MS,
-    sessions: now - policy.sessionsDays * DAY_MS,
-    stale: now - policy.staleSessionHours * HOUR_MS,
-  };
-}
-
-const noCounts = (): RetentionCounts => ({ toolCalls: 0, sessions: 0, productivityEvents: 0, featureUsage: 0, staleSessionsClosed: 0 });
 const retentionRunning = (detail: string) => conflict('RETENTION_RUNNING', detail);
-const CHILDREN = ['toolCalls', 'productivityEvents', 'featureUsage'] as const;
 
 /**
  * Retention (contract "Retention and maintenance"): the policy, runs and their history. A run
- * walks the rules in this order, so a dry run counts exactly what the run would delete on
- * unchanged data: (1) tool calls, productivity events and feature usage older than their own
- * limit; (2) ended sessions whose last activity is older than sessionsDays, with everything
- * under them; (3) active sessions idle for staleSessionHours become cancelled (after step 2, so
- * a session that was active when the run started is never deleted by that run); then rollups
- * past rollupDays (trends outlive raw rows) and space reclamation. One run at a time per
- * database, across processes. Knows nothing of Fastify: the scheduler listens to onPolicyChange.
+ * walks the rules in a fixed order (retention-steps.ts). One run at a time per database, across
+ * processes. Knows nothing of Fastify: the scheduler listens to onPolicyChange.
  */
 export function createRetentionService({ store, now, log }: ServiceDeps) {
   const policyListeners = new Set<(policy: RetentionPolicy) => void>();
   const inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
-
-  async function execute(run: RetentionRun, policy: RetentionPolicy, startedAt: number, dryRun: boolean, counts: RetentionCounts): Promise<string | null> {
-    const cut = cutoffsFor(policy, startedAt);
-    if (dryRun) {
-      Object.assign(counts, await run.countExpired(cut));
-      return 'dry run: nothing deleted, nothing vacuumed';
-    }
-    let phaseStart = performance.now();
-    const phaseDone = (phase: string, extra: object = {}) => {
-      log.info({ runId: run.id, phase, ms: Math.round(performance.now() - phaseStart), ...extra }, 'retention: phase done');
-      phaseStart = performance.now();
-    };
-    for (const kind of CHILDREN) await run.deleteOlder(kind, cut[kind], (n) => (counts[kind] += n));
-    await run.deleteEndedSessions(cut.sessions, (d) => {
-      for (const [k, n] of Object.entries(d) as Array<[keyof RetentionCounts, number]>) counts[k] += n;
-    });
-    await run.closeStale(cut.stale, startedAt, (n) => (counts.staleSessionsClosed += n));
-    phaseDone('delete', { counts });
-    const rollupRows = await run.deleteExpiredRollups(startedAt - policy.rollupDays * DAY_MS);
-    phaseDone('rollups', { rollupRows });
-    if (counts.toolCalls + counts.sessions + counts.productivityEvents + counts.featureUsage >= ANALYZE_AFTER_ROWS) {
-      await run.analyze();
-      phaseDone('analyze');
-    }
-    const note = await run.reclaimSpace(policy.vacuum);
-    phaseDone('vacuum');
-    return note;
-  }
-
-  async function perform(run: RetentionRun, policy: RetentionPolicy, startedAt: number, opts: RunOptions): Promise<void> {
-    const counts = noCounts();
-    try {
-      const note = await execute(run, policy, startedAt, opts.dryRun ?? false, counts);
-      await run.finish({ status: 'succeeded', finishedAt: Math.max(now(), startedAt), counts, note, error: null });
-    } catch (err) {
-      const message = err instanceof RunAbortedError || err instanceof LeaseLostError ? err.message : `failed: ${err instanceof Error ? err.message : String(err)}`;
-      // A failed run keeps the counts of the slices it committed before failing.
-      await run.finish({ status: 'failed', finishedAt: now(), counts: opts.dryRun ? noCounts() : counts, note: null, error: message }).catch((recordErr: unknown) => {
-        // The next run that takes the lease closes a row left `running`.
-        log.error({ err: recordErr, runId: run.id }, 'retention: could not record the failed run');
-      });
-      throw err;
-    }
-  }
 
   async function runOnce(opts: RunOptions = {}): Promise<RetentionRunView> {
     const holder = `${hostname()}:${process.pid}:${newId()}`;
@@ -110,7 +44,7 @@ export function createRetentionService({ store, now, log }: ServiceDeps) {
       throw retentionRunning(`a retention run is in progress${other ? ` (lease held by ${other.holder} until ${iso(other.expiresAt)})` : ''}; retry later`);
     }
     log.info({ runId: run.id, dryRun: opts.dryRun ?? false, trigger: opts.trigger ?? 'manual' }, 'retention run started');
-    const done = perform(run, policy, t0, opts).finally(() => inFlight.delete(holder));
+    const done = performRun({ now, log }, run, policy, t0, opts.dryRun ?? false).finally(() => inFlight.delete(holder));
     inFlight.set(holder, { controller, done });
     try {
       await done;

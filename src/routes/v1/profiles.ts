@@ -16,8 +16,8 @@ import {
 const TAGS = ['profiles'];
 const actor = (request: FastifyRequest) => request.principal?.name ?? 'unknown';
 
-/** Contract "Profiles": reads need the read role, every change needs admin. */
-const profileRoutes: FastifyPluginAsyncTypebox = async function profileRoutes(app) {
+/** POST and GET /profiles: create one, list them. */
+const profileCollectionRoutes: FastifyPluginAsyncTypebox = async function profileCollectionRoutes(app) {
   const profiles = app.services.profiles;
 
   app.post(
@@ -53,6 +53,11 @@ const profileRoutes: FastifyPluginAsyncTypebox = async function profileRoutes(ap
       return profiles.list({ enabled, limit: limit ?? 50, cursor });
     },
   );
+};
+
+/** GET, PATCH and DELETE /profiles/:idOrName: one profile by id or name. */
+const profileItemRoutes: FastifyPluginAsyncTypebox = async function profileItemRoutes(app) {
+  const profiles = app.services.profiles;
 
   app.get(
     '/profiles/:idOrName',
@@ -109,6 +114,11 @@ const profileRoutes: FastifyPluginAsyncTypebox = async function profileRoutes(ap
       return reply.code(204).send();
     },
   );
+};
+
+/** GET /profiles/:idOrName/audit: the profile's change history, readable after a delete too. */
+const profileAuditRoutes: FastifyPluginAsyncTypebox = async function profileAuditRoutes(app) {
+  const profiles = app.services.profiles;
 
   app.get(
     '/profiles/:idOrName/audit',
@@ -130,6 +140,16 @@ const profileRoutes: FastifyPluginAsyncTypebox = async function profileRoutes(ap
       return profiles.audit(request.params.idOrName, { limit: limit ?? 50, cursor });
     },
   );
+};
+
+/**
+ * Contract "Profiles": reads need the read role, every change needs admin. Registered in this
+ * order because the OpenAPI document lists the routes as they are registered.
+ */
+const profileRoutes: FastifyPluginAsyncTypebox = async function profileRoutes(app) {
+  await app.register(profileCollectionRoutes);
+  await app.register(profileItemRoutes);
+  await app.register(profileAuditRoutes);
 };
 
 export default profileRoutes;

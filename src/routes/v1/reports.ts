@@ -65,8 +65,7 @@ function send(request: FastifyRequest, reply: FastifyReply, fields: readonly str
 
 const CSV_NOTE = ' JSON `{ from, to, rows }`, or CSV with `Accept: text/csv` or `?format=csv`. `from` defaults to `to` − 30 days, `to` to now.';
 
-/** Contract "Reports" (read role). */
-const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app) {
+const sessionsReportRoute: FastifyPluginAsyncTypebox = async function sessionsReportRoute(app) {
   const reports = app.services.reports;
 
   app.get(
@@ -85,6 +84,10 @@ const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app)
       return send(request, reply, REPORT_FIELDS.sessions, await reports.sessions(filterOf(request.query)));
     },
   );
+};
+
+const toolsReportRoute: FastifyPluginAsyncTypebox = async function toolsReportRoute(app) {
+  const reports = app.services.reports;
 
   app.get(
     '/reports/tools',
@@ -105,6 +108,10 @@ const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app)
       return send(request, reply, REPORT_FIELDS.tools, await reports.tools(filterOf(request.query)));
     },
   );
+};
+
+const toolsTimeseriesReportRoute: FastifyPluginAsyncTypebox = async function toolsTimeseriesReportRoute(app) {
+  const reports = app.services.reports;
 
   app.get(
     '/reports/tools/timeseries',
@@ -124,6 +131,10 @@ const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app)
       return send(request, reply, REPORT_FIELDS.toolsTimeseries, await reports.toolsTimeseries(filterOf(request.query)));
     },
   );
+};
+
+const productivityReportRoute: FastifyPluginAsyncTypebox = async function productivityReportRoute(app) {
+  const reports = app.services.reports;
 
   app.get(
     '/reports/productivity',
@@ -143,6 +154,10 @@ const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app)
       return send(request, reply, REPORT_FIELDS.productivity, await reports.productivity(filterOf(request.query)));
     },
   );
+};
+
+const featuresReportRoute: FastifyPluginAsyncTypebox = async function featuresReportRoute(app) {
+  const reports = app.services.reports;
 
   app.get(
     '/reports/features',
@@ -160,6 +175,10 @@ const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app)
       return send(request, reply, REPORT_FIELDS.features, await reports.features(filterOf(request.query)));
     },
   );
+};
+
+const profilesReportRoute: FastifyPluginAsyncTypebox = async function profilesReportRoute(app) {
+  const reports = app.services.reports;
 
   app.get(
     '/reports/profiles',
@@ -177,6 +196,19 @@ const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app)
       return send(request, reply, REPORT_FIELDS.profiles, await reports.profiles(filterOf(request.query)));
     },
   );
+};
+
+/**
+ * Contract "Reports" (read role). Registered in this order because the OpenAPI document lists
+ * the routes as they are registered.
+ */
+const reportRoutes: FastifyPluginAsyncTypebox = async function reportRoutes(app) {
+  await app.register(sessionsReportRoute);
+  await app.register(toolsReportRoute);
+  await app.register(toolsTimeseriesReportRoute);
+  await app.register(productivityReportRoute);
+  await app.register(featuresReportRoute);
+  await app.register(profilesReportRoute);
 };
 
 export default reportRoutes;

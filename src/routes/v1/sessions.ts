@@ -5,8 +5,8 @@ import { CreateSessionBody, SessionListQuery, SessionPage, SessionParams, Sessio
 
 const TAGS = ['sessions'];
 
-/** Contract "Sessions": ingest creates and updates, read lists, admin deletes. */
-const sessionRoutes: FastifyPluginAsyncTypebox = async function sessionRoutes(app) {
+/** POST and GET /sessions: start one, list them. */
+const sessionCollectionRoutes: FastifyPluginAsyncTypebox = async function sessionCollectionRoutes(app) {
   const sessions = app.services.sessions;
 
   app.post(
@@ -51,6 +51,11 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async function sessionRoutes(ap
       return sessions.list({ ...filter, from: toMillisOrUndefined(from), to: toMillisOrUndefined(to), limit: limit ?? 50 });
     },
   );
+};
+
+/** GET, PATCH and DELETE /sessions/:id: one session. */
+const sessionItemRoutes: FastifyPluginAsyncTypebox = async function sessionItemRoutes(app) {
+  const sessions = app.services.sessions;
 
   app.get(
     '/sessions/:id',
@@ -105,6 +110,15 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async function sessionRoutes(ap
       return reply.code(204).send();
     },
   );
+};
+
+/**
+ * Contract "Sessions": ingest creates and updates, read lists, admin deletes. Registered in this
+ * order because the OpenAPI document lists the routes as they are registered.
+ */
+const sessionRoutes: FastifyPluginAsyncTypebox = async function sessionRoutes(app) {
+  await app.register(sessionCollectionRoutes);
+  await app.register(sessionItemRoutes);
 };
 
 export default sessionRoutes;

@@ -1,126 +1,26 @@
-import { performance } from 'node:perf_hooks';
 import { eq } from 'drizzle-orm';
-import { checkAborted } from '../../../lib/run-errors.js';
-import type { VacuumMode } from '../../../lib/vocabulary.js';
-import type { RetentionRun, RetentionStore, RunContext } from '../../store.js';
-import { databaseSizes, optimize, writeTransaction, type Db } from '../client.js';
+import type { RetentionStore } from '../../store.js';
+import { databaseSizes, writeTransaction } from '../client.js';
 import { retentionRuns, settings } from '../schema/index.js';
-import { nextSpan, releaseWriteLock } from '../slices.js';
-import { startWalCheckpointer, type WalTruncation } from '../wal-checkpointer.js';
 import type { ToolCallIdIndex } from '../tool-call-ids.js';
-import { acquireLease, currentLease, releaseLease } from './lease.js';
-import { countColumns, retentionRunRecords } from './runs.js';
-import { sliceRunner } from './slice-runner.js';
-import { childSizers, closeStale, countExpired, deleteEndedSessions, deleteOlder, prepareSteps } from './steps.js';
-import { finishWal, reclaimSpace } from './vacuum.js';
+import { deletedIdTracker } from './deleted-ids.js';
+import { acquireLease, currentLease } from './lease.js';
+import { retentionRunHandle, type RunHandleDeps } from './run-handle.js';
+import { retentionRunRecords } from './runs.js';
+import { prepareSteps } from './steps.js';
 
 const POLICY_KEY = 'retention.policy';
 const SCHEDULER_SINCE_KEY = 'retention.scheduler.since';
-/**
- * Between write slices a run waits for the WAL checkpointer once the log holds this much: a
- * run writes far faster than ingest, and a checkpoint that holds writers back (RESTART) must
- * copy and fsync whatever the log holds, so the requests waiting for it see the size of the log.
- */
-const DRAIN_ABOVE_BYTES = 16 * 1024 * 1024;
 
-type Deps = {
-  db: Db;
-  path: string;
-  ids: ToolCallIdIndex;
-  /** Moves staged tool calls into tool_calls: a run judges every call stored before it started. */
-  moveStaged: () => void;
-  sessionsDeleted: () => void;
-  deleteExpiredRollupSlice: (cutoff: number, days: number) => { rows: number; more: boolean };
-};
+type Deps = Omit<RunHandleDeps, 'steps' | 'deleted'> & { ids: ToolCallIdIndex };
 
 /** Retention over SQLite: the policy and run history in tables, one run per file at a time (a lease row), each step in time-sized slices. */
 export function createRetentionStore({ db, path, ids, moveStaged, sessionsDeleted, deleteExpiredRollupSlice }: Deps): RetentionStore {
-  // What a slice deleted, for the id index once the slice committed (dropped if it rolled back).
-  let goneCalls: string[] = [];
-  const goneSessions = new Set<string>();
-  const steps = prepareSteps(db, {
-    calls(rows) {
-      ids.countDead(rows.map((r) => r.seq));
-      for (const r of rows) goneCalls.push(r.id);
-    },
-    sessions(list) {
-      for (const id of list) goneSessions.add(id);
-    },
-  });
-  const forgetNothing = () => {
-    goneCalls = [];
-    goneSessions.clear();
-  };
-  const forgetGone = () => {
-    ids.forget(goneCalls);
-    if (goneSessions.size > 0) ids.forgetSessions(goneSessions);
-    forgetNothing();
-  };
+  const deleted = deletedIdTracker(ids);
+  const steps = prepareSteps(db, deleted.sink);
+  const runDeps: RunHandleDeps = { db, path, steps, deleted, moveStaged, sessionsDeleted, deleteExpiredRollupSlice };
   const records = retentionRunRecords(db);
   const setting = (key: string) => db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()?.value;
-
-  function handle(id: number, dryRun: boolean, context: RunContext): RetentionRun {
-    moveStaged();
-    // While a run writes, WAL checkpoints happen off the request thread (wal-checkpointer.ts).
-    const checkpoints = dryRun ? null : startWalCheckpointer(db, path);
-    const run = sliceRunner({
-      db,
-      context,
-      sessionsDeleted,
-      beforeSlice: forgetNothing,
-      afterCommit: forgetGone,
-      pause: async () => {
-        await releaseWriteLock();
-        await checkpoints?.drainIfLarge(DRAIN_ABOVE_BYTES);
-      },
-    });
-    const sizers = childSizers();
-    return {
-      id,
-      deleteOlder: (kind, cutoff, tally) => deleteOlder(run, steps, sizers[kind], kind, cutoff, tally),
-      deleteEndedSessions: (cutoff, tally) => deleteEndedSessions(run, steps, sizers, cutoff, tally),
-      closeStale: (cutoff, at, tally) => closeStale(run, steps, cutoff, at, tally),
-      countExpired: (cutoffs) => countExpired(run, steps, cutoffs),
-      async deleteExpiredRollups(cutoff) {
-        let days = 1;
-        let total = 0;
-        for (;;) {
-          checkAborted(context.signal);
-          let more = false;
-          const started = performance.now();
-          total += run.write(null, () => {
-            const slice = deleteExpiredRollupSlice(cutoff, days);
-            more = slice.more;
-            return slice.rows;
-          });
-          if (!more) return total;
-          days = nextSpan(days, days, performance.now() - started);
-          await run.pause();
-        }
-      },
-      async analyze() {
-        optimize(db);
-      },
-      async reclaimSpace(mode: VacuumMode) {
-        const note = await reclaimSpace(run, mode, path);
-        const wal: WalTruncation = (await checkpoints?.stop({ truncate: mode !== 'off' })) ?? null;
-        return note ?? finishWal(run, mode, wal);
-      },
-      async finish(outcome) {
-        try {
-          await checkpoints?.stop();
-          writeTransaction(db, (tx) =>
-            tx.update(retentionRuns)
-              .set({ status: outcome.status, finishedAt: outcome.finishedAt, ...countColumns(outcome.counts), vacuumNote: outcome.note, error: outcome.error, bytesAfter: databaseSizes(db, path).databaseBytes })
-              .where(eq(retentionRuns.id, id))
-              .run(),
-          );
-        } finally {
-          releaseLease(db, context.holder);
-        }
-      },
-    };
-  }
 
   return {
     async policy() {
@@ -145,7 +45,7 @@ export function createRetentionStore({ db, path, ids, moveStaged, sessionsDelete
         const row = { trigger: run.trigger, dryRun: run.dryRun, status: 'running' as const, startedAt: run.startedAt, vacuumMode: run.vacuumMode, bytesBefore: databaseSizes(db, path).databaseBytes };
         return Number(tx.insert(retentionRuns).values(row).returning({ id: retentionRuns.id }).get().id);
       });
-      return id === null ? null : handle(id, run.dryRun, context);
+      return id === null ? null : retentionRunHandle(runDeps, id, run.dryRun, context);
     },
     run: async (id) => records.get(id),
     lastRun: async () => records.last(),
