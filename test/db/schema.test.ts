@@ -6,7 +6,7 @@ import { closeDatabase, openDatabase, type Db } from '../../src/db/sqlite/client
 import { MIGRATIONS_FOLDER, MigrationError, appliedMigrationCount, runMigrations } from '../../src/db/sqlite/migrate.js';
 import { tempDir } from '../helper.js';
 
-const TABLES = ['api_keys', 'feature_usage', 'leases', 'productivity_events', 'profile_audit', 'profiles', 'retention_runs', 'row_counts', 'sessions', 'settings', 'tool_call_batches', 'tool_call_id_filter', 'tool_call_id_runs', 'tool_call_ids', 'tool_call_rollup_deltas', 'tool_call_slot_rollups', 'tool_call_summaries', 'tool_calls'];
+const TABLES = ['api_keys', 'feature_usage', 'leases', 'productivity_events', 'profile_audit', 'profiles', 'retention_runs', 'row_counts', 'sessions', 'settings', 'tool_call_id_filter', 'tool_call_id_runs', 'tool_call_ids', 'tool_call_rollup_deltas', 'tool_call_slot_rollups', 'tool_call_stage', 'tool_call_summaries', 'tool_calls'];
 const VIEWS = ['feature_adoption', 'productivity_summary', 'session_stats'];
 
 function freshDb(t: Parameters<typeof tempDir>[0]): { db: Db; path: string } {

@@ -1,12 +1,12 @@
 import { newId } from '../../lib/ids.js';
 import type { AgentSessionSeed, AppendOptions, AppendResult, Draft, FeatureUsageRow, ProductivityEventRow, ToolCallRow } from '../store.js';
 import type { Db } from './client.js';
-import type { IngestGroup, JobBuffer } from './ingest-group.js';
+import { noteActivity, type IngestGroup, type JobBuffer } from './ingest-group.js';
 import { findProfile } from './profiles.js';
 import { sessions } from './schema/index.js';
 import { isMissingParent, type SessionDims, type SessionDimsCache } from './session-dims.js';
 import type { ToolCallIdIndex } from './tool-call-ids.js';
-import { addTo, type ToolCallStaging } from './tool-call-staging.js';
+import type { ToolCallStaging } from './tool-call-staging.js';
 import type { WriteQueue } from './write-queue.js';
 
 type Outcome = 'stored' | 'duplicate' | 'unknown';
@@ -64,7 +64,7 @@ export function createAppenders({ db, writes, group, staging, ids, sessionDims }
     sessionIdOf: (r) => r.sessionId,
     store(r, _session, buffer) {
       const outcome = inserted(() => insertEvent.run({ ...r, id: r.id ?? newId() }).changes);
-      if (outcome === 'stored') addTo(buffer.activity, r.sessionId, 0, r.createdAt);
+      if (outcome === 'stored') noteActivity(buffer.activity, r.sessionId, r.createdAt);
       return outcome;
     },
   };
@@ -73,7 +73,7 @@ export function createAppenders({ db, writes, group, staging, ids, sessionDims }
     sessionIdOf: (r) => r.sessionId,
     store(r, _session, buffer) {
       const outcome = inserted(() => insertUsage.run({ ...r, id: r.id ?? newId(), success: r.success === null ? null : Number(r.success) }).changes);
-      if (outcome === 'stored') addTo(buffer.activity, r.sessionId, 0, Math.max(r.startedAt, r.completedAt ?? 0));
+      if (outcome === 'stored') noteActivity(buffer.activity, r.sessionId, Math.max(r.startedAt, r.completedAt ?? 0));
       return outcome;
     },
   };

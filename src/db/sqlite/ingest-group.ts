@@ -3,7 +3,7 @@ import type { Db } from './client.js';
 import type { RollupKeeper } from './rollups/keeper.js';
 import type { SessionDimsCache } from './session-dims.js';
 import type { ToolCallIdIndex } from './tool-call-ids.js';
-import { addTo, type CallTuple, type SessionTally, type ToolCallStaging } from './tool-call-staging.js';
+import type { CallTuple, ToolCallStaging } from './tool-call-staging.js';
 import type { GroupSteps } from './write-queue.js';
 
 /** What one job of a group commit stored that the group writes at its end. */
@@ -11,16 +11,22 @@ export type JobBuffer = {
   /** Tool calls with a server-made id, for the group's batch row. */
   calls: CallTuple[];
   /** Per session: the latest time of other rows stored (events, usage); applied at the end of the group. */
-  activity: SessionTally;
+  activity: Map<string, number>;
   /** What the stored calls add to the rollups. */
   rollups: RollupInput[];
 };
+
+/** Keeps a session's latest activity time. */
+export function noteActivity(activity: Map<string, number>, sessionId: string, at: number): void {
+  const seen = activity.get(sessionId);
+  if (seen === undefined || at > seen) activity.set(sessionId, at);
+}
 
 const emptyBuffer = (): JobBuffer => ({ calls: [], activity: new Map(), rollups: [] });
 
 function absorb(into: JobBuffer, job: JobBuffer): void {
   for (const c of job.calls) into.calls.push(c);
-  for (const [id, t] of job.activity) addTo(into.activity, id, 0, t.at);
+  for (const [id, at] of job.activity) noteActivity(into.activity, id, at);
   for (const r of job.rollups) into.rollups.push(r);
 }
 
@@ -54,7 +60,7 @@ export function ingestGroup({ db, staging, ids, rollups, sessionDims, afterCommi
     },
     end() {
       staging.writeBatch(group.calls);
-      for (const [id, t] of group.activity) touch.run(t.at, id);
+      for (const [id, at] of group.activity) touch.run(at, id);
       rollups.append(group.rollups);
       rollups.foldIfDue();
       group = emptyBuffer();

@@ -37,7 +37,7 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
     live: sql.prepare('select 1 from tool_calls where seq = ? and id = ?').pluck(),
     idsFrom: sql.prepare('select id from tool_calls where seq > ? and seq <= ?').pluck(),
     hotMoved: sql.prepare('select id, session_id as session from tool_calls where seq > ?'),
-    hotStaged: sql.prepare('select j.value->>0 as id, j.value->>1 as session from tool_call_batches b, json_each(b.calls) j'),
+    hotStaged: sql.prepare('select id, session_id as session from tool_call_stage'),
     loadFilter: sql.prepare('select covered_seq as coveredSeq, capacity, added, bits from tool_call_id_filter where id = 1'),
     saveFilter: sql.prepare('insert into tool_call_id_filter (id, covered_seq, capacity, added, bits) values (1, ?, ?, ?, ?) on conflict (id) do update set covered_seq = excluded.covered_seq, capacity = excluded.capacity, added = excluded.added, bits = excluded.bits'),
     addDead: sql.prepare('update tool_call_id_runs set dead = dead + ? where run = ?'),

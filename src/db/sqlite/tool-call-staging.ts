@@ -3,93 +3,63 @@ import { TOOL_CALL_STATUSES } from '../../lib/vocabulary.js';
 import { dataVersionReader, writeTransaction, type Db } from './client.js';
 import { isMissingParent } from './session-dims.js';
 import { SliceSizer } from './slices.js';
-import { StagedMerge, sortedRun, type CallTuple, type Key, type StagedRun } from './staged-merge.js';
+import { stagedMoveStatements, type SavedMove } from './tool-call-stage-sql.js';
 
-export type { CallTuple } from './staged-merge.js';
+/** A staged call: the values of tool_calls' columns, in the stage insert's order. */
+export type CallTuple = [id: string, sessionId: string, toolName: string, durationMs: number, status: string, errorType: string | null, timestamp: number];
 
 /** A move starts once the oldest staged call has waited this long, or this many calls wait. */
 export const MOVE_EVERY_MS = 1000;
 export const MOVE_AT_ROWS = 32_768;
+/** The most calls one move sorts (its order is a temporary table in memory). */
+const MAX_MOVE_ROWS = 100_000;
 const MAX_SLICE_ROWS = 50_000;
 /**
- * What a slice of a move spends on the calls staged before the move began, besides the ones that
+ * What a slice of a move spends on the calls staged before the move began, besides as many as
  * came in since the last slice: small, so a move spreads over the second until the next one
  * instead of holding every request in its first 100 ms.
  */
 const MOVE_SHARE_MS = 4;
 
 const STATUSES: ReadonlySet<string> = new Set(TOOL_CALL_STATUSES);
-const MOVE_KEY = 'toolCalls.move';
-const COLUMNS = 'id, session_id, tool_name, duration_ms, status, error_type, timestamp';
-const VALUES = 'value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6';
-
-/** Per session: how many calls were stored and the latest time among them (its last activity). */
-export type SessionTally = Map<string, { calls: number; at: number }>;
-
-export function addTo(tally: SessionTally, sessionId: string, calls: number, at: number): void {
-  const c = tally.get(sessionId);
-  if (c) {
-    c.calls += calls;
-    c.at = Math.max(c.at, at);
-  } else tally.set(sessionId, { calls, at });
-}
 
 /**
- * Where tool calls wait before tool_calls (schema: tool_call_batches), and how they get there.
+ * Where tool calls wait before tool_calls (schema: tool_call_stage), and how they get there.
  * tool_calls' three indexes are keyed by time (one by session then time, one by tool then time):
  * calls inserted in arrival order land on a page per call once clients send their own
- * timestamps, a few seconds apart (bench/RESULTS.md). So:
- *  - a group commit writes its calls as one row of JSON (a page or two, whatever the count) and
- *    keeps them here, sorted, in memory;
- *  - a move takes every call staged until it starts, oldest timestamp first (a merge of the
- *    groups' sorted runs), in slices of a few milliseconds each in its own transaction: each
- *    slice's calls go onto neighbouring index pages, and their sessions' counters move with
- *    them; the last slice deletes the moved rows. Where it got to is saved with every slice, so
- *    a crash neither loses nor repeats a call;
- *  - moves start once MOVE_EVERY_MS has passed or MOVE_AT_ROWS wait (larger moves cover more of
- *    the clients' timestamp spread), and whenever a reader needs tool_calls complete (moveAll).
+ * timestamps, seconds apart. So a group commit appends its calls to the stage (in arrival
+ * order: an append whatever their timestamps), and a move takes what is staged, sorts it by
+ * (timestamp, id) once, and puts it into tool_calls in that order with its sessions' counters,
+ * a slice at a time between requests:
+ *  - a move starts once MOVE_EVERY_MS has passed or MOVE_AT_ROWS wait (larger moves cover more
+ *    of the clients' timestamp spread), and whenever a reader needs tool_calls complete (moveAll);
+ *  - each slice moves a few milliseconds' worth plus as many calls as came in since the slice
+ *    before, so moves keep pace with ingest;
+ *  - where a move got to is saved with each slice; its calls leave the stage when it ends. After a
+ *    crash, or when another process moved on, the move carries on from what was saved.
  * Staged calls are stored: their ids are duplicates from their commit on (tool-call-ids.ts).
  */
 export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: () => void = () => undefined) {
   const sqlite = db.$client;
-  const st = {
-    batch: sqlite.prepare('insert into tool_call_batches (calls) values (?)'),
-    batches: sqlite.prepare('select id, calls from tool_call_batches order by id'),
-    // In the slice's order. A call whose session is gone by now (deleted by another process
-    // since) fails the statement on its foreign key; then the slice goes again without such
-    // calls, as a cascade would have taken them (checking every call up front costs ~0.5 µs one).
-    insert: sqlite.prepare(`insert into tool_calls (${COLUMNS}) select ${VALUES} from json_each(?)`),
-    insertLive: sqlite.prepare(`insert into tool_calls (${COLUMNS}) select ${VALUES} from json_each(?) where value->>1 in (select id from sessions)`),
-    count: sqlite.prepare(
-      'update sessions set tool_call_count = tool_call_count + s.n, last_activity_at = max(last_activity_at, s.at) ' +
-        'from (select value->>0 as id, value->>1 as n, value->>2 as at from json_each(?)) s where sessions.id = s.id',
-    ),
-    counted: sqlite.prepare(`update row_counts set rows = rows + ? where table_name = 'tool_calls'`),
-    done: sqlite.prepare('delete from tool_call_batches where id <= ?'),
-    loadMove: sqlite.prepare(`select value from settings where key = '${MOVE_KEY}'`).pluck(),
-    saveMove: sqlite.prepare(`insert into settings (key, value, updated_at) values ('${MOVE_KEY}', ?, ?) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`),
-    clearMove: sqlite.prepare(`delete from settings where key = '${MOVE_KEY}'`),
-  };
+  const st = stagedMoveStatements(db);
   const dataVersion = dataVersionReader(db);
   let seenVersion = dataVersion();
-  let runs: StagedRun[] = [];
-  let pending: StagedRun | null = null;
-  let move: { upTo: number; merge: StagedMerge } | null = null;
-  let stagedSince = 0;
-  // Calls committed since the last slice of a move: each slice moves as many on top of its timed
-  // share, so the move keeps pace with ingest however many requests one turn of the loop answers.
+  /** Calls in the stage, as far as this connection knows (exact after reload()). */
+  let staged = 0;
+  /** The move under way: its sorted calls are temp rows next..last. */
+  let move: { upTo: number; next: number; last: number } | null = null;
+  /** Calls committed since the last slice. */
   let intake = 0;
+  let pending = 0;
+  let stagedSince = 0;
   const sizer = new SliceSizer(500, 100, MAX_SLICE_ROWS, MOVE_SHARE_MS);
   let timer: NodeJS.Timeout | null = null;
   let scheduled = false;
   let stopped = false;
 
-  const staged = () => runs.reduce((n, r) => n + r.calls.length, 0);
-  const savedMove = () => JSON.parse((st.loadMove.get() as string | undefined) ?? 'null') as { upTo: number; after: Key } | null;
-
   /** What is staged, from the file (at start, and after another connection committed). */
   function reload(): void {
-    runs = (st.batches.all() as Array<{ id: number; calls: string }>).map((b) => sortedRun(b.id, JSON.parse(b.calls) as CallTuple[]));
+    staged = st.count.get() as number;
     move = null;
     stagedSince = performance.now();
   }
@@ -101,54 +71,65 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
     reload();
   }
 
-  /** One slice of the move (started if none is under way), in its own write transaction. */
-  function slice(rows: number): void {
-    writeTransaction(db, () => {
-      refresh();
-      if (!move) {
-        const saved = savedMove();
-        const upTo = saved?.upTo ?? Math.max(0, ...runs.map((r) => r.batch));
-        move = { upTo, merge: new StagedMerge(runs.filter((r) => r.batch <= upTo), saved?.after ?? null) };
-      }
-      const calls = move.merge.take(rows);
-      if (calls.length > 0) {
-        const json = JSON.stringify(calls);
-        let inserted: number;
-        try {
-          inserted = st.insert.run(json).changes;
-        } catch (err) {
-          if (!isMissingParent(err)) throw err;
-          inserted = st.insertLive.run(json).changes;
-        }
-        st.counted.run(inserted);
-        const tally: SessionTally = new Map();
-        for (const c of calls) addTo(tally, c[1], 1, c[6]);
-        st.count.run(JSON.stringify(Array.from(tally, ([id, t]) => [id, t.calls, t.at])));
-      }
-      if (!move.merge.empty) {
-        const last = calls[calls.length - 1] as CallTuple;
-        st.saveMove.run(JSON.stringify({ upTo: move.upTo, after: [last[6], last[0]] }), Date.now());
-        return;
-      }
-      st.done.run(move.upTo);
-      st.clearMove.run();
-      const upTo = move.upTo;
-      runs = runs.filter((r) => r.batch > upTo);
-      move = null;
-      stagedSince = performance.now();
-    });
+  /** The move saved (carried on where it got to), else a new one of the oldest staged calls; its order sorted into the temp table. */
+  function startMove(): void {
+    let saved = st.loadMove.get() as string | undefined;
+    if (saved === undefined) {
+      const [first, last] = st.bounds.get() as [number | null, number | null];
+      if (first === null || last === null) return;
+      saved = JSON.stringify({ upTo: Math.min(last, first + MAX_MOVE_ROWS - 1), after: null } satisfies SavedMove);
+      st.saveMove.run(saved, Date.now());
+    }
+    const { upTo, after } = JSON.parse(saved) as SavedMove;
+    st.clearOrder.run();
+    st.order.run({ upTo, ts: after?.[0] ?? null, id: after?.[1] ?? null });
+    const [next, last] = st.orderBounds.get() as [number | null, number | null];
+    move = { upTo, next: next ?? 1, last: last ?? 0 };
+  }
+
+  /** Moves the next `rows` calls of the move (starting one if none is under way), in one write transaction; how many went. */
+  function slice(rows: number): number {
+    try {
+      return writeTransaction(db, () => {
+        refresh();
+        if (!move) startMove();
+        if (!move) return (staged = 0);
+        const from = move.next;
+        const to = Math.min(move.last, from + rows - 1);
+        if (to >= from) moveRange(move.upTo, from, to);
+        move.next = to + 1;
+        if (move.next <= move.last) return to - from + 1;
+        staged = Math.max(0, staged - st.done.run(move.upTo).changes);
+        st.clearMove.run();
+        move = null;
+        return Math.max(1, to - from + 1);
+      });
+    } catch (err) {
+      move = null; // its temp rows went with the transaction: rebuilt from what was saved
+      throw err;
+    }
+  }
+
+  function moveRange(upTo: number, from: number, to: number): void {
+    st.tally.run(from, to);
+    let inserted: number;
+    try {
+      inserted = st.move.run(from, to).changes;
+    } catch (err) {
+      // A session deleted since (by another process): its calls stay out, as a cascade would take them.
+      if (!isMissingParent(err)) throw err;
+      inserted = st.moveLive.run(from, to).changes;
+    }
+    st.counted.run(inserted);
+    st.saveMove.run(JSON.stringify({ upTo, after: st.edge.get(to) as [number, string] } satisfies SavedMove), Date.now());
   }
 
   /** Everything staged into tool_calls now, slice after slice. Not inside a transaction: each slice commits. */
   function moveAll(): void {
     if (sqlite.inTransaction) throw new Error('moving staged tool calls needs its own transactions: move them before opening one');
-    refresh();
-    let moved = false;
-    while (move || runs.length > 0 || savedMove()) {
-      slice(MAX_SLICE_ROWS);
-      moved = true;
-    }
-    if (moved) onMoved();
+    let moved = 0;
+    for (let n = slice(MAX_SLICE_ROWS); n > 0; n = slice(MAX_SLICE_ROWS)) moved += n;
+    if (moved > 0) onMoved();
   }
 
   /** Slices of a move, between requests, until nothing is due. */
@@ -156,14 +137,16 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
     scheduled = false;
     if (stopped || !sqlite.open) return;
     try {
-      if (!move && !due()) return;
+      if (!move && !due()) {
+        if (staged > 0) later();
+        return;
+      }
       const t0 = performance.now();
-      // A move's first slice starts from what was staged before it (the sizer's share drains
-      // that); from then on each slice also takes what came in since the last one.
       const rows = move ? Math.min(sizer.size + intake, MAX_SLICE_ROWS) : sizer.size;
       intake = 0;
-      slice(rows);
-      sizer.observe(rows, performance.now() - t0);
+      const moved = slice(rows);
+      sizer.observe(moved, performance.now() - t0);
+      if (!move) stagedSince = performance.now();
       onMoved();
       schedule();
     } catch {
@@ -171,7 +154,7 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
       later();
     }
   }
-  const due = () => runs.length > 0 && (staged() >= MOVE_AT_ROWS || performance.now() - stagedSince >= moveEveryMs);
+  const due = () => staged > 0 && (staged >= MOVE_AT_ROWS || performance.now() - stagedSince >= moveEveryMs);
   const schedule = () => {
     if (scheduled || stopped) return;
     scheduled = true;
@@ -196,23 +179,24 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
       if (!STATUSES.has(status) || !(durationMs >= 0)) throw new Error(`CHECK constraint failed: tool call with status ${status} and duration ${durationMs}`);
     },
 
-    /** Group commit steps: at its start the file may have moved on; at its end its calls are one row. */
+    /** Group commit steps: at its start the file may have moved on; at its end its calls are staged. */
     begin: refresh,
-    writeBatch(calls: CallTuple[]): void {
-      pending = calls.length === 0 ? null : sortedRun(Number(st.batch.run(JSON.stringify(calls)).lastInsertRowid), calls);
+    writeBatch(calls: readonly CallTuple[]): void {
+      for (const c of calls) st.stage.run(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+      pending = calls.length;
     },
     committed(): void {
-      if (!pending) return;
-      if (runs.length === 0) stagedSince = performance.now();
-      intake += pending.calls.length;
-      runs.push(pending);
-      pending = null;
+      if (pending === 0) return;
+      if (staged === 0) stagedSince = performance.now();
+      staged += pending;
+      intake += pending;
+      pending = 0;
       if (moveEveryMs === 0) return moveAll();
       if (move || due()) schedule();
       else later();
     },
     rolledBack(): void {
-      pending = null;
+      pending = 0;
     },
 
     stop(): void {

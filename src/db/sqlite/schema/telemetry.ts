@@ -37,15 +37,21 @@ export const toolCalls = sqliteTable(
 );
 
 /**
- * Tool calls committed but not yet moved into tool_calls, one row per group commit: `calls` is a
- * JSON array of [id, session_id, tool_name, duration_ms, status, error_type, timestamp] arrays
- * (src/db/sqlite/tool-call-staging.ts). One insert per commit instead of four B-tree inserts a
- * call; moves take them into tool_calls in timestamp order, in slices, with their sessions'
- * counters. A call whose session is gone by then is left out, as a cascade would take it.
+ * Tool calls committed but not yet moved into tool_calls (src/db/sqlite/tool-call-staging.ts), in
+ * arrival order (`seq`): a group commit appends its calls, whatever their timestamps; a move
+ * sorts the ones it takes by (timestamp, id) and puts them into tool_calls in that order, with
+ * their sessions' counters. No foreign key: a call whose session is gone by the move is left
+ * out, as a cascade would have taken it.
  */
-export const toolCallBatches = sqliteTable('tool_call_batches', {
-  id: integer('id').primaryKey(),
-  calls: text('calls').notNull(),
+export const toolCallStage = sqliteTable('tool_call_stage', {
+  seq: integer('seq').primaryKey(),
+  id: text('id').notNull(),
+  sessionId: text('session_id').notNull(),
+  toolName: text('tool_name').notNull(),
+  durationMs: integer('duration_ms').notNull(),
+  status: text('status').notNull(),
+  errorType: text('error_type'),
+  timestamp: integer('timestamp').notNull(),
 });
 
 /**
