@@ -59,10 +59,9 @@ export type SqliteStore = Store & { readonly sqlite: SqliteInternals };
 /** Reads: every other method writes, and one that works clears the disk-full state. */
 const READS = new Set(['find', 'list', 'audit', 'deletedProfileId', 'activeByHash', 'count', 'export', 'state', 'needsUpgrade', 'policy', 'currentLease', 'run', 'lastRun', 'lastScheduledStart', 'listRuns', 'sessions', 'tools', 'toolsTimeseries', 'productivity', 'features', 'profiles', 'stats', 'notReadyReason']);
 
-/** Opens (creating it if needed) and migrates the database file, and builds the store over it. */
-export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  const { path, now } = options;
-  const db = openDatabase({ path, busyTimeoutMs: options.busyTimeoutMs, cacheSizeMiB: options.cacheSizeMiB });
+/** Opens (creating it if needed), migrates and tunes the database file. */
+function openMigrated(options: SqliteStoreOptions): Db {
+  const db = openDatabase({ path: options.path, busyTimeoutMs: options.busyTimeoutMs, cacheSizeMiB: options.cacheSizeMiB });
   try {
     runMigrations(db);
     optimize(db);
@@ -70,11 +69,12 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     db.$client.close();
     throw err;
   }
-  const ballastBytes = options.ballastMiB * 1024 * 1024;
-  if (!ensureBallast(path, ballastBytes) && path !== ':memory:' && ballastBytes > 0) options.log.warn({ ballastMiB: options.ballastMiB }, 'not enough free disk for the ballast file');
-  // WAL checkpoints (copy + fsync) run on a worker thread while the store is open, so no request waits for one.
-  const checkpoints = startWalCheckpointer(db, path);
+  return db;
+}
 
+/** The engine's parts, wired: staging and its moves, the id index and its upkeep, rollups, the group commit. */
+function engineParts(db: Db, options: SqliteStoreOptions) {
+  const { now } = options;
   // Moved calls may make a new id run (cut): the id upkeep, built below, is told after each move.
   let afterMove = () => undefined as void;
   const staging = toolCallStaging(db, options.moveEveryMs, () => afterMove());
@@ -95,24 +95,67 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const group = ingestGroup({ db, staging, ids, rollups: keeper, sessionDims, afterCommit: upkeep.schedule });
   const writes = createWriteQueue({ db, windowMs: options.groupCommitMs, steps: group.steps });
   const append = createAppenders({ db, writes, group, staging, ids, sessionDims });
-  const calls = toolCallReads(db);
   const removeSessions = sessionRemoval({ db, keeper, ids, sessionDims });
+  return { staging, moveStaged, sessionDims, state, keeper, rebuilder, ids, upkeep, writes, append, removeSessions };
+}
 
+/**
+ * Disk-full handling: in WAL mode, once SQLite hits SQLITE_FULL even DELETE and checkpoints
+ * fail; the ballast gives retention the room to dig the service out.
+ */
+function diskHealth(path: string, log: SqliteStoreOptions['log']) {
   let storageFull = false;
-  const health = {
+  return {
     failed(err: unknown) {
       if (!isDiskFull(err)) return;
-      // In WAL mode, once SQLite hits SQLITE_FULL even DELETE and checkpoints fail: the ballast
-      // gives retention the room to dig the service out.
       const released = releaseBallast(path);
-      if (!storageFull) options.log.error({ released }, 'database disk is full: ballast released; delete data (retention) to recover');
+      if (!storageFull) log.error({ released }, 'database disk is full: ballast released; delete data (retention) to recover');
       storageFull = true;
     },
     wrote() {
       storageFull = false;
     },
+    full: () => storageFull,
   };
+}
+
+/** Productivity events and feature usage: appended with the group commit, listed newest first. */
+function eventStores(db: Db, append: EngineParts['append']) {
+  return {
+    productivityEvents: {
+      append: (drafts, opts) => append.productivityEvents(drafts, opts),
+      async list(q) {
+        const t = productivityEvents;
+        const conditions = [q.session === undefined ? undefined : eq(t.sessionId, q.session), q.eventType === undefined ? undefined : eq(t.eventType, q.eventType)];
+        return listNewestFirst(db, { table: t, time: t.createdAt, id: t.id, conditions: [...conditions, ...timeRange(t.createdAt, q)], after: q.after, limit: q.limit });
+      },
+    } satisfies Store['productivityEvents'],
+    featureUsage: {
+      append: (drafts, opts) => append.featureUsage(drafts, opts),
+      async list(q) {
+        const t = featureUsage;
+        const conditions = [q.session === undefined ? undefined : eq(t.sessionId, q.session), q.feature === undefined ? undefined : eq(t.featureName, q.feature)];
+        return listNewestFirst(db, { table: t, time: t.startedAt, id: t.id, conditions: [...conditions, ...timeRange(t.startedAt, q)], after: q.after, limit: q.limit });
+      },
+    } satisfies Store['featureUsage'],
+  };
+}
+
+type EngineParts = ReturnType<typeof engineParts>;
+
+/** Opens (creating it if needed) and migrates the database file, and builds the store over it. */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const { path, now } = options;
+  const db = openMigrated(options);
+  const ballastBytes = options.ballastMiB * 1024 * 1024;
+  if (!ensureBallast(path, ballastBytes) && path !== ':memory:' && ballastBytes > 0) options.log.warn({ ballastMiB: options.ballastMiB }, 'not enough free disk for the ballast file');
+  // WAL checkpoints (copy + fsync) run on a worker thread while the store is open, so no request waits for one.
+  const checkpoints = startWalCheckpointer(db, path);
+  const { staging, moveStaged, sessionDims, state, keeper, rebuilder, ids, upkeep, writes, append, removeSessions } = engineParts(db, options);
+  const calls = toolCallReads(db);
+  const health = diskHealth(path, options.log);
   const guard = <T extends object>(part: T): T => translated(part, health, READS);
+  const events = eventStores(db, append);
 
   const statsPart = guard({
     async stats() {
@@ -133,22 +176,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       },
       export: (filter) => calls.export(filter, moveStaged),
     }),
-    productivityEvents: guard({
-      append: (drafts, opts) => append.productivityEvents(drafts, opts),
-      async list(q) {
-        const t = productivityEvents;
-        const conditions = [q.session === undefined ? undefined : eq(t.sessionId, q.session), q.eventType === undefined ? undefined : eq(t.eventType, q.eventType)];
-        return listNewestFirst(db, { table: t, time: t.createdAt, id: t.id, conditions: [...conditions, ...timeRange(t.createdAt, q)], after: q.after, limit: q.limit });
-      },
-    }),
-    featureUsage: guard({
-      append: (drafts, opts) => append.featureUsage(drafts, opts),
-      async list(q) {
-        const t = featureUsage;
-        const conditions = [q.session === undefined ? undefined : eq(t.sessionId, q.session), q.feature === undefined ? undefined : eq(t.featureName, q.feature)];
-        return listNewestFirst(db, { table: t, time: t.startedAt, id: t.id, conditions: [...conditions, ...timeRange(t.startedAt, q)], after: q.after, limit: q.limit });
-      },
-    }),
+    productivityEvents: guard(events.productivityEvents),
+    featureUsage: guard(events.featureUsage),
     apiKeys: guard(createApiKeyStore(db)),
     reports: guard(createReportStore({ db, rollups: keeper, state, moveStaged, exactReportCalls: options.exactReportCalls })),
     rollups: guard({
@@ -164,7 +193,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     retention: guard(createRetentionStore({ db, path, moveStaged, ids, sessionsDeleted: () => sessionDims.forgetAll(), deleteExpiredRollupSlice: rebuilder.deleteExpiredSlice })),
     stats: statsPart.stats,
     async notReadyReason() {
-      if (storageFull) return 'the database disk is full';
+      if (health.full()) return 'the database disk is full';
       try {
         db.$client.prepare('select 1').get();
       } catch {

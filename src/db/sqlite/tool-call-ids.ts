@@ -1,6 +1,9 @@
-import { performance } from 'node:perf_hooks';
-import { BloomFilter, hashUuid, hashUuidBytes } from './bloom-filter.js';
+import type { Statement } from 'better-sqlite3';
+import { hashUuid, type BloomFilter } from './bloom-filter.js';
 import { dataVersionReader, type Db } from './client.js';
+import { toolCallIdFilter, type ToolCallIdFilter } from './tool-call-id-filter.js';
+
+export { MIN_FILTER_CAPACITY } from './tool-call-id-filter.js';
 
 /**
  * Which tool-call ids are stored: the contract's duplicate rule (an id stored at any time, with
@@ -21,13 +24,36 @@ import { dataVersionReader, type Db } from './client.js';
 /** A run of tool_call_ids; `minId`/`maxId` bound its ids (null: unknown). */
 export type IdRun = { run: number; level: number; firstSeq: number; lastSeq: number; ids: number; dead: number; minId: Buffer | null; maxId: Buffer | null };
 
-/** The filter's capacity: room for twice the ids it starts with, at least this many (1.25 MiB). */
-export const MIN_FILTER_CAPACITY = 1 << 20;
-/** Below this many ids in runs, a start reads them all again rather than keep a saved filter. */
-const SAVE_FILTER_FROM = 100_000;
 
 /** An id as tool_call_ids keys it: its 16 bytes. */
 export const idBytes = (id: string): Buffer => Buffer.from(id.replaceAll('-', ''), 'hex');
+
+type Statements = { probe: Statement; live: Statement };
+
+/** Whether a run holds `id` and its call still exists: the runs the filter cannot rule out, whose id range holds it. */
+function inRuns(st: Statements, runs: readonly IdRun[], filter: ToolCallIdFilter, id: string): boolean {
+  const maybe = filter.has(hashUuid(id));
+  const coveredSeq = filter.coveredSeq();
+  let bytes: Buffer | null = null;
+  for (const r of runs) {
+    if (!maybe && r.lastSeq <= coveredSeq) continue;
+    bytes ??= idBytes(id);
+    if (r.minId && r.maxId && (bytes.compare(r.minId) < 0 || bytes.compare(r.maxId) > 0)) continue;
+    const seq = st.probe.get(r.run, bytes) as number | undefined;
+    if (seq !== undefined && st.live.get(seq, id) !== undefined) return true;
+  }
+  return false;
+}
+
+/** How many of `seqs` each run holds (by its seq range). */
+function perRun(runs: readonly IdRun[], seqs: readonly number[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const seq of seqs) {
+    const run = runs.find((r) => seq >= r.firstSeq && seq <= r.lastSeq);
+    if (run) counts.set(run.run, (counts.get(run.run) ?? 0) + 1);
+  }
+  return counts;
+}
 
 export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string) => void }) {
   const sql = db.$client;
@@ -35,11 +61,8 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
     runs: sql.prepare('select run, level, first_seq as firstSeq, last_seq as lastSeq, ids, dead, min_id as minId, max_id as maxId from tool_call_id_runs order by last_seq desc, run desc'),
     probe: sql.prepare('select seq from tool_call_ids where run = ? and id = ?').pluck(),
     live: sql.prepare('select 1 from tool_calls where seq = ? and id = ?').pluck(),
-    idsFrom: sql.prepare('select id from tool_calls where seq > ? and seq <= ?').pluck(),
     hotMoved: sql.prepare('select id, session_id as session from tool_calls where seq > ?'),
     hotStaged: sql.prepare('select id, session_id as session from tool_call_stage'),
-    loadFilter: sql.prepare('select covered_seq as coveredSeq, capacity, added, bits from tool_call_id_filter where id = 1'),
-    saveFilter: sql.prepare('insert into tool_call_id_filter (id, covered_seq, capacity, added, bits) values (1, ?, ?, ?, ?) on conflict (id) do update set covered_seq = excluded.covered_seq, capacity = excluded.capacity, added = excluded.added, bits = excluded.bits'),
     addDead: sql.prepare('update tool_call_id_runs set dead = dead + ? where run = ?'),
   };
   const dataVersion = dataVersionReader(db);
@@ -48,8 +71,7 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
   let runs: IdRun[] = [];
   let cutSeq = 0;
   const hot = new Map<string, string>();
-  let filter = new BloomFilter(MIN_FILTER_CAPACITY);
-  let coveredSeq = 0;
+  const filter = toolCallIdFilter(db, log);
   let job = new Map<string, string>();
   let group = new Map<string, string>();
 
@@ -61,55 +83,21 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
   /** Ids whose calls are staged or above the last run, from the file. */
   function loadHot(): void {
     hot.clear();
-    for (const r of st.hotStaged.iterate() as Iterable<{ id: string; session: string }>) hot.set(r.id, r.session);
-    for (const r of st.hotMoved.iterate(cutSeq) as Iterable<{ id: string; session: string }>) hot.set(r.id, r.session);
+    for (const r of [...st.hotStaged.iterate(), ...st.hotMoved.iterate(cutSeq)] as Array<{ id: string; session: string }>) hot.set(r.id, r.session);
   }
-
-  /** Adds the ids of calls with seq in (coveredSeq, upTo] to the filter. */
-  function cover(upTo: number, into = filter): void {
-    for (const id of st.idsFrom.iterate(coveredSeq, upTo) as Iterable<string>) into.add(hashUuid(id));
-    coveredSeq = Math.max(coveredSeq, upTo);
-  }
+  const reset = () => {
+    job = new Map();
+    group = new Map();
+  };
 
   const storedIds = () => runs.reduce((n, r) => n + r.ids, 0);
 
-  /** The saved filter when it is still big enough, else a new one; then brought up to the last run. */
-  function openFilter(): void {
-    const t0 = performance.now();
-    const saved = st.loadFilter.get() as { coveredSeq: number; capacity: number; added: number; bits: Buffer } | undefined;
-    const wanted = Math.max(MIN_FILTER_CAPACITY, 2 * storedIds());
-    if (saved && saved.capacity >= Math.max(saved.added, storedIds()) && saved.coveredSeq <= cutSeq) {
-      filter = BloomFilter.fromBytes(saved.capacity, Math.max(saved.added, storedIds()), saved.bits);
-      coveredSeq = saved.coveredSeq;
-    } else {
-      filter = new BloomFilter(wanted);
-      coveredSeq = 0;
-    }
-    const from = coveredSeq;
-    cover(cutSeq);
-    const ms = performance.now() - t0;
-    if (ms > 1000) log.warn({ ms: Math.round(ms), ids: cutSeq - from }, 'tool-call id filter: read ids the saved filter did not cover (it is saved at close)');
-  }
-
   /** Whether `id` is stored, as of this transaction (hot, then the filter, then the runs). */
-  function isStored(id: string): boolean {
-    if (job.has(id) || group.has(id) || hot.has(id)) return true;
-    const hashes = hashUuid(id);
-    const maybe = filter.has(hashes);
-    let bytes: Buffer | null = null;
-    for (const r of runs) {
-      if (!maybe && r.lastSeq <= coveredSeq) continue;
-      bytes ??= idBytes(id);
-      if (r.minId && r.maxId && (bytes.compare(r.minId) < 0 || bytes.compare(r.maxId) > 0)) continue;
-      const seq = st.probe.get(r.run, bytes) as number | undefined;
-      if (seq !== undefined && st.live.get(seq, id) !== undefined) return true;
-    }
-    return false;
-  }
+  const isStored = (id: string): boolean => job.has(id) || group.has(id) || hot.has(id) || inRuns(st, runs, filter, id);
 
   loadRuns();
   loadHot();
-  openFilter();
+  filter.open(storedIds(), cutSeq);
 
   return {
     isStored,
@@ -121,8 +109,7 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
 
     /** Group commit steps (see ingest-group.ts). */
     begin(): void {
-      job = new Map();
-      group = new Map();
+      reset();
       const version = dataVersion();
       if (version === seenVersion) return;
       seenVersion = version;
@@ -137,19 +124,11 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
       for (const [id, session] of group) hot.set(id, session);
       group = new Map();
     },
-    rolledBack(): void {
-      job = new Map();
-      group = new Map();
-    },
+    rolledBack: reset,
 
     /** Inside the transaction that deleted these calls: their runs learn how many of theirs are gone. */
     countDead(seqs: readonly number[]): void {
-      const perRun = new Map<number, number>();
-      for (const seq of seqs) {
-        const run = runs.find((r) => seq >= r.firstSeq && seq <= r.lastSeq);
-        if (run) perRun.set(run.run, (perRun.get(run.run) ?? 0) + 1);
-      }
-      for (const [run, n] of perRun) st.addDead.run(n, run);
+      for (const [run, n] of perRun(runs, seqs)) st.addDead.run(n, run);
     },
     /** After a delete committed: its ids are no longer stored. */
     forget(ids: Iterable<string>): void {
@@ -167,29 +146,16 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
     /** After a committed cut of `ids`, the calls with seq in (from, to]: they are in a run now, and in the filter. */
     cutDone(from: number, to: number, ids: readonly string[]): void {
       loadRuns();
-      if (coveredSeq < from) cover(from);
-      for (const id of ids) {
-        filter.add(hashUuid(id));
-        hot.delete(id);
-      }
-      coveredSeq = Math.max(coveredSeq, to);
+      filter.cut(from, to, ids);
+      for (const id of ids) hot.delete(id);
     },
-    hotSize: () => hot.size,
-    /** The filter needs rebuilding: more ids went into it than it was made for (new ones, or ones deleted since: it cannot forget). */
-    filterFull: () => filter.added > filter.capacity,
+    /** The filter needs rebuilding (tool-call-id-filter.ts). */
+    filterFull: filter.full,
     /** Swaps in a filter built (by upkeep) over every id up to `upTo`, then covers the rest. */
-    replaceFilter(next: BloomFilter, upTo: number): void {
-      filter = next;
-      coveredSeq = upTo;
-      cover(cutSeq);
-    },
-    coveredSeq: () => coveredSeq,
-    hashBytes: hashUuidBytes,
-
-    /** Saves the filter (when the runs are big enough for it to matter), so the next start reads only the ids it does not cover. */
-    saveFilter(): void {
-      if (storedIds() >= SAVE_FILTER_FROM) st.saveFilter.run(coveredSeq, filter.capacity, filter.added, filter.toBytes());
-    },
+    replaceFilter: (next: BloomFilter, upTo: number) => filter.replace(next, upTo, cutSeq),
+    coveredSeq: filter.coveredSeq,
+    /** Saves the filter at close. */
+    saveFilter: () => filter.save(storedIds()),
   };
 }
 

@@ -45,24 +45,12 @@ export type WriteQueueOptions = {
 };
 
 /**
- * Group commit. The cost of a small write is its COMMIT (the WAL append and its sync), not
- * the insert, so concurrent writes share one: they queue for a short window, then run in one
- * BEGIN IMMEDIATE transaction. One job's failure undoes only that job: a job that throws
- * before writing anything (an unknown session, say) simply fails; one that throws after
- * writing makes the group start over with every job in its own savepoint. Savepoints are not
- * the default because each one copies every page its job touches into the statement journal
- * (~5 µs of a single tool call's ~12 µs of inserts). Every caller is answered only after the
- * shared COMMIT succeeded.
+ * Runs a group's jobs in one BEGIN IMMEDIATE transaction, the steps around them; a job that
+ * threw after writing makes the group start over with every job in its own savepoint.
  */
-export function createWriteQueue({ db, windowMs, maxWeight = 5000, steps }: WriteQueueOptions) {
+function groupRunner(db: Db, steps: GroupSteps) {
   const sqlite = db.$client;
-  let pending: Job[] = [];
-  let pendingWeight = 0;
-  let timer: NodeJS.Immediate | null = null;
-  let openedAt = 0;
-  let seen = 0;
   let grouping = false;
-
   // Built once (better-sqlite3 wraps them per call otherwise): inside the group's transaction
   // runJob is a SAVEPOINT, so a failing job rolls back alone.
   const runJob = sqlite.transaction((job: Job) => job.fn(db));
@@ -108,6 +96,38 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000, steps }: Writ
     }
   }
 
+  return {
+    /** Each job's outcome, in order; throws when BEGIN or COMMIT failed (nothing was stored). */
+    run(jobs: Job[]): Outcome[] {
+      let outcomes: Outcome[] = [];
+      if (!tryGroup(jobs, outcomes, false)) {
+        outcomes = [];
+        tryGroup(jobs, outcomes, true);
+      }
+      return outcomes;
+    },
+    inGroup: () => grouping,
+  };
+}
+
+/**
+ * Group commit. The cost of a small write is its COMMIT (the WAL append and its sync), not
+ * the insert, so concurrent writes share one: they queue for a short window, then run in one
+ * BEGIN IMMEDIATE transaction. One job's failure undoes only that job: a job that throws
+ * before writing anything (an unknown session, say) simply fails; one that throws after
+ * writing makes the group start over with every job in its own savepoint. Savepoints are not
+ * the default because each one copies every page its job touches into the statement journal
+ * (~5 µs of a single tool call's ~12 µs of inserts). Every caller is answered only after the
+ * shared COMMIT succeeded.
+ */
+export function createWriteQueue({ db, windowMs, maxWeight = 5000, steps }: WriteQueueOptions) {
+  let pending: Job[] = [];
+  let pendingWeight = 0;
+  let timer: NodeJS.Immediate | null = null;
+  let openedAt = 0;
+  let seen = 0;
+  const groups = groupRunner(db, steps);
+
   /**
    * Runs after each event-loop turn's I/O while a group is open. Under load every turn reads
    * more requests, so the group grows until a turn brings nothing new (every waiting client is
@@ -127,12 +147,9 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000, steps }: Writ
     pending = [];
     pendingWeight = 0;
     if (jobs.length === 0) return;
-    let outcomes: Outcome[] = [];
+    let outcomes: Outcome[];
     try {
-      if (!tryGroup(jobs, outcomes, false)) {
-        outcomes = [];
-        tryGroup(jobs, outcomes, true);
-      }
+      outcomes = groups.run(jobs);
     } catch (error) {
       // BEGIN or COMMIT failed (busy, disk full): nothing of this group was stored.
       steps.rolledBack();
@@ -164,7 +181,7 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000, steps }: Writ
     /** Commits whatever is waiting now (used on shutdown). */
     flush,
     /** True while a group's jobs run: work they defer lands in their transaction. */
-    inGroup: () => grouping,
+    inGroup: groups.inGroup,
   };
 }
 
