@@ -4,6 +4,7 @@ import type { Store } from '../store.js';
 import { createAppenders } from './append.js';
 import { createApiKeyStore } from './api-keys.js';
 import { ensureBallast, releaseBallast } from './ballast.js';
+import { fileBulkLoadedCalls } from './bulk-loaded.js';
 import { closeDatabase, openDatabase, optimize, writeTransaction, type Db } from './client.js';
 import { isDiskFull, translated } from './errors.js';
 import { ingestGroup } from './ingest-group.js';
@@ -89,6 +90,7 @@ function engineParts(db: Db, options: SqliteStoreOptions) {
   if (!options.rollups && state.read().built) writeTransaction(db, (tx) => state.patch(tx, { built: false, next: null, end: null, layout: SUMMARY_LAYOUT }));
   // Calls a crash left staged go where every reader looks.
   moveStaged();
+  fileBulkLoadedCalls(db, options.log);
   const ids = toolCallIdIndex(db, options.log);
   const upkeep = toolCallIdUpkeep({ db, index: ids, runIds: options.idRunSize, onError: (err) => options.log.warn({ err }, 'tool-call id upkeep: a step failed; the next commit retries') });
   afterMove = upkeep.schedule;
