@@ -36,15 +36,26 @@ export function embedded(message: Json, jsonName: string, protoName: string, pat
   return value;
 }
 
-const INT64 = /^-?\d{1,20}$/;
 const DOUBLE = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** A proto int64 as a JS number when exact; a decimal string beyond 2^53 stays a string. */
 function int64(value: unknown): number | string | undefined {
   if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
-  if (typeof value !== 'string' || !INT64.test(value)) return undefined;
+  if (typeof value !== 'string' || !isInt64Text(value)) return undefined;
   const n = Number(value);
   return Number.isSafeInteger(n) ? n : value;
+}
+
+/** An optional minus and 1 to 20 decimal digits (read without a regular expression: one per integer attribute). */
+function isInt64Text(value: string): boolean {
+  const start = value.charCodeAt(0) === 45 ? 1 : 0;
+  const digits = value.length - start;
+  if (digits < 1 || digits > 20) return false;
+  for (let i = start; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function double(value: unknown): number | undefined {
@@ -90,17 +101,4 @@ export function plainValue(any: unknown): PlainValue {
   const bytes = field(any, 'bytesValue', 'bytes_value');
   if (bytes !== undefined) return typeof bytes === 'string' ? bytes : null;
   return null;
-}
-
-/**
- * A `repeated KeyValue attributes` field as a map of still-encoded values (decoded on use,
- * so an odd attribute nobody reads cannot spoil a record). The list itself must be an array.
- * A repeated key keeps its last value.
- */
-export function attributeMap(message: Json, path: string): Map<string, unknown> {
-  const map = new Map<string, unknown>();
-  for (const kv of repeated(message, 'attributes', 'attributes', path)) {
-    if (isObject(kv) && typeof kv.key === 'string') map.set(kv.key, kv.value);
-  }
-  return map;
 }

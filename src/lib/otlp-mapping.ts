@@ -1,6 +1,7 @@
 import { invalid } from './app-error.js';
 import { canonicalUuid, UUID_PATTERN, uuidV5 } from './ids.js';
-import { attributeMap, embedded, field, isObject, plainValue, repeated, type PlainValue } from './otlp-any-value.js';
+import { decoded, noAttrs, readAttributes, type Attrs } from './otlp-attributes.js';
+import { embedded, field, isObject, plainValue, repeated, type PlainValue } from './otlp-any-value.js';
 import { isValidEpochMs, parseRfc3339 } from './time.js';
 
 /**
@@ -25,7 +26,9 @@ export const UNNAMED_EVENT = 'unknown';
 export type ToolCallStatus = 'success' | 'error' | 'timeout';
 
 export type MappedToolCall = {
+  /** Lower-case UUID (v5), as stored. */
   id: string;
+  /** Lower-case UUID, as stored. */
   sessionId: string;
   toolName: string;
   durationMs: number;
@@ -64,22 +67,8 @@ const UUID_RE = new RegExp(UUID_PATTERN);
 const EVENT_NAME_RE = /^[\w.:/-]{1,100}$/;
 /** "TimeoutError", "timeout", "timed out", "ETIMEDOUT", "TIMED_OUT", "times out". */
 const TIMEOUT_RE = /time[ds]?[\s_-]?out/i;
-const DECIMAL_NANOS = /^\d{1,20}$/;
-const ALL_ZEROS = /^0+$/;
 
 class Reject extends Error {}
-
-type Attrs = { get(key: string): PlainValue | undefined };
-
-/** Record attributes override resource attributes. */
-function layered(record: Map<string, unknown>, resource: Map<string, unknown>): Attrs {
-  return {
-    get(key) {
-      const raw = record.has(key) ? record.get(key) : resource.get(key);
-      return raw === undefined ? undefined : plainValue(raw);
-    },
-  };
-}
 
 function text(value: PlainValue | undefined): string | null {
   if (typeof value === 'string') return value.trim() === '' ? null : value;
@@ -93,10 +82,30 @@ function clipped(value: string | null): string | null {
   return Array.from(value).slice(0, MAX_NAME_LENGTH).join('');
 }
 
-export function eventNameOf(record: Record<string, unknown>, attrs: Attrs): string {
-  const candidates = [field(record, 'eventName', 'event_name'), attrs.get('event.name'), plainValue(record.body)];
-  const name = candidates.find((c): c is string => typeof c === 'string' && c.trim() !== '');
-  if (name === undefined || !EVENT_NAME_RE.test(name)) return UNNAMED_EVENT;
+const isName = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+
+/** Within one request, what each distinct value sent came to: a batch repeats a few names and sessions. */
+type Seen = { eventNames: Map<string, string>; sessionIds: Map<string, string> };
+
+/**
+ * The event name a record is counted under: `eventName`, else the event.name attribute, else
+ * the body (read in that order, each only when the one before it is not a name).
+ */
+function eventNameOf(record: Record<string, unknown>, attrs: Attrs, seen: Seen): string {
+  let name: unknown = field(record, 'eventName', 'event_name');
+  if (!isName(name)) name = decoded(attrs.eventName);
+  if (!isName(name)) name = plainValue(record.body);
+  if (!isName(name)) return UNNAMED_EVENT;
+  let counted = seen.eventNames.get(name);
+  if (counted === undefined) {
+    counted = countedName(name);
+    seen.eventNames.set(name, counted);
+  }
+  return counted;
+}
+
+function countedName(name: string): string {
+  if (!EVENT_NAME_RE.test(name)) return UNNAMED_EVENT;
   const bare = name.startsWith(EVENT_PREFIX) ? name.slice(EVENT_PREFIX.length) : name;
   // Names become object keys in counters: "__proto__" or "constructor" must not reach them.
   return bare in Object.prototype ? UNNAMED_EVENT : bare;
@@ -111,17 +120,18 @@ export function sessionIdFor(value: string): string {
  * MCP calls (tool_name "mcp_tool" or "mcp__…") are named "<mcp_server_name>/<mcp_tool_name>"
  * when tool_parameters carries both; otherwise, and for every other tool, tool_name as sent.
  */
-export function toolNameOf(attrs: Attrs): string {
-  const sent = text(attrs.get('tool_name'));
+function toolNameOf(attrs: Attrs): string {
+  const sent = text(decoded(attrs.toolName));
   if (sent === null) throw new Reject('tool_name is missing');
   let name = sent;
   if (sent === 'mcp_tool' || sent.startsWith('mcp__')) {
-    const params = parameters(attrs.get('tool_parameters'));
+    const params = parameters(decoded(attrs.toolParameters));
     const server = text(params?.mcp_server_name);
     const tool = text(params?.mcp_tool_name);
     if (server !== null && tool !== null) name = `${server}/${tool}`;
   }
-  if (Array.from(name).length > MAX_NAME_LENGTH) throw new Reject(`tool name is longer than ${MAX_NAME_LENGTH} characters`);
+  // Code points are never more than UTF-16 units: only a long name needs counting.
+  if (name.length > MAX_NAME_LENGTH && Array.from(name).length > MAX_NAME_LENGTH) throw new Reject(`tool name is longer than ${MAX_NAME_LENGTH} characters`);
   return name;
 }
 
@@ -146,24 +156,41 @@ export function durationOf(value: PlainValue | undefined): number {
   return ms;
 }
 
-export function statusOf(attrs: Attrs): { status: ToolCallStatus; errorType: string | null } {
-  const success = attrs.get('success');
-  if (success === true || (typeof success === 'string' && success.trim().toLowerCase() === 'true')) return { status: 'success', errorType: null };
-  const errorType = text(attrs.get('error_type'));
-  const error = text(attrs.get('error'));
-  const timedOut = [errorType, error].some((s) => s !== null && TIMEOUT_RE.test(s));
-  return { status: timedOut ? 'timeout' : 'error', errorType: clipped(errorType) };
+function succeeded(attrs: Attrs): boolean {
+  const success = decoded(attrs.success);
+  return success === true || success === 'true' || (typeof success === 'string' && success.trim().toLowerCase() === 'true');
+}
+
+/** A failed call's status: timeout when error_type or error says so. */
+function failureOf(errorType: string | null, attrs: Attrs): ToolCallStatus {
+  if (errorType !== null && TIMEOUT_RE.test(errorType)) return 'timeout';
+  const error = text(decoded(attrs.error));
+  return error !== null && TIMEOUT_RE.test(error) ? 'timeout' : 'error';
 }
 
 /** Unix nanoseconds (fixed64: number or decimal string) → epoch ms; 0 means "not set". */
 export function nanosToMillis(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value === 0 ? undefined : Math.floor(value / 1e6);
-  if (typeof value === 'string' && DECIMAL_NANOS.test(value)) {
-    // Whole milliseconds are the digits before the last six: exact, without BigInt arithmetic.
-    if (ALL_ZEROS.test(value)) return undefined;
-    return value.length > 6 ? Number(value.slice(0, -6)) : 0;
-  }
+  if (typeof value === 'string') return decimalNanosToMillis(value);
   return value === undefined ? undefined : Number.NaN;
+}
+
+/**
+ * 1 to 20 decimal digits: whole milliseconds are the digits before the last six (at most 14:
+ * exact in a double, without BigInt arithmetic); all zeros is "not set". Anything else: NaN.
+ */
+function decimalNanosToMillis(value: string): number | undefined {
+  const n = value.length;
+  if (n === 0 || n > 20) return Number.NaN;
+  let ms = 0;
+  let zeros = true;
+  for (let i = 0; i < n; i++) {
+    const digit = value.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    if (digit !== 0) zeros = false;
+    if (i < n - 6) ms = ms * 10 + digit;
+  }
+  return zeros ? undefined : ms;
 }
 
 function eventTimestamp(value: PlainValue | undefined): number | undefined {
@@ -177,21 +204,15 @@ function eventTimestamp(value: PlainValue | undefined): number | undefined {
  * valid one wins. None given → now. Given but none valid (before 2001, more than 24 h
  * ahead, not a time) → the record is rejected rather than stored at a made-up time.
  */
-export function timestampOf(record: Record<string, unknown>, attrs: Attrs, now: number): number {
+function timestampOf(record: Record<string, unknown>, attrs: Attrs, now: number): number {
   // Read one at a time: the first is nearly always there and valid.
-  const candidates = [
-    () => nanosToMillis(field(record, 'timeUnixNano', 'time_unix_nano')),
-    () => nanosToMillis(field(record, 'observedTimeUnixNano', 'observed_time_unix_nano')),
-    () => eventTimestamp(attrs.get('event.timestamp')),
-  ];
-  let given = false;
-  for (const candidate of candidates) {
-    const ms = candidate();
-    if (ms === undefined) continue;
-    if (isValidEpochMs(ms, now)) return ms;
-    given = true;
-  }
-  if (!given) return now;
+  const time = nanosToMillis(field(record, 'timeUnixNano', 'time_unix_nano'));
+  if (time !== undefined && isValidEpochMs(time, now)) return time;
+  const observed = nanosToMillis(field(record, 'observedTimeUnixNano', 'observed_time_unix_nano'));
+  if (observed !== undefined && isValidEpochMs(observed, now)) return observed;
+  const event = eventTimestamp(decoded(attrs.eventTimestamp));
+  if (event !== undefined && isValidEpochMs(event, now)) return event;
+  if (time === undefined && observed === undefined && event === undefined) return now;
   throw new Reject('timestamp is not a time between 2001 and 24 h from now');
 }
 
@@ -200,22 +221,31 @@ export function timestampOf(record: Record<string, unknown>, attrs: Attrs, now: 
  * identifies the call anyway (session, time, tool, event.sequence), so a re-sent record is
  * still a duplicate.
  */
-export function toolCallIdOf(attrs: Attrs, sessionId: string, timestamp: number, toolName: string): string {
-  const toolUseId = text(attrs.get('tool_use_id'));
+function toolCallIdOf(attrs: Attrs, sessionId: string, timestamp: number, toolName: string): string {
+  const toolUseId = text(decoded(attrs.toolUseId));
   if (toolUseId !== null) return uuidV5(toolUseId, OTLP_NAMESPACE);
-  const sequence = text(attrs.get('event.sequence')) ?? '';
+  const sequence = text(decoded(attrs.eventSequence)) ?? '';
   return uuidV5(`${sessionId}\n${timestamp}\n${toolName}\n${sequence}`, OTLP_NAMESPACE);
 }
 
-function toolCallOf(record: Record<string, unknown>, attrs: Attrs, path: string, now: number): MappedToolCall {
-  const rawSession = text(attrs.get('session.id'));
+function toolCallOf(record: Record<string, unknown>, attrs: Attrs, path: string, now: number, seen: Seen): MappedToolCall {
+  const rawSession = text(decoded(attrs.sessionId));
   if (rawSession === null) throw new Reject('session.id is missing');
-  const sessionId = sessionIdFor(rawSession);
+  let sessionId = seen.sessionIds.get(rawSession);
+  if (sessionId === undefined) {
+    sessionId = sessionIdFor(rawSession);
+    seen.sessionIds.set(rawSession, sessionId);
+  }
   const toolName = toolNameOf(attrs);
-  const durationMs = durationOf(attrs.get('duration_ms'));
+  const durationMs = durationOf(decoded(attrs.durationMs));
   const timestamp = timestampOf(record, attrs, now);
-  const { status, errorType } = statusOf(attrs);
-  return { id: toolCallIdOf(attrs, sessionId, timestamp, toolName), sessionId, toolName, durationMs, status, errorType, timestamp, path };
+  let status: ToolCallStatus = 'success';
+  let errorType: string | null = null;
+  if (!succeeded(attrs)) {
+    errorType = text(decoded(attrs.errorType));
+    status = failureOf(errorType, attrs);
+  }
+  return { id: toolCallIdOf(attrs, sessionId, timestamp, toolName), sessionId, toolName, durationMs, status, errorType: clipped(errorType), timestamp, path };
 }
 
 function profileOf(value: PlainValue | undefined): string | number | null {
@@ -233,43 +263,54 @@ export function mapLogsRequest(body: unknown, now: number): LogsMapping {
   const result: LogsMapping = { toolCalls: [], sessions: [], counts: {}, rejected: [] };
   const sessions = new Map<string, MappedSession>();
   const counts = new Map<string, number>();
-  repeated(body, 'resourceLogs', 'resource_logs', '').forEach((rl, i) => {
+  const seen: Seen = { eventNames: new Map(), sessionIds: new Map() };
+  const resourceLogs = repeated(body, 'resourceLogs', 'resource_logs', '');
+  for (let i = 0; i < resourceLogs.length; i++) {
+    const rl = resourceLogs[i];
     const rlPath = `/resourceLogs/${i}`;
     if (!isObject(rl)) throw invalid(`body${rlPath} must be an object`, [{ path: rlPath, message: 'must be an object' }]);
-    const resourceAttrs = attributeMap(embedded(rl, 'resource', 'resource', rlPath), `${rlPath}/resource`);
-    repeated(rl, 'scopeLogs', 'scope_logs', rlPath).forEach((sl, j) => {
+    // Read once for all of the resource's records; each record's own attributes go over a copy.
+    const resourceAttrs = readAttributes(embedded(rl, 'resource', 'resource', rlPath), `${rlPath}/resource`, noAttrs());
+    const scopeLogs = repeated(rl, 'scopeLogs', 'scope_logs', rlPath);
+    for (let j = 0; j < scopeLogs.length; j++) {
+      const sl = scopeLogs[j];
       const slPath = `${rlPath}/scopeLogs/${j}`;
       if (!isObject(sl)) throw invalid(`body${slPath} must be an object`, [{ path: slPath, message: 'must be an object' }]);
-      repeated(sl, 'logRecords', 'log_records', slPath).forEach((record, k) => {
-        const path = `${slPath}/logRecords/${k}`;
+      const records = repeated(sl, 'logRecords', 'log_records', slPath);
+      const recordsPath = `${slPath}/logRecords/`;
+      for (let k = 0; k < records.length; k++) {
+        const record = records[k];
+        const path = recordsPath + k;
         if (!isObject(record)) throw invalid(`body${path} must be an object`, [{ path, message: 'must be an object' }]);
-        const attrs = layered(attributeMap(record, path), resourceAttrs);
-        const name = eventNameOf(record, attrs);
+        const attrs = readAttributes(record, path, { ...resourceAttrs });
+        const name = eventNameOf(record, attrs, seen);
         counts.set(name, (counts.get(name) ?? 0) + 1);
-        if (name !== TOOL_RESULT) return;
+        if (name !== TOOL_RESULT) continue;
+        let call: MappedToolCall;
         try {
-          const call = toolCallOf(record, attrs, path, now);
-          result.toolCalls.push(call);
-          const known = sessions.get(call.sessionId);
-          if (known) {
-            known.startedAt = Math.min(known.startedAt, call.timestamp);
-            known.project ??= clipped(text(attrs.get('devflow.project')));
-            known.profile ??= profileOf(attrs.get('devflow.profile'));
-          } else {
-            sessions.set(call.sessionId, {
-              id: call.sessionId,
-              project: clipped(text(attrs.get('devflow.project'))),
-              profile: profileOf(attrs.get('devflow.profile')),
-              startedAt: call.timestamp,
-            });
-          }
+          call = toolCallOf(record, attrs, path, now, seen);
         } catch (err) {
           if (!(err instanceof Reject)) throw err;
           result.rejected.push({ path, reason: err.message });
+          continue;
         }
-      });
-    });
-  });
+        result.toolCalls.push(call);
+        const known = sessions.get(call.sessionId);
+        if (known) {
+          known.startedAt = Math.min(known.startedAt, call.timestamp);
+          known.project ??= clipped(text(decoded(attrs.project)));
+          known.profile ??= profileOf(decoded(attrs.profile));
+        } else {
+          sessions.set(call.sessionId, {
+            id: call.sessionId,
+            project: clipped(text(decoded(attrs.project))),
+            profile: profileOf(decoded(attrs.profile)),
+            startedAt: call.timestamp,
+          });
+        }
+      }
+    }
+  }
   result.sessions = [...sessions.values()];
   result.counts = Object.fromEntries(counts);
   return result;

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import fp from 'fastify-plugin';
 import { AppError, invalid, type FieldError } from '../lib/app-error.js';
 import { MAX_DEPTH, scanJsonText } from '../lib/json-text-scan.js';
@@ -66,7 +67,9 @@ function prototypeKeyProblem(key: string, child: unknown): string | null {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A JSON body's bytes as text (RFC 8259 §8.1: JSON between systems is UTF-8). */
-function decodeUtf8Body(bytes: Uint8Array): string {
+function decodeUtf8Body(bytes: Buffer): string {
+  // Nearly every body is ASCII, which reads the same as Latin-1: copied, not decoded again.
+  if (isAscii(bytes)) return bytes.toString('latin1');
   try {
     return utf8.decode(bytes);
   } catch {

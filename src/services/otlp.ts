@@ -1,18 +1,22 @@
-import type { AgentSessionSeed } from '../db/store.js';
+import type { AgentSessionSeed, Draft, ToolCallRow } from '../db/store.js';
 import { canonicalUuid } from '../lib/ids.js';
 import { mapLogsRequest, type MappedSession, type MappedToolCall, type RecordRejection } from '../lib/otlp-mapping.js';
 import { createBatchIngester } from './batch-ingest.js';
 import type { ServiceDeps } from './deps.js';
 import type { IngestCounters } from './ingest-counters.js';
 import { profileRef } from './profiles.js';
-import { toToolCallDraft, type ToolCallInput } from './tool-calls.js';
 
 /** What the OTLP/HTTP answer reports: 0 → `{}`, otherwise `partialSuccess`. */
 export type OtlpLogsResult = { rejectedLogRecords: number; errorMessage: string | null };
 
 const LISTED_REJECTIONS = 5;
 
-const toInput = (call: MappedToolCall): ToolCallInput => ({
+/**
+ * A mapped call as the row to store, in the shape of toToolCallDraft's. Its ids are canonical
+ * already (the mapping makes lower-case UUIDs) and its time is set, so that function's
+ * normalising would only copy them again.
+ */
+const toDraft = (call: MappedToolCall): Draft<ToolCallRow> => ({
   id: call.id,
   sessionId: call.sessionId,
   toolName: call.toolName,
@@ -58,11 +62,11 @@ export function createOtlpService(deps: ServiceDeps & { counters: IngestCounters
       if (mapping.toolCalls.length > 0) {
         const agentSessions = mapping.sessions.map(seedOf);
         const ingester = createBatchIngester({ now: () => now, counters }, {
-          toDraft: toToolCallDraft,
+          toDraft,
           sessionIdOf: (draft) => draft.sessionId,
           append: (drafts, options) => store.toolCalls.append(drafts, { ...options, agentSessions }),
         });
-        const items = mapping.toolCalls.map((call, index) => ({ index, value: toInput(call) }));
+        const items = mapping.toolCalls.map((call, index) => ({ index, value: call }));
         const result = await ingester.ingest({ items, rejected: [], isBatch: true }, true);
         for (const r of result.rejected) {
           rejections.push({ path: mapping.toolCalls[r.index]?.path ?? `/${r.index}`, reason: r.errors[0]?.message ?? r.code });

@@ -38,4 +38,23 @@ test('uuidV5: the RFC 9562 name-based UUID, equal to the uuid package for short,
   for (const name of ['', 'toolu_01ABC', 'ünïcödé 😀', 'x'.repeat(5000), 'y'.repeat(2031), 'z'.repeat(2032)]) {
     assert.equal(uuidV5(name, ns), v5(name, ns), `${name.slice(0, 20)} (${name.length})`);
   }
+  // Names of one length, one after another, and every variant digit.
+  const variants = new Set<string>();
+  for (let i = 0; i < 200; i++) {
+    const name = `toolu_01${String(i).padStart(22, '0')}`;
+    const id = uuidV5(name, ns);
+    assert.equal(id, v5(name, ns), name);
+    variants.add(id.charAt(19));
+  }
+  assert.deepEqual([...variants].sort(), ['8', '9', 'a', 'b']);
+  // Multi-byte characters around the end of the hashing buffer: a name written only in part is
+  // never hashed as if it were whole (two such names differing only at the end stay distinct).
+  for (let ascii = 2030; ascii <= 2050; ascii++) {
+    for (const tail of ['é', '€', '😀', '€€', '😀😀', 'x€😀']) {
+      const name = 'a'.repeat(ascii) + tail;
+      assert.equal(uuidV5(name, ns), v5(name, ns), `${ascii} + ${tail}`);
+    }
+  }
+  const long = '€'.repeat(700);
+  assert.notEqual(uuidV5(`${long}a`, ns), uuidV5(`${long}b`, ns));
 });

@@ -241,3 +241,65 @@ test('the REST limits hold: tool names over 200 characters rejected, errorType a
   assert.equal(m.toolCalls[0]?.errorType, 'E'.repeat(200));
   assert.equal(m.sessions[0]?.project, '😀'.repeat(200));
 });
+
+test('attributes: a repeated key keeps its last value; a record key sent without a value hides the resource one', () => {
+  const repeatedKey = toolResult();
+  repeatedKey.attributes.push({ key: 'tool_name', value: s('Edit') }, { key: 'duration_ms', value: { intValue: '41' } });
+  const call = one(repeatedKey).toolCalls[0];
+  assert.deepEqual([call?.toolName, call?.durationMs], ['Edit', 41]);
+  // Attributes the mapping does not read, and malformed entries, are passed over.
+  const noisy = toolResult({ 'prompt.id': s('p1'), decision_source: s('config'), constructor: s('x'), __proto__: s('y') });
+  noisy.attributes.push(null as never, 'kv' as never, { key: 7, value: s('z') } as never, { value: s('no key') } as never);
+  assert.equal(one(noisy).toolCalls.length, 1);
+  const withoutValue = toolResult({ 'session.id': null });
+  withoutValue.attributes.push({ key: 'session.id' } as never);
+  assert.deepEqual(one(withoutValue, { 'session.id': s(SESSION) }).rejected.map((r) => r.reason), ['session.id is missing']);
+  // Attributes on a second resource are that resource's only.
+  const m = mapLogsRequest(
+    {
+      resourceLogs: [
+        { resource: { attributes: attrs({ 'devflow.project': s('api') }) }, scopeLogs: [{ logRecords: [toolResult({ tool_use_id: s('r0') })] }] },
+        { scopeLogs: [{ logRecords: [toolResult({ tool_use_id: s('r1'), 'session.id': s('other') })] }] },
+      ],
+    },
+    NOW,
+  );
+  assert.deepEqual(m.sessions.map((x) => x.project), ['api', null]);
+});
+
+test('one request: a session.id sent in upper and lower case is one session; names and sessions interleave', () => {
+  const m = mapLogsRequest(
+    request([
+      toolResult({ tool_use_id: s('a') }),
+      { body: s('claude_code.api_request'), attributes: attrs({ 'session.id': s(SESSION) }) },
+      toolResult({ tool_use_id: s('b'), 'session.id': s(SESSION.toUpperCase()) }),
+      toolResult({ tool_use_id: s('c'), 'session.id': s('my-session') }),
+      toolResult({ tool_use_id: s('d'), 'event.name': s('claude_code.tool_result'), 'session.id': s('my-session') }),
+    ]),
+    NOW,
+  );
+  assert.deepEqual(m.toolCalls.map((c) => c.sessionId), [SESSION, SESSION, uuidv5('my-session', OTLP_NAMESPACE), uuidv5('my-session', OTLP_NAMESPACE)]);
+  assert.deepEqual(m.sessions.map((x) => x.id), [SESSION, uuidv5('my-session', OTLP_NAMESPACE)]);
+  assert.deepEqual(m.counts, { tool_result: 4, api_request: 1 });
+});
+
+test('timeUnixNano as text: 1 to 20 digits, all zeros unset, anything else a given but unusable time', () => {
+  const ts = (timeUnixNano: unknown) => {
+    const m = one(toolResult({}, { timeUnixNano }));
+    return m.toolCalls[0]?.timestamp ?? m.rejected[0]?.reason;
+  };
+  assert.equal(ts('1795406090983999999'), 1795406090983);
+  assert.equal(ts('01795406090983000000'), 1795406090983);
+  assert.equal(ts('00000000000000000000'), NOW);
+  assert.equal(ts('000001'), 'timestamp is not a time between 2001 and 24 h from now');
+  for (const bad of ['179540609098300000000', '', '-1795406090983000000', '1795406090983000000 ', '1.795406090983e18', '١٧٩٥٤٠٦٠٩٠٩٨٣٠٠٠٠٠٠']) {
+    assert.equal(ts(bad), 'timestamp is not a time between 2001 and 24 h from now', JSON.stringify(bad));
+  }
+});
+
+test('intValue as text: an optional minus and 1 to 20 digits', () => {
+  assert.equal(plainValue({ intValue: '-12' }), -12);
+  assert.equal(plainValue({ intValue: '00042' }), 42);
+  assert.equal(plainValue({ intValue: '-99999999999999999999' }), '-99999999999999999999');
+  for (const bad of ['', '-', '+5', '1.0', ' 5', '5 ', '--5', '123456789012345678901', '٥']) assert.equal(plainValue({ intValue: bad }), null, JSON.stringify(bad));
+});

@@ -114,6 +114,9 @@ test('devflow.profile names a profile when it exists; an unknown one leaves the 
   await postLogs(app, request([toolResult(), toolResult({ 'session.id': s(other.toUpperCase()), tool_use_id: s('toolu_2'), 'devflow.profile': s('nope') })], { 'devflow.profile': s('claude') }));
   assert.equal(((await get(app, `/v1/sessions/${SESSION}`)).json() as { profileId: number }).profileId, profileId);
   assert.equal(((await get(app, `/v1/sessions/${other}`)).json() as { profileId: number | null }).profileId, null);
+  // An upper-case session.id is stored lower-case, the tool call with it.
+  const calls = (await get(app, `/v1/tool-calls?session=${other}`)).json() as { items: Array<{ id: string; sessionId: string }> };
+  assert.deepEqual(calls.items.map((c) => [c.id, c.sessionId]), [[uuidv5('toolu_2', OTLP_NAMESPACE), other]]);
 });
 
 test('a gzip body is accepted; its size limit applies after decompression (413)', async (t) => {
