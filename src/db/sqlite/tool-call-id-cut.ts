@@ -46,7 +46,9 @@ export function idRunCutter({ db, index, runIds, merging }: { db: Db; index: Too
     lastRun: sql.prepare('select coalesce(max(last_seq), 0) from tool_call_id_runs').pluck(),
     newestRun: sql.prepare('select run, last_seq as lastSeq, ids, min_id as minId, max_id as maxId from tool_call_id_runs order by last_seq desc, run desc limit 1'),
     nextRun: sql.prepare('select coalesce(max(run), 0) + 1 from tool_call_id_runs').pluck(),
-    cut: sql.prepare("insert into tool_call_ids (run, id, seq) select ?, unhex(replace(id, '-', '')), seq from tool_calls where seq > ? and seq <= ? order by 2 on conflict do nothing"),
+    // A run extended may hold the id already, for a call deleted since: the new call's seq takes
+    // its place (kept, the old one would fail the lookup's check that the call still exists).
+    cut: sql.prepare("insert into tool_call_ids (run, id, seq) select ?, unhex(replace(id, '-', '')), seq from tool_calls where seq > ? and seq <= ? order by 2 on conflict (run, id) do update set seq = max(seq, excluded.seq)"),
     cutIds: sql.prepare('select id from tool_calls where seq > ? and seq <= ?').pluck(),
     addRun: sql.prepare('insert into tool_call_id_runs (run, level, first_seq, last_seq, ids, dead, min_id, max_id) values (?, ?, ?, ?, ?, 0, ?, ?)'),
     extendRun: sql.prepare('update tool_call_id_runs set last_seq = ?, ids = ?, level = ?, min_id = ?, max_id = ? where run = ?'),

@@ -57,6 +57,8 @@ export function mergeStep(db: Db, state: MergeState, slice: number, levelOf: (id
   const inputs = JSON.stringify(state.inputs);
   const runs = st.inputs.all(inputs) as Run[];
   if (state.into === 0) {
+    // Planned from a list of runs another process has changed since: nothing to do.
+    if (runs.length < state.inputs.length) return null;
     const into = st.nextRun.get() as number;
     st.addRun.run(into, Math.max(...runs.map((r) => r.level)), Math.min(...runs.map((r) => r.firstSeq)), Math.max(...runs.map((r) => r.lastSeq)), ...rangeOf(runs));
     return { ...state, into };

@@ -73,6 +73,8 @@ export function toolCallIdUpkeep({ db, index, runIds = RUN_IDS, onError }: { db:
 
   /** The next step, done now; false when there is nothing to do. Cuts go first: they keep `hot` small, whatever a long merge takes. */
   function step(): boolean {
+    // The runs as the file has them now: another process may have cut, merged or rewritten them.
+    index.reloadRuns();
     if (cut()) return true;
     if (rebuild.active()) {
       rebuild.slice();
