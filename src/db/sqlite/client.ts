@@ -26,7 +26,7 @@ const PRIVATE_FILE = 0o600;
  */
 export const DEFAULT_CACHE_MIB = 8;
 
-/** Past this many bytes of frames the WAL checkpointer restarts the log (src/db/wal-checkpointer.ts). */
+/** Past this many bytes of frames the WAL checkpointer restarts the log (wal-checkpointer.ts). */
 export const WAL_RESTART_BYTES = 64 * 1024 * 1024;
 /** The WAL file keeps up to this much space when the log starts over (journal_size_limit). */
 export const WAL_FILE_KEPT_BYTES = 4 * WAL_RESTART_BYTES;

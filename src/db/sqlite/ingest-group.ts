@@ -8,7 +8,7 @@ import type { GroupSteps } from './write-queue.js';
 
 /** What one job of a group commit stored that the group writes at its end. */
 export type JobBuffer = {
-  /** Tool calls with a server-made id, for the group's batch row. */
+  /** Tool calls, appended to the stage at the end of the group. */
   calls: CallTuple[];
   /** Per session: the latest time of other rows stored (events, usage); applied at the end of the group. */
   activity: Map<string, number>;
@@ -31,8 +31,8 @@ function absorb(into: JobBuffer, job: JobBuffer): void {
 }
 
 /**
- * The one commit step of ingest, in the order it writes: (1) the group's tool calls staged (one
- * row), (2) the last activity of the sessions of other rows, (3) one row of rollup deltas, then,
+ * The one commit step of ingest, in the order it writes: (1) the group's tool calls staged,
+ * (2) the last activity of the sessions of other rows, (3) one row of rollup deltas, then,
  * when due, (4) rollup deltas folded. After the COMMIT the staged calls and claimed ids become
  * the store's (moves into tool_calls and id upkeep follow, between requests). A job's buffer
  * joins the group only if the job succeeded; a group that starts over starts from nothing.

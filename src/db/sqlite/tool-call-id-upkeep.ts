@@ -2,8 +2,6 @@ import { performance } from 'node:perf_hooks';
 import { writeTransaction, type Db } from './client.js';
 import { SliceSizer } from './slices.js';
 import { FANOUT, idRunCutter, levelOf, RUN_IDS } from './tool-call-id-cut.js';
-
-export { FANOUT, levelOf, RUN_IDS };
 import { idFilterRebuilder } from './tool-call-id-filter-rebuild.js';
 import { mergeStep, type MergeState } from './tool-call-id-merge.js';
 import type { IdRun, ToolCallIdIndex } from './tool-call-ids.js';

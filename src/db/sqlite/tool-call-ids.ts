@@ -3,8 +3,6 @@ import { hashUuid, type BloomFilter } from './bloom-filter.js';
 import { dataVersionReader, type Db } from './client.js';
 import { toolCallIdFilter, type ToolCallIdFilter } from './tool-call-id-filter.js';
 
-export { MIN_FILTER_CAPACITY } from './tool-call-id-filter.js';
-
 /**
  * Which tool-call ids are stored: the contract's duplicate rule (an id stored at any time, with
  * any timestamp, is a duplicate) without an index on tool_calls.id. Clients send random ids, and

@@ -19,7 +19,7 @@ const columns = {
   timestamp: toolCalls.timestamp,
 };
 
-/** Conditions shared by the list and the export (each has an index: see schema.ts). */
+/** Conditions shared by the list and the export (each has an index: see schema/telemetry.ts). */
 function conditionsOf(filter: ToolCallFilter): SQL[] {
   const conditions: SQL[] = [];
   if (filter.session !== undefined) conditions.push(eq(toolCalls.sessionId, filter.session));
