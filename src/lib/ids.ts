@@ -14,7 +14,7 @@ const SEQ_MAX = 0xffffff;
  * ids made within one millisecond still sort in the order they were made (rows posted together
  * list and export in their order), then 48 random bits taken from crypto.randomUUID(), whose
  * entropy Node draws in large batches (the uuid package's v7 asked the kernel for random bytes
- * every 16 ids: ~1.5 µs of a single-call ingest). A clock that steps back keeps the last time.
+ * every 16 ids, a measurable share of a single-call ingest). A clock that steps back keeps the last time.
  */
 export function newId(): string {
   const random = randomUUID(); // xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx

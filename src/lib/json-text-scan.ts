@@ -30,8 +30,8 @@ const SUSPECT_NAMES = new Set(['__proto__', 'constructor']);
  * One pass over a JSON text (already parsed, so known valid): what the body checks need,
  * without a regular expression over the whole body or a walk of the parsed value in the common
  * case. Strings (most of a body) are skipped with indexOf; only structure and numbers are read
- * character by character. On an OTLP body of 512 records the number-literal regex and the value
- * walk it replaces cost 5.8 and 2.3 µs a record (bench/RESULTS.md).
+ * character by character: the number-literal regex and the value walk it replaces cost more than
+ * the rest of an OTLP record's checks (figures in bench/RESULTS.md).
  */
 export function scanJsonText(text: string): JsonTextScan {
   let rounded: string | null = null;

@@ -5,7 +5,7 @@ type LogMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /**
  * Fastify gives every request a child logger bound to its id; pino builds one eagerly
- * (bindings serialised, redaction set up): ~1.5 µs a request, mostly for requests that log
+ * (bindings serialised, redaction set up) for every request, most of which log
  * nothing at the configured level. This one builds the real child on the first line at an
  * enabled level (or when asked for its level or a grandchild), so lines carry the same bindings
  * and redaction as before.

@@ -73,7 +73,7 @@ export default fp(
     });
 
     // A keep-alive client sends the same key on every request: its hash is remembered for the
-    // connection's lifetime (sha256 was ~2.5 µs of a single-call ingest), never beyond it.
+    // connection's lifetime (a sha256 per request shows in single-call ingest), never beyond it.
     const hashes = new WeakMap<object, { key: string; hash: string }>();
     const hashOf = (request: FastifyRequest, key: string): string => {
       const socket = request.raw.socket as object | null;

@@ -32,7 +32,7 @@ export function toolCallView(row: ToolCallRow): ToolCallView {
 
 /** Input → row to store: UUIDs lower case, time default now; without an id the store makes one. */
 export function toToolCallDraft(input: ToolCallInput, now: number): Draft<ToolCallRow> {
-  // One object literal of one shape (a spread made this ~2 µs an item).
+  // One object literal of one shape: a spread is much slower per item (bench/RESULTS.md, "Why the code looks as it does").
   return {
     id: input.id === undefined ? undefined : canonicalUuid(input.id),
     sessionId: canonicalUuid(input.sessionId),

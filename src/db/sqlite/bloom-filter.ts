@@ -1,6 +1,6 @@
 /**
  * A Bloom filter over UUIDs: "certainly not stored" for almost every new id, without reading
- * the id index (a probe into a 10M-id B-tree costs ~3 µs, one from memory ~0.1 µs). A UUID's
+ * the id index (a probe into a large B-tree reads pages; one into memory does not). A UUID's
  * 128 bits are hashed once into two 32-bit values; the k probes are their double hashing.
  * Hand-written rather than a package: the npm ones hash a string or bytes per call with a
  * general hash (and some allocate), where the id's own bits, mixed, are enough; and the filter

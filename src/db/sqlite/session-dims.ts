@@ -7,8 +7,8 @@ export type SessionDims = { profileId: number | null; project: string | null };
 const LIMIT = 10_000;
 
 /**
- * The profile and project of the sessions calls arrive for, remembered by this connection (the
- * lookup was ~3 µs of a single call). A session's profile and project never change. A session
+ * The profile and project of the sessions calls arrive for, remembered by this connection (a
+ * lookup for every call otherwise). A session's profile and project never change. A session
  * deleted meanwhile is still refused: every delete of sessions through this store calls
  * forgetAll(), and so does each group commit that finds another connection (the CLI, a second
  * server) committed since the last one (refresh(), inside its write transaction). A session

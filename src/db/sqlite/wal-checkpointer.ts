@@ -38,10 +38,9 @@ function workerEntry(): { entry: URL | string; eval: boolean } {
 }
 
 /**
- * The checkpointer thread's nice value (Linux): it needs ~3 µs of CPU per single-call ingest and
- * competes with the request thread and, in the benchmark, the load generator on two cores.
- * Interleaved A/B, 8 rounds each: 50–55 % of the no-op at nice 10; at 0 the same median but two
- * rounds fell to 41–43 % with the server's CPU per call up from ~50 to ~68 µs.
+ * The checkpointer thread's nice value (Linux): it competes with the request thread (and, in the
+ * benchmark, the load generator) for the cores; at 0 some rounds of single-call ingest lost a
+ * fifth of their rate, at 10 none did (the A/B is in bench/RESULTS.md).
  */
 export const CHECKPOINTER_NICE = 10;
 

@@ -117,7 +117,7 @@ function groupRunner(db: Db, steps: GroupSteps) {
  * before writing anything (an unknown session, say) simply fails; one that throws after
  * writing makes the group start over with every job in its own savepoint. Savepoints are not
  * the default because each one copies every page its job touches into the statement journal
- * (~5 µs of a single tool call's ~12 µs of inserts). Every caller is answered only after the
+ * (a large share of a single tool call's inserts). Every caller is answered only after the
  * shared COMMIT succeeded.
  */
 export function createWriteQueue({ db, windowMs, maxWeight = 5000, steps }: WriteQueueOptions) {

@@ -40,8 +40,8 @@ export function rollupRows(db: Db) {
   /**
    * Adds (sign 1) or subtracts (sign −1) deltas: a subtraction only touches rows that exist and
    * leaves their max alone (the caller recomputes it or knows it cannot have shrunk). Ingest
-   * merges in JavaScript between the read and the write (one transaction), which measured
-   * ~2.5× faster than merging histograms in SQL through a registered function.
+   * merges in JavaScript between the read and the write (one transaction): faster than merging
+   * histograms in SQL through a registered function.
    */
   function write(d: Deltas, row: RowStatements, sign: 1 | -1): void {
     for (const x of d.rows.values()) {

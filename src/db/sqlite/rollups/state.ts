@@ -26,7 +26,7 @@ function parseState(json: string | undefined): RollupState {
 }
 
 export function rollupStateAccess(db: Db, now: () => number) {
-  // Read per group commit and per report: prepared once (building the query each time cost ~30 µs).
+  // Read per group commit and per report: prepared once, not built through drizzle each time.
   const stored = db.$client.prepare(`select value from settings where key = '${STATE_KEY}'`).pluck();
   const read = (): RollupState => parseState(stored.get() as string | undefined);
   return {

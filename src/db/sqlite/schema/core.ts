@@ -114,9 +114,9 @@ export const settings = sqliteTable('settings', {
 
 /**
  * Rows per table for GET /v1/stats, kept as rows come and go so stats never count a table
- * (count(*) over 10M calls takes ~150 ms warm, seconds cold). Triggers keep sessions, profiles,
+ * (count(*) reads a whole table: slow at 10M calls, slower cold). Triggers keep sessions, profiles,
  * productivity_events and feature_usage, and tool_calls' deletes; tool_calls' inserts are added
- * by the move that makes them (a per-row trigger would cost the hot path ~1 µs a row).
+ * by the move that makes them (a per-row trigger would run on the hot path for every row).
  */
 export const rowCounts = sqliteTable('row_counts', {
   tableName: text('table_name').primaryKey(),

@@ -29,7 +29,7 @@ export const toolCalls = sqliteTable(
     index('tool_calls_ts_tool_idx').on(t.timestamp, t.toolName, t.status, t.durationMs),
     index('tool_calls_session_ts_idx').on(t.sessionId, t.timestamp),
     // Covering too: per-tool aggregates read each tool's time range in tool order (skip-scan),
-    // without a GROUP BY sort or a table lookup per row (60 ms instead of 450 ms at 1M rows, 30 days).
+    // without a GROUP BY sort or a table lookup per row.
     index('tool_calls_tool_ts_idx').on(t.toolName, t.timestamp, t.status, t.durationMs),
     check('tool_calls_status_ck', inList('status', TOOL_CALL_STATUSES)),
     check('tool_calls_duration_ck', sql`${t.durationMs} >= 0`),
