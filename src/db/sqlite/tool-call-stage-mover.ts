@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { dataVersionReader, writeTransaction, type Db } from './client.js';
 import { isMissingParent } from './session-dims.js';
-import { stagedMoveStatements, type SavedMove } from './tool-call-stage-sql.js';
+import { STAGE_CHUNK, stagedMoveStatements, type SavedMove } from './tool-call-stage-sql.js';
 import type { CallTuple } from './tool-call-staging.js';
 
 /** The most calls one move sorts (its order is a temporary table in memory). */
@@ -104,6 +104,8 @@ export function stagedMover(db: Db, onMoved: () => void) {
     if (moved > 0) onMoved();
   }
 
+  /** The parameters of one chunk's statement, reused. */
+  const chunk: unknown[] = new Array(STAGE_CHUNK * 7);
   reload();
   return {
     slice,
@@ -111,7 +113,12 @@ export function stagedMover(db: Db, onMoved: () => void) {
     refresh,
     /** Calls a group commit appends (inside its transaction; counted once it committed). */
     stage(calls: readonly CallTuple[]): void {
-      for (const c of calls) st.stage.run(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+      let i = 0;
+      for (; i + STAGE_CHUNK <= calls.length; i += STAGE_CHUNK) {
+        for (let k = 0, p = 0; k < STAGE_CHUNK; k++) for (const v of calls[i + k] as CallTuple) chunk[p++] = v;
+        st.stageChunk.run(chunk);
+      }
+      for (; i < calls.length; i++) st.stage.run(calls[i]);
     },
     committed(n: number): void {
       if (staged === 0) stagedSince = performance.now();

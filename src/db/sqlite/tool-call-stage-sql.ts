@@ -5,6 +5,9 @@ export type SavedMove = { upTo: number; after: [number, string] | null };
 
 const MOVE_KEY = 'toolCallStage.move';
 const COLUMNS = 'id, session_id, tool_name, duration_ms, status, error_type, timestamp';
+/** Calls staged by one statement: a statement's fixed cost shared by many rows (bench/RESULTS.md). */
+export const STAGE_CHUNK = 64;
+const ROW = '(?, ?, ?, ?, ?, ?, ?)';
 /** The slice: temp rows `from`..`to` of the move's order. */
 const SLICE = 'from temp.tool_call_order where rowid between ? and ?';
 
@@ -16,7 +19,8 @@ export function stagedMoveStatements(db: Db) {
   const sql = db.$client;
   sql.exec(`create temp table if not exists tool_call_order (id text, session_id text, tool_name text, duration_ms integer, status text, error_type text, timestamp integer)`);
   return {
-    stage: sql.prepare(`insert into tool_call_stage (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?)`),
+    stage: sql.prepare(`insert into tool_call_stage (${COLUMNS}) values ${ROW}`),
+    stageChunk: sql.prepare(`insert into tool_call_stage (${COLUMNS}) values ${Array<string>(STAGE_CHUNK).fill(ROW).join(', ')}`),
     count: sql.prepare('select count(*) from tool_call_stage').pluck(),
     bounds: sql.prepare('select min(seq), max(seq) from tool_call_stage').raw(),
     loadMove: sql.prepare(`select value from settings where key = '${MOVE_KEY}'`).pluck(),
