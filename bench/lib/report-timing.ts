@@ -30,7 +30,7 @@ export function reportCases(end: number): Case[] {
     { name: 'reports/tools/timeseries day, America/New_York (30 days)', path: '/v1/reports/tools/timeseries?interval=day&tz=America/New_York' },
     { name: 'reports/tools/timeseries hour, Asia/Kolkata (7 days)', path: `/v1/reports/tools/timeseries?interval=hour&tz=Asia/Kolkata&from=${d(7)}&to=${to}` },
     { name: 'reports/tools/timeseries day, one tool (30 days)', path: '/v1/reports/tools/timeseries?interval=day&tool=Bash' },
-    { name: 'stats', path: '/v1/stats' },
+    { name: 'stats', path: '/v1/stats', target: 100 },
   ];
 }
 

@@ -139,7 +139,7 @@ export async function runRound(opts: {
   const cpuUs = cpuMicros(opts.serverPid) - cpuBefore;
   const mainCpuUs = mainThreadMicros(opts.serverPid) - mainBefore;
   const client = process.cpuUsage(clientBefore);
-  // Requests in flight when autocannon stopped are still committed; staged calls move within ~50 ms.
+  // Requests in flight when autocannon stopped are still committing; GET /v1/stats moves staged calls first.
   await sleep(300);
   const after = await readStats(opts.url, opts.adminKey);
 
