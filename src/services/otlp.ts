@@ -1,6 +1,8 @@
 import type { AgentSessionSeed, Draft, ToolCallRow } from '../db/store.js';
 import { canonicalUuid } from '../lib/ids.js';
-import { mapLogsRequest, type MappedSession, type MappedToolCall, type RecordRejection } from '../lib/otlp-mapping.js';
+import { createOtlpDecoder } from '../lib/otlp-decode-pool.js';
+import { JsonLogsBody } from '../lib/otlp-json-logs.js';
+import { mapLogsRequest, type LogsMapping, type MappedSession, type MappedToolCall, type RecordRejection } from '../lib/otlp-mapping.js';
 import { createBatchIngester } from './batch-ingest.js';
 import type { ServiceDeps } from './deps.js';
 import type { IngestCounters } from './ingest-counters.js';
@@ -47,42 +49,51 @@ const seedOf = (s: MappedSession): AgentSessionSeed => ({
  * `agent` sessions in the same commit, just before the tool calls.
  */
 export function createOtlpService(deps: ServiceDeps & { counters: IngestCounters }) {
-  const { counters, store } = deps;
+  const { counters } = deps;
+  const decoder = createOtlpDecoder();
 
   function recordCounts(counts: Record<string, number>): void {
     for (const [name, n] of Object.entries(counts)) counters.recordOtlp(name, n);
   }
 
   return {
-    /** Stores the tool results of an ExportLogsServiceRequest (JSON-shaped) and counts every record by event name. */
+    /** Stores the tool results of an ExportLogsServiceRequest (JSON-shaped, or its JSON body's bytes) and counts every record by event name. */
     async ingestLogs(body: unknown): Promise<OtlpLogsResult> {
       const now = deps.now();
-      const mapping = mapLogsRequest(body, now);
-      const rejections = [...mapping.rejected];
-      if (mapping.toolCalls.length > 0) {
-        const agentSessions = mapping.sessions.map(seedOf);
-        const ingester = createBatchIngester({ now: () => now, counters }, {
-          toDraft,
-          sessionIdOf: (draft) => draft.sessionId,
-          append: (drafts, options) => store.toolCalls.append(drafts, { ...options, agentSessions }),
-        });
-        const items = mapping.toolCalls.map((call, index) => ({ index, value: call }));
-        const result = await ingester.ingest({ items, rejected: [], isBatch: true }, true);
-        for (const r of result.rejected) {
-          rejections.push({ path: mapping.toolCalls[r.index]?.path ?? `/${r.index}`, reason: r.errors[0]?.message ?? r.code });
-        }
-      }
-      if (mapping.rejected.length > 0) counters.recordBatch({ accepted: 0, duplicates: 0, rejected: mapping.rejected.length });
-      recordCounts(mapping.counts);
-      return summary(rejections.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+      const mapping = body instanceof JsonLogsBody ? await decoder.decode(body.bytes, now) : mapLogsRequest(body, now);
+      return store(mapping, now);
     },
 
     recordMetrics(): void {
       counters.recordOtlpMetrics();
     },
 
+    /** Stops the decode threads. */
+    close: () => decoder.close(),
+
     claudeCodeSetup,
   };
+
+  /** Tool results through the same batch rules as POST /v1/tool-calls?partial=true; every record counted. */
+  async function store(mapping: LogsMapping, now: number): Promise<OtlpLogsResult> {
+    const rejections = [...mapping.rejected];
+    if (mapping.toolCalls.length > 0) {
+      const agentSessions = mapping.sessions.map(seedOf);
+      const ingester = createBatchIngester({ now: () => now, counters }, {
+        toDraft,
+        sessionIdOf: (draft) => draft.sessionId,
+        append: (drafts, options) => deps.store.toolCalls.append(drafts, { ...options, agentSessions }),
+      });
+      const items = mapping.toolCalls.map((call, index) => ({ index, value: call }));
+      const result = await ingester.ingest({ items, rejected: [], isBatch: true }, true);
+      for (const r of result.rejected) {
+        rejections.push({ path: mapping.toolCalls[r.index]?.path ?? `/${r.index}`, reason: r.errors[0]?.message ?? r.code });
+      }
+    }
+    if (mapping.rejected.length > 0) counters.recordBatch({ accepted: 0, duplicates: 0, rejected: mapping.rejected.length });
+    recordCounts(mapping.counts);
+    return summary(rejections.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+  }
 }
 
 /** Placeholder shown instead of a key: the server never hands out a real one here. */

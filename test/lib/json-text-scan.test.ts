@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { MAX_DEPTH, scanJsonText } from '../../src/lib/json-text-scan.js';
-import { findUnstorableValue } from '../../src/plugins/json-body.js';
+import { findUnstorableValue } from '../../src/lib/json-body-text.js';
 
 test('a plain text needs no walk; escapes, suspect names and deep nesting do', () => {
   assert.deepEqual(scanJsonText('{"toolName":"Read","durationMs":12,"ok":true,"n":null,"xs":[1,2.5,"a\\"b"]}'), { rounded: null, plain: true });

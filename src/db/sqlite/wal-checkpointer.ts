@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../lib/worker-entry.js';
 import { WAL_RESTART_BYTES, type Db, type Sqlite } from './client.js';
 import type { Reply, Request, WorkerData } from './wal-checkpointer-worker.js';
 
@@ -25,18 +26,6 @@ import type { Reply, Request, WorkerData } from './wal-checkpointer-worker.js';
  * retention for a run); it stops, and the connection checkpoints by itself again, when the
  * last one stops.
  */
-/**
- * The worker's module, this one's sibling. Compiled, it is plain JavaScript. From sources (npm
- * start, tests: TypeScript through tsx) the worker registers tsx first: on Node 20 a worker
- * does not inherit the loader hooks that `--import tsx` registered on the main thread.
- */
-function workerEntry(): { entry: URL | string; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) return { entry: new URL('./wal-checkpointer-worker.js', import.meta.url), eval: false };
-  const module = JSON.stringify(new URL('./wal-checkpointer-worker.ts', import.meta.url).href);
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  return { entry: `import(${tsx}).then((tsx) => { tsx.register(); return import(${module}); })`, eval: true };
-}
-
 /**
  * The checkpointer thread's nice value (Linux): it competes with the request thread (and, in the
  * benchmark, the load generator) for the cores; at 0 some rounds of single-call ingest lost a
@@ -116,7 +105,7 @@ function spawn(sqlite: Sqlite, path: string, options: { intervalMs: number; busy
   const frames = new SharedArrayBuffer(4);
   const frameBytes = Number(sqlite.pragma('page_size', { simple: true })) + 24;
   const workerData: WorkerData = { path, frames, nice: CHECKPOINTER_NICE, ...options };
-  const { entry, eval: evaluate } = workerEntry();
+  const { entry, eval: evaluate } = workerEntry(import.meta.url, 'wal-checkpointer-worker');
   const worker = new Worker(entry, { eval: evaluate, workerData });
   const waiting: Array<(m: Reply) => void> = [];
   let markReady: (ok: boolean) => void = () => undefined;

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodedBody } from '../../lib/gunzip-body.js';
 import { decodeProtobuf, encodeProtobufResponse, PROTOBUF_CONTENT_TYPE, type OtlpSignal } from '../../lib/otlp-protobuf.js';
-import { findUnstorableValue } from '../../plugins/json-body.js';
+import { decodeUtf8Body, findUnstorableValue, parseJsonBody } from '../../lib/json-body-text.js';
+import { JsonLogsBody } from '../../lib/otlp-json-logs.js';
 import { invalid } from '../../lib/app-error.js';
 import { problemResponses } from '../../schemas/common.js';
 import { AnyOtlpBody, ExportLogsServiceRequest, ExportLogsServiceResponse, ExportMetricsServiceResponse } from '../../schemas/otlp.js';
@@ -35,6 +36,18 @@ const otlpRoutes: FastifyPluginAsyncTypebox = async function otlpRoutes(app) {
       const bad = findUnstorableValue(decoded);
       if (bad) throw invalid(`body${bad.path} ${bad.message}`, [bad]);
       done(null, decoded);
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  // A JSON logs body goes to the service as bytes: parsing and mapping a batch of records is the
+  // request's heaviest work, which the service does off the request thread when it is large.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, function parseOtlpJson(request, body, done) {
+    if (request.routeOptions.url === '/v1/logs') return done(null, new JsonLogsBody(body as Buffer));
+    try {
+      done(null, parseJsonBody(decodeUtf8Body(body as Buffer)));
     } catch (err) {
       done(err as Error, undefined);
     }
