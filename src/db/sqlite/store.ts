@@ -22,6 +22,7 @@ import { createSessionDims } from './session-dims.js';
 import { sessionRemoval } from './session-removal.js';
 import { createSessionStore } from './sessions.js';
 import { storageStats } from './stats.js';
+import { FANOUT, RUN_IDS } from './tool-call-id-cut.js';
 import { toolCallIdUpkeep } from './tool-call-id-upkeep.js';
 import { toolCallIdIndex } from './tool-call-ids.js';
 import { toolCallReads } from './tool-call-reads.js';
@@ -47,6 +48,8 @@ export type SqliteStoreOptions = {
   moveEveryMs?: number;
   /** Calls above the last id run that make a new one (tool-call-id-upkeep.ts). */
   idRunSize?: number;
+  /** Runs of one level that merge into one of the next (tool-call-id-upkeep.ts). */
+  idRunFanout?: number;
 };
 
 /** What only the SQLite engine has: its connection, for its own tests and tools, and a way to make every table complete now. */
@@ -92,7 +95,8 @@ function engineParts(db: Db, options: SqliteStoreOptions) {
   moveStaged();
   fileBulkLoadedCalls(db, options.log);
   const ids = toolCallIdIndex(db, options.log);
-  const upkeep = toolCallIdUpkeep({ db, index: ids, runIds: options.idRunSize, onError: (err) => options.log.warn({ err }, 'tool-call id upkeep: a step failed; the next commit retries') });
+  const sizes = { runIds: options.idRunSize ?? RUN_IDS, fanout: options.idRunFanout ?? FANOUT };
+  const upkeep = toolCallIdUpkeep({ db, index: ids, sizes, onError: (err) => options.log.warn({ err }, 'tool-call id upkeep: a step failed; the next commit retries') });
   afterMove = upkeep.schedule;
   const group = ingestGroup({ db, staging, ids, rollups: keeper, sessionDims, afterCommit: upkeep.schedule });
   const writes = createWriteQueue({ db, windowMs: options.groupCommitMs, steps: group.steps });

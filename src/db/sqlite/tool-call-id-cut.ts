@@ -2,13 +2,18 @@ import { writeTransaction, type Db } from './client.js';
 import type { MergeState } from './tool-call-id-merge.js';
 import { idBytes, type ToolCallIdIndex } from './tool-call-ids.js';
 
-export const RUN_IDS = 16_384;
+export const RUN_IDS = 65_536;
 /** Ids a cut takes at a time (~4 ms). */
 export const CUT_IDS = 4096;
-export const FANOUT = 4;
+export const FANOUT = 8;
 
-/** A run's level: its size class, runIds × FANOUT^level (the migration that made the first run uses the same bounds). */
-export const levelOf = (ids: number, runIds = RUN_IDS): number => (ids < runIds * FANOUT ? 0 : Math.min(6, Math.floor(Math.log(ids / runIds) / Math.log(FANOUT))));
+/** Runs' size classes: a run of level n holds runIds × fanout^n ids or more (at most level 6). */
+export type RunSizes = { runIds: number; fanout: number };
+export const RUN_SIZES: RunSizes = { runIds: RUN_IDS, fanout: FANOUT };
+
+/** A run's level: its size class (migration 0028 files existing runs by the same bounds). */
+export const levelOf = (ids: number, { runIds, fanout }: RunSizes = RUN_SIZES): number =>
+  ids < runIds * fanout ? 0 : Math.min(6, Math.floor(Math.log(ids / runIds) / Math.log(fanout)));
 
 type Range = [Buffer | null, Buffer | null];
 
@@ -38,7 +43,8 @@ function idRange(ids: readonly string[]): Range {
  * merge ever rewrites); otherwise they start a run. A few thousand ids a step keeps each step
  * a few milliseconds; a backlog (a bulk load, a start after a crash) is cut between requests.
  */
-export function idRunCutter({ db, index, runIds, merging }: { db: Db; index: ToolCallIdIndex; runIds: number; merging: () => MergeState | null }) {
+export function idRunCutter({ db, index, sizes, merging }: { db: Db; index: ToolCallIdIndex; sizes: RunSizes; merging: () => MergeState | null }) {
+  const { runIds } = sizes;
   const sql = db.$client;
   const cutIds = Math.min(CUT_IDS, runIds);
   const st = {
@@ -69,11 +75,11 @@ export function idRunCutter({ db, index, runIds, merging }: { db: Db; index: Too
       if (free && (above || newest.ids < runIds)) {
         const n = st.cut.run(newest.run, lo, hi).changes;
         const range = newest.ids === 0 ? [minId, maxId] : widen([newest.minId, newest.maxId], [minId, maxId]);
-        st.extendRun.run(hi, newest.ids + n, levelOf(newest.ids + n, runIds), ...range, newest.run);
+        st.extendRun.run(hi, newest.ids + n, levelOf(newest.ids + n, sizes), ...range, newest.run);
       } else {
         const run = st.nextRun.get() as number;
         const n = st.cut.run(run, lo, hi).changes;
-        st.addRun.run(run, levelOf(n, runIds), lo + 1, hi, n, minId, maxId);
+        st.addRun.run(run, levelOf(n, sizes), lo + 1, hi, n, minId, maxId);
       }
       return { lo, hi, ids };
     });

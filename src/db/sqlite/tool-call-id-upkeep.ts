@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { writeTransaction, type Db } from './client.js';
 import { SliceSizer } from './slices.js';
-import { FANOUT, idRunCutter, levelOf, RUN_IDS } from './tool-call-id-cut.js';
+import { idRunCutter, levelOf, RUN_SIZES, type RunSizes } from './tool-call-id-cut.js';
 import { idFilterRebuilder } from './tool-call-id-filter-rebuild.js';
 import { mergeStep, type MergeState } from './tool-call-id-merge.js';
 import type { IdRun, ToolCallIdIndex } from './tool-call-ids.js';
@@ -12,7 +12,7 @@ import type { IdRun, ToolCallIdIndex } from './tool-call-ids.js';
  *  - cut: the ids of calls above the last run go into runs, a few thousand at a time (one
  *    INSERT … SELECT … ORDER BY id); a run takes them until it holds `runIds`, or for as long
  *    as they sort above its own;
- *  - merge: `FANOUT` runs of one level become one run of the next (tiered, like an LSM tree),
+ *  - merge: `fanout` runs of one level become one run of the next (tiered, like an LSM tree),
  *    so a lookup probes a few runs; a merge also drops ids whose calls were deleted when
  *    enough of them were;
  *  - a run most of whose calls were deleted is rewritten alone;
@@ -26,13 +26,13 @@ const MERGE_KEY = 'toolCallIds.merge';
 const GC_SHARE = 0.1;
 const REWRITE_SHARE = 0.5;
 
-/** A merge to start: FANOUT runs of the lowest level that has them, or a run mostly deleted. */
-function plan(all: readonly IdRun[]): MergeState | null {
+/** A merge to start: `fanout` runs of the lowest level that has them, or a run mostly deleted. */
+function plan(all: readonly IdRun[], fanout: number): MergeState | null {
   const runs = [...all].sort((a, b) => a.firstSeq - b.firstSeq);
   for (let level = 0; level <= 6; level++) {
     const peers = runs.filter((r) => r.level === level);
-    if (peers.length >= FANOUT) {
-      const inputs = peers.slice(0, FANOUT);
+    if (peers.length >= fanout) {
+      const inputs = peers.slice(0, fanout);
       const ids = inputs.reduce((n, r) => n + r.ids, 0);
       const dead = inputs.reduce((n, r) => n + r.dead, 0);
       return { into: 0, inputs: inputs.map((r) => r.run), cursor: null, gc: dead > GC_SHARE * ids, phase: 'copy', copied: 0 };
@@ -42,7 +42,7 @@ function plan(all: readonly IdRun[]): MergeState | null {
   return wasted ? { into: 0, inputs: [wasted.run], cursor: null, gc: true, phase: 'copy', copied: 0 } : null;
 }
 
-export function toolCallIdUpkeep({ db, index, runIds = RUN_IDS, onError }: { db: Db; index: ToolCallIdIndex; runIds?: number; onError: (err: unknown) => void }) {
+export function toolCallIdUpkeep({ db, index, sizes = RUN_SIZES, onError }: { db: Db; index: ToolCallIdIndex; sizes?: RunSizes; onError: (err: unknown) => void }) {
   const sql = db.$client;
   const st = {
     loadMerge: sql.prepare(`select value from settings where key = '${MERGE_KEY}'`).pluck(),
@@ -57,14 +57,14 @@ export function toolCallIdUpkeep({ db, index, runIds = RUN_IDS, onError }: { db:
     return json === undefined || json === 'null' ? null : (JSON.parse(json) as MergeState);
   };
   const saveMerge = (state: MergeState | null) => st.saveMerge.run(JSON.stringify(state), Date.now());
-  const cut = idRunCutter({ db, index, runIds, merging });
+  const cut = idRunCutter({ db, index, sizes, merging });
   const rebuild = idFilterRebuilder(db, index);
 
   /** One step of a merge (slices sized to ~TARGET_SLICE_MS), its progress saved in the same transaction. */
   function merge(state: MergeState): void {
     const t0 = performance.now();
     const slice = sizer.size;
-    writeTransaction(db, () => saveMerge(mergeStep(db, state, slice, (ids) => levelOf(ids, runIds))));
+    writeTransaction(db, () => saveMerge(mergeStep(db, state, slice, (ids) => levelOf(ids, sizes))));
     sizer.observe(slice, performance.now() - t0);
     index.reloadRuns();
   }
@@ -83,7 +83,7 @@ export function toolCallIdUpkeep({ db, index, runIds = RUN_IDS, onError }: { db:
       merge(state);
       return true;
     }
-    const planned = plan(index.runs());
+    const planned = plan(index.runs(), sizes.fanout);
     if (planned) {
       merge(planned);
       return true;

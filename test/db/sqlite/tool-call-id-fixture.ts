@@ -9,7 +9,9 @@ import type { AppendResult, Draft, ToolCallRow } from '../../../src/db/store.js'
 /**
  * The runs' size classes as the upkeep documents them (tool-call-id-upkeep.ts): FANOUT runs of one
  * level merge into one of the next; level n holds runIds × FANOUT^n ids or more (at most 6).
- * Restated here, so the tests check the rule rather than repeat the code.
+ * Restated here, so the tests check the rule rather than repeat the code. The tests open their
+ * stores with this fanout (idRunFanout) and small runs, so a few hundred ids take every level;
+ * the service's own (tool-call-id-cut.ts) is larger.
  */
 export const FANOUT = 4;
 export const levelOf = (ids: number, runIds: number): number => (ids < runIds * FANOUT ? 0 : Math.min(6, Math.floor(Math.log(ids / runIds) / Math.log(FANOUT))));

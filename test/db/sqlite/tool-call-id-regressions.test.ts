@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { BloomFilter, hashUuid } from '../../../src/db/sqlite/bloom-filter.js';
 import { openTestStore, tempDir } from '../../helper.js';
-import { addSession, outcome, post } from './tool-call-id-fixture.js';
+import { addSession, FANOUT, outcome, post } from './tool-call-id-fixture.js';
 
 /** Cases the id-index tests found: each failed before its fix. */
 
@@ -29,8 +29,8 @@ test('an id posted again after its call was deleted stays a duplicate once a cut
 
 test('two stores on one file: the upkeep plans from the runs as the file has them, not as it last saw them', async (t) => {
   const path = join(tempDir(t), 'two.db');
-  const a = openTestStore(t, path, { idRunSize: 8, moveEveryMs: 60_000 });
-  const b = openTestStore(t, path, { idRunSize: 8, moveEveryMs: 60_000 });
+  const a = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: 8, moveEveryMs: 60_000 });
+  const b = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: 8, moveEveryMs: 60_000 });
   const live = await addSession(a, randomUUID());
   const doomed = await addSession(a, randomUUID());
   const kept = newIds(2);
@@ -48,7 +48,7 @@ test('two stores on one file: the upkeep plans from the runs as the file has the
 
 test('a filter rebuild that overlaps another store rewriting the runs loses no id', async (t) => {
   const path = join(tempDir(t), 'rebuild.db');
-  const first = openTestStore(t, path, { idRunSize: 8, moveEveryMs: 60_000 });
+  const first = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: 8, moveEveryMs: 60_000 });
   const live = await addSession(first, randomUUID());
   const doomed = await addSession(first, randomUUID());
   const kept = newIds(2);
@@ -65,8 +65,8 @@ test('a filter rebuild that overlaps another store rewriting the runs loses no i
   raw.prepare('insert into tool_call_id_filter (id, covered_seq, capacity, added, bits) values (1, 8, 16, 8, ?)').run(small.toBytes());
   raw.close();
 
-  const a = openTestStore(t, path, { idRunSize: 8, moveEveryMs: 60_000 });
-  const b = openTestStore(t, path, { idRunSize: 8, moveEveryMs: 60_000 });
+  const a = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: 8, moveEveryMs: 60_000 });
+  const b = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: 8, moveEveryMs: 60_000 });
   assert.equal(await a.sessions.remove(doomed), true);
   await post(a, live, newIds(8));
   a.sqlite.settle(); // a cuts run 3 and rewrites run 1 as run 4

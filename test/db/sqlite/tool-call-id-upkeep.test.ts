@@ -11,7 +11,7 @@ import { toolCallIdIndex } from '../../../src/db/sqlite/tool-call-ids.js';
 import type { SqliteStore } from '../../../src/db/sqlite/store.js';
 import { openTestStore, tempDir } from '../../helper.js';
 import { mulberry32 } from '../../support/prng.js';
-import { addSession, assertIndexed, idHex, levelOf, mergeState, outcome, post, runsOf, uuidV4From } from './tool-call-id-fixture.js';
+import { addSession, assertIndexed, FANOUT, idHex, levelOf, mergeState, outcome, post, runsOf, uuidV4From } from './tool-call-id-fixture.js';
 
 /**
  * The id index's upkeep over restarts and failures (src/db/sqlite/tool-call-id-upkeep.ts,
@@ -39,7 +39,7 @@ test('a restart without a saved filter reads the runs and the recent ids back: s
   const recent = Array.from({ length: 5 }, () => uuid());
   let session = '';
   {
-    const store = openTestStore(t, path, { idRunSize: RUN, moveEveryMs: 60_000 });
+    const store = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: RUN, moveEveryMs: 60_000 });
     session = await addSession(store, uuid());
     const other = await addSession(store, uuid());
     for (let i = 0; i < 300; i += 30) {
@@ -52,7 +52,7 @@ test('a restart without a saved filter reads the runs and the recent ids back: s
     assert.deepEqual(await post(store, session, recent), outcome(5, 0));
     await store.close();
   }
-  const store = openTestStore(t, path, { idRunSize: RUN, moveEveryMs: 60_000 });
+  const store = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: RUN, moveEveryMs: 60_000 });
   const sql = store.sqlite.db.$client;
   assert.equal(sql.prepare('select count(*) from tool_call_id_filter').pluck().get(), 0, 'too few ids to save a filter for');
   assert.ok(runsOf(sql).length > 1);
@@ -112,7 +112,7 @@ test('a merge cut short by a close is carried on at the next start, and loses no
   const ids = Array.from({ length: size * 4 }, () => uuid());
   let session = '';
   {
-    const store = openTestStore(t, path, { idRunSize: size, moveEveryMs: 60_000 });
+    const store = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: size, moveEveryMs: 60_000 });
     const sql = store.sqlite.db.$client;
     session = await addSession(store, uuid());
     for (let i = 0; i < ids.length; i += size) await post(store, session, ids.slice(i, i + size));
@@ -122,7 +122,7 @@ test('a merge cut short by a close is carried on at the next start, and loses no
     assert.notEqual(mergeState(sql), null, 'caught during the merge');
     await store.close();
   }
-  const store = openTestStore(t, path, { idRunSize: size, moveEveryMs: 60_000 });
+  const store = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: size, moveEveryMs: 60_000 });
   const sql = store.sqlite.db.$client;
   const state = mergeState(sql) as MergeState;
   assert.ok(state !== null && state.inputs.length === 4, 'still under way');
@@ -142,7 +142,7 @@ test('a merge stopped half-way through deleting its inputs: lookups still find e
   const ids = Array.from({ length: 3 * RUN }, () => uuid());
   let session = '';
   {
-    const store = openTestStore(t, path, { idRunSize: RUN, moveEveryMs: 60_000 });
+    const store = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: RUN, moveEveryMs: 60_000 });
     const sql = store.sqlite.db.$client;
     session = await addSession(store, uuid());
     for (let i = 0; i < ids.length; i += RUN) await post(store, session, ids.slice(i, i + RUN));
@@ -163,7 +163,7 @@ test('a merge stopped half-way through deleting its inputs: lookups still find e
     assert.ok(state?.phase === 'drop' && idsIn(sql) > ids.length, 'stopped while deleting the inputs');
     await store.close();
   }
-  const store = openTestStore(t, path, { idRunSize: RUN, moveEveryMs: 60_000 });
+  const store = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: RUN, moveEveryMs: 60_000 });
   const sql = store.sqlite.db.$client;
   assert.equal((mergeState(sql) as MergeState).phase, 'drop');
   await assertAllDuplicates(store, session, ids, 'inputs partly deleted');
@@ -204,7 +204,7 @@ test('a filter that took more ids than it was made for is rebuilt from the runs,
 
   // Six cuts: four merged into a run of 8192 ids (read back in several slices), two left beside it.
   const ids = add(6 * runIds);
-  toolCallIdUpkeep({ db, index: toolCallIdIndex(db, quiet), runIds, onError: fail }).runAll();
+  toolCallIdUpkeep({ db, index: toolCallIdIndex(db, quiet), sizes: { runIds, fanout: FANOUT }, onError: fail }).runAll();
   assert.deepEqual(
     runsOf(sql).map((r) => r.ids),
     [8192, 2048, 2048],
@@ -219,7 +219,7 @@ test('a filter that took more ids than it was made for is rebuilt from the runs,
   assert.equal(index.filterFull(), true, 'it took the ids it did not cover');
   const deleted = ids.filter((_, i) => i % 97 === 0);
   sql.prepare('delete from tool_calls where id in (select value from json_each(?))').run(JSON.stringify(deleted));
-  toolCallIdUpkeep({ db, index, runIds, onError: fail }).runAll();
+  toolCallIdUpkeep({ db, index, sizes: { runIds, fanout: FANOUT }, onError: fail }).runAll();
   assert.equal(index.filterFull(), false, 'rebuilt: only a new filter has room again');
 
   const gone = new Set(deleted);
@@ -231,7 +231,7 @@ test('a filter that took more ids than it was made for is rebuilt from the runs,
   closeDatabase(db);
 
   // The store, opened on the same file with the same small filter, rebuilds it on its own.
-  const store = openTestStore(t, path, { idRunSize: runIds, moveEveryMs: 60_000 });
+  const store = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: runIds, moveEveryMs: 60_000 });
   assert.deepEqual(await post(store, session, deleted), outcome(deleted.length, 0));
   store.sqlite.settle();
   await assertAllDuplicates(store, session, [...ids, ...hot], 'after the rebuild');
@@ -239,7 +239,7 @@ test('a filter that took more ids than it was made for is rebuilt from the runs,
 
 test("deleted calls' ids leave the runs: a mostly deleted run is rewritten alone, a merge over enough deleted calls drops them", async (t) => {
   const uuid = uuidV4From(mulberry32(26));
-  const store = openTestStore(t, join(tempDir(t), 'gc.db'), { idRunSize: RUN, moveEveryMs: 60_000 });
+  const store = openTestStore(t, join(tempDir(t), 'gc.db'), { idRunFanout: FANOUT, idRunSize: RUN, moveEveryMs: 60_000 });
   const sql = store.sqlite.db.$client;
   const kept = await addSession(store, uuid());
   const doomed = await addSession(store, uuid());

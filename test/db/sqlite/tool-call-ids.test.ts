@@ -20,7 +20,7 @@ test('random ids through cuts and merges: the store answers as a model of the st
   const rand = mulberry32(0x1d5);
   const uuid = uuidV4From(rand);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-  const store = openTestStore(t, join(tempDir(t), 'ids.db'), { idRunSize: RUN, moveEveryMs: 60_000 });
+  const store = openTestStore(t, join(tempDir(t), 'ids.db'), { idRunFanout: FANOUT, idRunSize: RUN, moveEveryMs: 60_000 });
   const sql = store.sqlite.db.$client;
 
   // The model: each stored id with its session; ids whose session was deleted.
@@ -95,7 +95,7 @@ test('random ids through cuts and merges: the store answers as a model of the st
 });
 
 test('time-ordered ids (server-made, then client UUID v7) grow one run, and stay duplicates', async (t) => {
-  const store = openTestStore(t, join(tempDir(t), 'v7.db'), { idRunSize: RUN, moveEveryMs: 60_000 });
+  const store = openTestStore(t, join(tempDir(t), 'v7.db'), { idRunFanout: FANOUT, idRunSize: RUN, moveEveryMs: 60_000 });
   const sql = store.sqlite.db.$client;
   const session = await addSession(store, newId());
   const start = Date.now();
@@ -131,7 +131,7 @@ test('time-ordered ids (server-made, then client UUID v7) grow one run, and stay
 test('a re-post with another timestamp (or session) is a duplicate wherever the id is: staged, moved, in a run, merged', async (t) => {
   const rand = mulberry32(7);
   const uuid = uuidV4From(rand);
-  const store = openTestStore(t, join(tempDir(t), 'ts.db'), { idRunSize: RUN, moveEveryMs: 60_000 });
+  const store = openTestStore(t, join(tempDir(t), 'ts.db'), { idRunFanout: FANOUT, idRunSize: RUN, moveEveryMs: 60_000 });
   const sql = store.sqlite.db.$client;
   const a = await addSession(store, uuid());
   const b = await addSession(store, uuid());
@@ -165,7 +165,7 @@ test('a re-post with another timestamp (or session) is a duplicate wherever the 
 test("a deleted session's ids can be posted again, hot or in runs; everyone else's stay duplicates", async (t) => {
   const rand = mulberry32(11);
   const uuid = uuidV4From(rand);
-  const store = openTestStore(t, join(tempDir(t), 'delete.db'), { idRunSize: RUN, moveEveryMs: 60_000 });
+  const store = openTestStore(t, join(tempDir(t), 'delete.db'), { idRunFanout: FANOUT, idRunSize: RUN, moveEveryMs: 60_000 });
   const sql = store.sqlite.db.$client;
   const kept = await addSession(store, uuid());
   const gone = await addSession(store, uuid());
@@ -207,7 +207,7 @@ test('through the app: DELETE of a session and retention of old calls make ids i
   const [oldIds, keptIds, goneIds] = [uuid, uuid, uuid].map((make) => Array.from({ length: 16 }, make)) as [string[], string[], string[]];
   {
     // Runs made with tiny sizes, then the app over the same file.
-    const store = openTestStore(t, path, { idRunSize: RUN });
+    const store = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: RUN });
     const old = await addSession(store, uuid());
     const kept = await addSession(store, uuid());
     const gone = await addSession(store, uuid());
@@ -250,8 +250,8 @@ test('through the app: DELETE of a session and retention of old calls make ids i
 test('two stores on one file: each sees the ids the other stored (staged, moved, cut, merged) and the ones it deleted', async (t) => {
   const path = join(tempDir(t), 'shared.db');
   const uuid = uuidV4From(mulberry32(5));
-  const a = openTestStore(t, path, { idRunSize: RUN, moveEveryMs: 60_000 });
-  const b = openTestStore(t, path, { idRunSize: RUN, moveEveryMs: 60_000 });
+  const a = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: RUN, moveEveryMs: 60_000 });
+  const b = openTestStore(t, path, { idRunFanout: FANOUT, idRunSize: RUN, moveEveryMs: 60_000 });
   const s1 = await addSession(a, uuid());
   const s2 = await addSession(b, uuid());
   const fromA = Array.from({ length: 13 }, () => uuid());
