@@ -16,6 +16,11 @@ export function freePageCount(db: Db): number {
   return Number(db.$client.pragma('freelist_count', { simple: true }));
 }
 
+/** Pages in the database (as this connection sees it, the WAL included). */
+export function pageCount(db: Db): number {
+  return Number(db.$client.pragma('page_count', { simple: true }));
+}
+
 /**
  * Returns up to `pages` free pages to the file system, in one write transaction (BEGIN
  * IMMEDIATE, so another process's commit cannot invalidate our read of the free list).

@@ -1,7 +1,7 @@
 import { checkAborted } from '../../../lib/run-errors.js';
 import type { VacuumMode } from '../../../lib/vocabulary.js';
 import { databaseSizes, writeTransaction } from '../client.js';
-import { checkpointTruncate, freeDiskBytes, freePageCount, fullVacuum, hasIncrementalVacuum, incrementalVacuumStep } from '../maintenance.js';
+import { checkpointTruncate, freeDiskBytes, freePageCount, fullVacuum, hasIncrementalVacuum, incrementalVacuumStep, pageCount } from '../maintenance.js';
 import { SliceSizer, timed } from '../slices.js';
 import type { WalTruncation } from '../wal-checkpointer.js';
 import type { SliceRunner } from './slice-runner.js';
@@ -12,7 +12,7 @@ import type { SliceRunner } from './slice-runner.js';
  * (finishWal), once the background checkpoints have stopped.
  *
  * incremental: PRAGMA incremental_vacuum a bounded number of pages per slice (one unbounded
- * call held the thread 36 s on this machine), yielding between slices. full: VACUUM rewrites
+ * call held the thread for most of a minute on a 5M-row delete), yielding between slices. full: VACUUM rewrites
  * the file through a copy, so it runs only when the file system has at least the database's
  * size free.
  */
@@ -44,20 +44,25 @@ export async function reclaimSpace(ctx: SliceRunner, mode: VacuumMode, dbPath: s
   }
   const sizer = new SliceSizer(64, 8, 20_000);
   let remaining = freePageCount(db);
-  while (remaining > 0) {
+  // Pages freed meanwhile (the store's own upkeep rewrites id runs the deletes emptied) go back
+  // too, up to as many again as there were: progress is the file shrinking, not the free list.
+  let budget = 2 * remaining;
+  while (remaining > 0 && budget > 0) {
     checkAborted(ctx.signal);
-    const before = remaining;
-    const pages = sizer.size;
+    const pages = Math.min(sizer.size, budget);
+    let released = 0;
     timed(
       () => {
+        const before = pageCount(db);
         remaining = incrementalVacuumStep(db, pages, () => ctx.keepLease(db));
-        return Math.max(0, before - remaining);
+        released = Math.max(0, before - pageCount(db));
+        return released;
       },
       sizer,
       ctx.onSlice,
     );
-    // Concurrent deletes can free pages as fast as we return them: stop once no progress is made.
-    if (remaining >= before) break;
+    if (released === 0) break;
+    budget -= released;
     await ctx.pause();
   }
   return null;
