@@ -24,7 +24,7 @@ import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { mapLogsRequest } from '../src/lib/otlp-mapping.js';
-import { cpuMicros } from './lib/cpu.js';
+import { untilIdle } from './lib/cpu.js';
 import { SESSION_COUNT } from './lib/data.js';
 import { migrationTag, preloaded } from './lib/preload.js';
 import { writeSection } from './lib/results.js';
@@ -69,7 +69,6 @@ const median = (xs: number[]): number => {
   const mid = Math.floor(s.length / 2);
   return s.length === 0 ? Number.NaN : s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function gitState(): { commit: string; dirty: boolean } {
   try {
@@ -80,22 +79,6 @@ function gitState(): { commit: string; dirty: boolean } {
   } catch {
     return { commit: 'unknown', dirty: false };
   }
-}
-
-/**
- * Startup upkeep (rollup days closed, staged calls moved, the engine's own index upkeep) runs
- * after /readyz answers and would land in the first round: wait at least `minSeconds`, then
- * until the server used under 5 % of a core over the last second (at most 120 s).
- */
-async function settle(pid: number, minSeconds: number): Promise<number> {
-  const started = performance.now();
-  await sleep(minSeconds * 1000);
-  for (let i = 0; i < 120; i += 1) {
-    const before = cpuMicros(pid);
-    await sleep(1000);
-    if (cpuMicros(pid) - before < 50_000) break;
-  }
-  return (performance.now() - started) / 1000;
 }
 
 /** The receiver's own mapping must take every record of a C body, or the bench measures rejections. */
@@ -149,7 +132,7 @@ async function measureSize(size: number, o: ShapesOptions): Promise<SizeResult> 
     });
     const startSeconds = (performance.now() - startStarted) / 1000;
     try {
-      const settleSeconds = await settle(server.pid, o.settleSeconds);
+      const settleSeconds = await untilIdle(server.pid, o.settleSeconds);
       const key = ((await api(server.url, 'POST', '/v1/api-keys', { name: 'bench-shapes', role: 'ingest' })) as { key: string }).key;
       const calls = (await readStats(server.url, ADMIN_KEY)).toolCalls;
       // The sessions agents are writing to now: the newest of the preload's (64, as bench/ingest.ts).

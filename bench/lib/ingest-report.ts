@@ -45,6 +45,9 @@ export function ratios(r: IngestRun) {
   };
 }
 
+/** Batched ingest's median in this section before the storage seam (issue 18 judges against it). */
+const BEFORE_SEAM_BATCH = 91_314;
+
 function verdict(ok: boolean, miss: string): string {
   return ok ? 'met' : `**missed** (${miss})`;
 }
@@ -57,6 +60,7 @@ export function renderIngest(runs: IngestRun[]): string {
   const rawVsNaive = m((r) => ratios(r).rawVsNaive);
   const singleVsNoop = m((r) => ratios(r).singleVsNoop);
   const singleP99 = m((r) => r.single.p99);
+  const batch = m((r) => r.batch.rowsPerSec);
   const exportGrowth = m((r) => r.export.rssGrowthMiB);
   const s = last.settings;
   const out: string[] = [];
@@ -73,11 +77,12 @@ export function renderIngest(runs: IngestRun[]): string {
     '',
     '| target | median | result |',
     '|---|---|---|',
+    `| batched ingest ≥ 0.9 × 91,314 rows/s, the median this section gave before issue 18 (2026-12-05, same kind of machine) | ${n0(batch)} rows/s = ${x2(batch / BEFORE_SEAM_BATCH)} | ${verdict(batch >= 0.9 * BEFORE_SEAM_BATCH, `by ${n0(0.9 * BEFORE_SEAM_BATCH - batch)} rows/s`)} |`,
     `| batched ingest ≥ 50 % of raw better-sqlite3 (same schema, same table size) | ${pct(batchVsRaw)} | ${verdict(batchVsRaw >= 0.5, `by ${pct(0.5 - batchVsRaw)}`)} |`,
-    `| raw (UUID v7, service cache) ≥ 2.5× naive (random v4, default 2 MB cache), at ${n0(s.naiveRows)} rows | ${x2(rawVsNaive)} | ${verdict(rawVsNaive >= 2.5, `by ${x2(2.5 - rawVsNaive)}`)} |`,
-    `| single-call ingest ≥ 50 % of a no-op Fastify route's req/s (same body schema, validated; 50 connections) | ${pct1(singleVsNoop)} | ${verdict(singleVsNoop >= 0.5, `by ${pct1(0.5 - singleVsNoop)}`)} |`,
+    `| single-call ingest ≥ 45 % of a no-op Fastify route's req/s (same body schema, validated; 50 connections; issue 18: 50 % before it, at most 5 points given up for a simpler path) | ${pct1(singleVsNoop)} | ${verdict(singleVsNoop >= 0.45, `by ${pct1(0.45 - singleVsNoop)}`)} |`,
     `| single-call p99 < 25 ms at 50 connections | ${n1(singleP99)} ms | ${verdict(singleP99 < 25, `by ${n1(singleP99 - 25)} ms`)} |`,
     `| export of ${n0(s.exportRows)} rows: server RSS growth < 64 MiB | ${n1(exportGrowth)} MiB | ${verdict(exportGrowth < 64, `by ${n1(exportGrowth - 64)} MiB`)} |`,
+    `| (no longer a target) raw UUID v7 with the service's cache vs random v4 with the default cache, at ${n0(s.naiveRows)} rows | ${x2(rawVsNaive)} | — since issue 18 tool_calls has no key on id, so both insert alike |`,
     '',
     '| measurement (median) | rows/s | req/s | p50 ms | p99 ms | server RSS peak MiB |',
     '|---|---|---|---|---|---|',
@@ -173,9 +178,9 @@ function analysis(runs: IngestRun[], med: { batchVsRaw: number; rawVsNaive: numb
     const busy = mm((r) => ((r.single.mainCpuUsPerReq ?? 0) * r.single.reqPerSec) / 1e6);
     const budget = 1e6 / (noopRate / 2);
     lines.push(
-      med.singleVsNoop >= 0.5
-        ? `  **Met at the median, narrowly:** ${runs.filter((r) => ratios(r).singleVsNoop >= 0.5).length} of ${runs.length} runs reach 50 % (range ${pct1(Math.min(...runs.map((r) => ratios(r).singleVsNoop)))}–${pct1(Math.max(...runs.map((r) => ratios(r).singleVsNoop)))}). Both phases are CPU-bound, in different places.`
-        : `  **Missed by ${pct1(0.5 - med.singleVsNoop)}.** Both phases are CPU-bound, in different places.`,
+      med.singleVsNoop >= 0.45
+        ? `  **Met at the median:** ${runs.filter((r) => ratios(r).singleVsNoop >= 0.45).length} of ${runs.length} runs reach 45 % (range ${pct1(Math.min(...runs.map((r) => ratios(r).singleVsNoop)))}–${pct1(Math.max(...runs.map((r) => ratios(r).singleVsNoop)))}). Both phases are CPU-bound, in different places.`
+        : `  **Missed (45 %) by ${pct1(0.45 - med.singleVsNoop)}.** Both phases are CPU-bound, in different places.`,
       `  The no-op run keeps both cores busy: ~${n0(mm((r) => r.noop.cpuUsPerReq ?? 0))} µs of server and ~${n0(mm((r) => r.noop.clientCpuUsPerReq ?? 0))} µs of autocannon CPU a request`,
       `  (${n0(noopRate)} req/s). The single-call run is bound by the service's request thread, busy ${pct(busy)} of the time at ~${n1(singleMain)} µs a`,
       `  request (the whole process ~${n0(mm((r) => r.single.cpuUsPerReq ?? 0))} µs: the WAL checkpointer's thread does the rest), while autocannon leaves part of the other`,
@@ -187,7 +192,7 @@ function analysis(runs: IngestRun[], med: { batchVsRaw: number; rawVsNaive: numb
       '  (every run is in the table below) with the load other work puts on the two cores.',
       ...tookLines,
     );
-  } else if (med.singleVsNoop < 0.5) {
+  } else if (med.singleVsNoop < 0.45) {
     lines.push("  Reaching the target would take the database work off the request thread on a machine with a core to spare; autocannon takes one here.");
   }
   if (med.singleP99 >= 25) {
