@@ -20,9 +20,9 @@ const PRIVATE_FILE = 0o600;
  * The page cache per connection: ingest's working set (the newest pages of each index, the
  * sessions, the rollups) with room to spare. Not more: when a commit rebalanced a B-tree, SQLite
  * has renumbered pages through a temporary number past 1 GiB, and at commit it drops cached
- * pages past the end of a smaller file by scanning the whole cache. At 64 MiB that scan was
- * ~30 % of a single tool call's server CPU on a 1M-call database; reports read the same at 8 or
- * 64 MiB (the file stays in the OS's cache).
+ * pages past the end of a smaller file by scanning the whole cache: the larger the cache, the
+ * longer every such commit (bench/RESULTS.md); reports read the same at 8 or 64 MiB (the file
+ * stays in the OS's cache).
  */
 export const DEFAULT_CACHE_MIB = 8;
 
