@@ -170,11 +170,13 @@ function readSlotRollups(prepared: Prepared, out: CellTable, slots: Triple[], sc
 /** Raw ranges: the partial slots at the range's ends, and slot-level ranges whose raw rows are all still stored. */
 function readRaw(prepared: Prepared, out: CellTable, raw: Triple[], scope: Scope, filter: ToolScope): void {
   if (raw.length === 0) return;
-  // The pieces drive (CROSS JOIN keeps that order): each is a range scan of the time index, or
-  // with a profile or project, a range seek per matching session on (session_id, timestamp);
-  // left to itself the planner read every call of the project's sessions.
+  // The pieces drive (CROSS JOIN keeps that order): each is a range scan of the time index; with
+  // a profile or project each call's session is looked up by its key (scoped reads take only the
+  // partial slots at the range's ends from raw rows, so a piece holds minutes of calls, where a
+  // seek per session of the project grew with the sessions). Left to itself the planner read
+  // every call of the project's sessions.
   const { where, params } = dimensions(scope, filter, 's');
-  const source = where.length === 0 ? 'p cross join tool_calls t' : 'p cross join sessions s cross join tool_calls t on t.session_id = s.id';
+  const source = where.length === 0 ? 'p cross join tool_calls t' : 'p cross join tool_calls t cross join sessions s on s.id = t.session_id';
   // Adjacent pieces of different cells are read as one range; each row finds its cell after.
   const pieces = [...raw].sort((x, y) => x[1] - y[1]);
   const starts = pieces.map((x) => x[1]);
@@ -200,7 +202,10 @@ function accumulate(prepared: Prepared, filter: ToolScope, cells: Cell[], readin
   const out = new CellTable(cells.length);
   const scope = summaryScope(filter);
   const grains: readonly number[] = scope.scope === '' ? GRAINS : scope.scope === null ? [] : [DAY_MS];
-  const cut = plan(cells, grains, { ...reading, offsetHours: reading.offsetHours && scope.scope === '' });
+  // A scoped report has day summaries only: the rest of a cell is slot level, and its whole slots
+  // come from the slot rollups (settled, so the same figures as the raw rows), not from raw rows.
+  const rawFrom = scope.scope === '' ? reading.rawFrom : Number.POSITIVE_INFINITY;
+  const cut = plan(cells, grains, { ...reading, rawFrom, offsetHours: reading.offsetHours && scope.scope === '' });
   if (scope.scope !== null) {
     const splitMax = readSummaries(prepared, out, cut, scope.scope, filter);
     settleSplitMaxima(prepared, out, cut.splits, splitMax, scope.scope);
