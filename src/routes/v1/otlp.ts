@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodedBody } from '../../lib/gunzip-body.js';
 import { decodeProtobuf, encodeProtobufResponse, PROTOBUF_CONTENT_TYPE, type OtlpSignal } from '../../lib/otlp-protobuf.js';
-import { decodeUtf8Body, findUnstorableValue, parseJsonBody } from '../../lib/json-body-text.js';
+import { findUnstorableValue } from '../../lib/json-body-text.js';
+import { parseJsonRequest } from '../../plugins/json-body.js';
 import { JsonLogsBody } from '../../lib/otlp-json-logs.js';
 import { invalid } from '../../lib/app-error.js';
 import { problemResponses } from '../../schemas/common.js';
@@ -46,11 +47,7 @@ const otlpRoutes: FastifyPluginAsyncTypebox = async function otlpRoutes(app) {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, function parseOtlpJson(request, body, done) {
     if (request.routeOptions.url === '/v1/logs') return done(null, new JsonLogsBody(body as Buffer));
-    try {
-      done(null, parseJsonBody(decodeUtf8Body(body as Buffer)));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
+    parseJsonRequest(request, body, done);
   });
 
   // The size limit applies to the decompressed body (Fastify counts what this stream yields).
