@@ -6,9 +6,10 @@
  * shape, built once through the engine's own API and cached: bench/lib/preload.ts), on a copy of
  * the cached file: src/server.ts as a child process (rate limit off, scheduler on, LOG_LEVEL=warn),
  * ready (/readyz) plus BENCH_SETTLE_SECONDS (3) and until its CPU is idle, an `ingest` key; a warm-up of each shape
- * (BENCH_WARMUP_SECONDS in all), then A B C A B C (bench/lib/shape-bodies.ts), BENCH_SHAPE_SECONDS
- * each at 4 connections (bench/lib/shape-round.ts: every body sent once, rows counted in
- * tool_calls, each round checked). Per shape: rows/s = median of its rounds, p99 = the worst of
+ * (BENCH_WARMUP_SECONDS in all), then A B C A B C (bench/lib/shape-bodies.ts), each at 4
+ * connections: BENCH_LEAD_SECONDS (6) of load, then a timed window of BENCH_SHAPE_SECONDS (8)
+ * (bench/lib/shape-round.ts: every body sent once and stamped as it is sent, rows counted by the
+ * answers in the window, each round checked against tool_calls). Per shape: rows/s = median of its rounds, p99 = the worst of
  * its rounds; B÷A and C÷A within the run.
  *
  * Standalone, a run is appended to bench/.tmp/shapes-runs.jsonl and the section
@@ -43,6 +44,7 @@ const A_BODIES = 32;
 export type ShapesOptions = {
   preloads: number[];
   shapeSeconds: number;
+  leadSeconds: number;
   rounds: number;
   warmupSeconds: number;
   settleSeconds: number;
@@ -55,6 +57,7 @@ export function shapesOptionsFromEnv(): ShapesOptions {
   return {
     preloads: (process.env.BENCH_PRELOADS ?? '0,1000000,10000000').split(',').map((s) => Number(s.trim())).filter((n) => Number.isSafeInteger(n) && n >= 0),
     shapeSeconds: env('BENCH_SHAPE_SECONDS', 8),
+    leadSeconds: env('BENCH_LEAD_SECONDS', 6),
     rounds: env('BENCH_SHAPE_ROUNDS', 2),
     warmupSeconds: env('BENCH_WARMUP_SECONDS', 3),
     settleSeconds: env('BENCH_SETTLE_SECONDS', 3),
@@ -83,7 +86,7 @@ function gitState(): { commit: string; dirty: boolean } {
 
 /** The receiver's own mapping must take every record of a C body, or the bench measures rejections. */
 function checkOtlpBody(maker: BodyMaker): void {
-  const mapped = mapLogsRequest(JSON.parse(maker.next().toString()), Date.now());
+  const mapped = mapLogsRequest(JSON.parse(maker.next().bytes.toString()), Date.now());
   if (mapped.toolCalls.length !== SHAPE_ROWS.C || mapped.rejected.length > 0) throw new Error(`OTLP body maps to ${mapped.toolCalls.length} calls, ${mapped.rejected.length} rejected`);
 }
 
@@ -145,14 +148,15 @@ async function measureSize(size: number, o: ShapesOptions): Promise<SizeResult> 
        * already, whichever is less (a C pool for 150k rows/s is ~1.7 GB and ~9 s to make). A pool
        * that runs out is not re-sent: bodies are made in the window, and the round flagged.
        */
-      const poolFor = (shape: Shape, seconds: number) => {
+      const poolFor = (shape: Shape, lead: number, seconds: number) => {
         if (shape === 'A') return makePool(makers.A, A_BODIES);
         const rate = Math.min(o.poolRowsPerSec, 2 * (observed[shape] ?? Number.POSITIVE_INFINITY));
-        return makePool(makers[shape], Math.ceil((rate * (seconds + 1)) / SHAPE_ROWS[shape]));
+        return makePool(makers[shape], Math.ceil((rate * (lead + seconds + 1)) / SHAPE_ROWS[shape]));
       };
       const round = async (shape: Shape, n: number | 'warmup', seconds: number) => {
-        const pool = poolFor(shape, seconds);
-        const r = await runRound({ url: server.url, key, adminKey: ADMIN_KEY, serverPid: server.pid, shape, round: n, seconds, connections: o.connections, pool, maker: makers[shape] });
+        const leadSeconds = n === 'warmup' ? 0 : o.leadSeconds;
+        const pool = poolFor(shape, leadSeconds, seconds);
+        const r = await runRound({ url: server.url, key, adminKey: ADMIN_KEY, serverPid: server.pid, shape, round: n, seconds, leadSeconds, connections: o.connections, pool, maker: makers[shape] });
         observed[shape] = Math.max(observed[shape] ?? 0, r.rowsPerSec);
         o.log(
           `${size}: ${n === 'warmup' ? 'warm-up' : `round ${n}`} ${shape}: ${Math.round(r.rowsPerSec).toLocaleString('en-US')} rows/s, p99 ${r.p99} ms, ` +
@@ -198,7 +202,7 @@ export async function runShapes(options: Partial<ShapesOptions> = {}): Promise<S
   for (const size of o.preloads) sizes.push(await measureSize(size, o));
   return {
     at: new Date().toISOString(),
-    settings: { shapeSeconds: o.shapeSeconds, rounds: o.rounds, connections: o.connections, rowsPerBody: { ...SHAPE_ROWS }, observedWithinMs: OBSERVED_WITHIN_MS, migration: migrationTag() },
+    settings: { shapeSeconds: o.shapeSeconds, leadSeconds: o.leadSeconds, rounds: o.rounds, connections: o.connections, rowsPerBody: { ...SHAPE_ROWS }, observedWithinMs: OBSERVED_WITHIN_MS, migration: migrationTag() },
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model.trim() ?? '?', node: process.version, loadBefore, loadAfter: loadavg()[0] as number },
     git: gitState(),
     sizes,

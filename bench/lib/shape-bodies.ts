@@ -9,7 +9,10 @@
  *      log records in the proto3 JSON mapping the OpenTelemetry JS exporter sends, each with
  *      a random `tool_use_id` (the server's id is its UUID v5, so a random one is a new call).
  * Every body is encoded once (a Buffer), so the load generator only copies it into the socket:
- * what a shape costs the client is the same in every round and outside the timed window.
+ * what a shape costs the client is the same in every round and outside the timed window. B and C
+ * bodies record where their timestamps are (`Stamps`): restamp() writes them again just before
+ * the body is sent, each as far before that moment as it was before the body's making, so a
+ * body made seconds before its round still carries calls observed 0 to OBSERVED_WITHIN_MS ago.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { callFields } from './data.js';
@@ -31,31 +34,71 @@ export const SHAPE_LABEL: Record<Shape, string> = {
  */
 export const OBSERVED_WITHIN_MS = Number(process.env.BENCH_OBSERVED_WITHIN_MS ?? 5000);
 
+/** Where a body's timestamps are: byte offsets, how long before the send each one is, and its form (RFC 3339, or Unix ns). */
+export type Stamps = { offsets: number[]; lagsMs: number[]; nanos: boolean[] };
+export type Body = { bytes: Buffer; stamps?: Stamps };
+
 /** Makes the bodies of one shape; `row` numbers every call it made, so the tool/session/status mix keeps moving. */
-export type BodyMaker = { shape: Shape; next: () => Buffer };
+export type BodyMaker = { shape: Shape; next: () => Body };
+
+/** Writes a body's timestamps again as of `now`, in place (same length: a 24-character RFC 3339 string, or the 13 ms digits of a ns string). */
+export function restamp(body: Body, now = Date.now()): Buffer {
+  const { bytes, stamps } = body;
+  if (!stamps) return bytes;
+  for (let k = 0; k < stamps.offsets.length; k += 1) {
+    const at = now - (stamps.lagsMs[k] as number);
+    bytes.write(stamps.nanos[k] ? String(at) : new Date(at).toISOString(), stamps.offsets[k] as number, 'latin1');
+  }
+  return bytes;
+}
+
+/** A body's text made of parts, with the byte offsets of the timestamps inside them. */
+class StampedText {
+  private readonly parts: string[] = [];
+  private bytes = 0;
+  private readonly stamps: Stamps = { offsets: [], lagsMs: [], nanos: [] };
+  /** `stamps`: each found in `part` by its text, `skip` characters into it (a quote that makes the text unique). */
+  add(part: string, stamps: Array<{ text: string; skip?: number; lagMs: number; nanos: boolean }> = []): void {
+    for (const st of stamps) {
+      const found = part.indexOf(st.text);
+      if (found < 0) throw new Error(`timestamp ${st.text} not found in its part`);
+      this.stamps.offsets.push(this.bytes + Buffer.byteLength(part.slice(0, found + (st.skip ?? 0))));
+      this.stamps.lagsMs.push(st.lagMs);
+      this.stamps.nanos.push(st.nanos);
+    }
+    this.parts.push(part);
+    this.bytes += Buffer.byteLength(part);
+  }
+  body(): Body {
+    return { bytes: Buffer.from(this.parts.join('')), stamps: this.stamps };
+  }
+}
 
 export function bodyMaker(shape: Shape, sessions: string[]): BodyMaker {
   let row = 0;
   const fields = () => callFields(row++, sessions);
   if (shape === 'A') {
     // As bench/ingest.ts: the same item mix; without ids a body may be sent any number of times.
-    return { shape, next: () => Buffer.from(JSON.stringify({ items: Array.from({ length: SHAPE_ROWS.A }, fields) })) };
+    return { shape, next: () => ({ bytes: Buffer.from(JSON.stringify({ items: Array.from({ length: SHAPE_ROWS.A }, fields) })) }) };
   }
   if (shape === 'B') {
     return {
       shape,
       next() {
         const made = Date.now();
-        const items = Array.from({ length: SHAPE_ROWS.B }, () => ({
-          id: randomUUID(),
-          ...fields(),
-          timestamp: new Date(made - Math.floor(Math.random() * OBSERVED_WITHIN_MS)).toISOString(),
-        }));
-        return Buffer.from(JSON.stringify({ items }));
+        const text = new StampedText();
+        text.add('{"items":[');
+        for (let k = 0; k < SHAPE_ROWS.B; k += 1) {
+          const lagMs = Math.floor(Math.random() * OBSERVED_WITHIN_MS);
+          const timestamp = new Date(made - lagMs).toISOString();
+          text.add((k ? ',' : '') + JSON.stringify({ id: randomUUID(), ...fields(), timestamp }), [{ text: timestamp, lagMs, nanos: false }]);
+        }
+        text.add(']}');
+        return text.body();
       },
     };
   }
-  return { shape, next: () => Buffer.from(otlpBody(SHAPE_ROWS.C, fields)) };
+  return { shape, next: () => otlpBody(SHAPE_ROWS.C, fields) };
 }
 
 // ------------------------------------------------------------------ OTLP (shape C)
@@ -102,32 +145,40 @@ const nanos = (ms: number) => `${ms}${String(Math.floor(Math.random() * 1e6)).pa
  * megabytes is made in seconds; bench/ingest-shapes.ts checks one body with the receiver's own
  * mapping before measuring. Calls take the session/tool/status mix of callFields.
  */
-export function otlpBody(records: number, fields: () => ReturnType<typeof callFields>): string {
+export function otlpBody(records: number, fields: () => ReturnType<typeof callFields>): Body {
   const made = Date.now();
   const ids = toolUseIds(records);
-  const parts: string[] = [];
+  const text = new StampedText();
+  text.add(`{"resourceLogs":[{"resource":${RESOURCE},"scopeLogs":[{"scope":${SCOPE},"logRecords":[`);
   let prompt = '';
   for (let k = 0; k < records; k += 1) {
     const f = fields();
     // A prompt leads to a few tool calls.
     if (k % 8 === 0) prompt = s('prompt.id', randomUUID());
-    const at = made - Math.floor(Math.random() * OBSERVED_WITHIN_MS);
-    const observed = at + Math.floor(Math.random() * 5);
+    const lagMs = Math.floor(Math.random() * OBSERVED_WITHIN_MS);
+    const observedLagMs = Math.max(0, lagMs - Math.floor(Math.random() * 5));
     const outcome = f.status === 'success' ? s('success', 'true') : `${s('success', 'false')},${s('error_type', f.errorType as string)}`;
-    parts.push(
-      `{"timeUnixNano":"${nanos(at)}","observedTimeUnixNano":"${nanos(observed)}","severityNumber":9,"body":${BODY},"attributes":[` +
-        `${s('event.name', 'tool_result')},${s('event.timestamp', new Date(at).toISOString())},${i('event.sequence', k + 1)},` +
+    const [time, seen, iso] = [nanos(made - lagMs), nanos(made - observedLagMs), new Date(made - lagMs).toISOString()];
+    text.add(
+      `${k ? ',' : ''}{"timeUnixNano":"${time}","observedTimeUnixNano":"${seen}","severityNumber":9,"body":${BODY},"attributes":[` +
+        `${s('event.name', 'tool_result')},${s('event.timestamp', iso)},${i('event.sequence', k + 1)},` +
         `${s('session.id', f.sessionId)},${prompt},${ACCOUNT},${toolAttrs(f.toolName)},${s('tool_use_id', ids[k] as string)},` +
         `${outcome},${i('duration_ms', f.durationMs)},${s('decision_source', 'config')},${s('decision_type', 'accept')},` +
         `${i('tool_result_size_bytes', (f.durationMs * 7) % 20_000)}],"droppedAttributesCount":0}`,
+      [
+        { text: `"${time}"`, skip: 1, lagMs, nanos: true },
+        { text: `"${seen}"`, skip: 1, lagMs: observedLagMs, nanos: true },
+        { text: iso, lagMs, nanos: false },
+      ],
     );
   }
-  return `{"resourceLogs":[{"resource":${RESOURCE},"scopeLogs":[{"scope":${SCOPE},"logRecords":[${parts.join(',')}]}]}]}`;
+  text.add(']}]}]}');
+  return text.body();
 }
 
 /** A pool of distinct bodies, made before a round (the time it took is reported, never timed with the round). */
-export function makePool(maker: BodyMaker, count: number): { bodies: Buffer[]; seconds: number; bytes: number } {
+export function makePool(maker: BodyMaker, count: number): { bodies: Body[]; seconds: number; bytes: number } {
   const t0 = performance.now();
   const bodies = Array.from({ length: count }, maker.next);
-  return { bodies, seconds: (performance.now() - t0) / 1000, bytes: bodies.reduce((n, b) => n + b.length, 0) };
+  return { bodies, seconds: (performance.now() - t0) / 1000, bytes: bodies.reduce((n, b) => n + b.bytes.length, 0) };
 }

@@ -3,9 +3,13 @@
  * checks that make its figure trustworthy:
  *   - every body is sent at most once (B and C carry ids: a re-sent id is a duplicate, stored
  *     once, which would flatter the rate); A's bodies have no ids and are cycled like bench/ingest.ts;
- *   - rows/s counts the rows that reached tool_calls (GET /v1/stats before and after the round;
- *     stats moves staged calls first), not the rows sent;
- *   - the rows added must equal what the server counted as accepted, and lie between what the
+ *   - the round runs leadSeconds of load before its timed window, so the server's backlog of
+ *     staged calls is as large when the window starts as when it ends (a window that started
+ *     with none would count calls whose moving it never paid for);
+ *   - rows/s counts the rows the answers in the window said were stored (accepted), not the
+ *     rows sent; the CPU per row is the window's;
+ *   - over the whole round (GET /v1/stats before and after; stats moves staged calls first),
+ *     the rows added must equal what the server counted as accepted, and lie between what the
  *     answers said was accepted and that plus the rows of requests still in flight when the load
  *     stopped (autocannon drops those connections; the server still commits them);
  *   - no duplicate, no rejected item, no non-2xx answer, no socket error or timeout.
@@ -15,7 +19,7 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { cpuMicros, mainThreadMicros } from './cpu.js';
 import type { LoadResult } from './load.js';
-import { SHAPE_PATH, SHAPE_ROWS, type BodyMaker, type Shape } from './shape-bodies.js';
+import { restamp, SHAPE_PATH, SHAPE_ROWS, type Body, type BodyMaker, type Shape } from './shape-bodies.js';
 
 type Request = { method: string; path: string; headers: Record<string, string>; setupRequest: (req: Record<string, unknown>) => Record<string, unknown>; onResponse: (status: number, body: string) => void };
 type Options = { url: string; connections: number; duration: number; requests: Request[] };
@@ -89,7 +93,13 @@ export async function runRound(opts: {
   round: number | 'warmup';
   seconds: number;
   connections: number;
-  pool: { bodies: Buffer[]; seconds: number; bytes: number };
+  pool: { bodies: Body[]; seconds: number; bytes: number };
+  /**
+   * Seconds of the same load before the timed window: the server's backlog (calls staged, not
+   * yet moved) is then as large when the window starts as when it ends, so the window pays for
+   * as much moving as the calls it counts bring.
+   */
+  leadSeconds: number;
   /** Makes a body when the pool runs out (B, C): counted, and flagged, since it runs inside the window. */
   maker: BodyMaker;
 }): Promise<RoundResult> {
@@ -102,25 +112,24 @@ export async function runRound(opts: {
   const statuses: Record<string, number> = {};
   const body = (): Buffer => {
     const i = next++;
-    if (shape === 'A') return pool.bodies[i % pool.bodies.length] as Buffer;
+    if (shape === 'A') return (pool.bodies[i % pool.bodies.length] as Body).bytes;
     const pooled = pool.bodies[i];
     if (pooled) {
-      pool.bodies[i] = Buffer.alloc(0); // sent: never again, and its memory can go
-      return pooled;
+      pool.bodies[i] = { bytes: Buffer.alloc(0) }; // sent: never again, and its memory can go
+      return restamp(pooled);
     }
     madeInWindow += 1;
-    return opts.maker.next();
+    return opts.maker.next().bytes;
   };
 
   const before = await readStats(opts.url, opts.adminKey);
-  const cpuBefore = cpuMicros(opts.serverPid);
-  const mainBefore = mainThreadMicros(opts.serverPid);
-  const clientBefore = process.cpuUsage();
-  const started = performance.now();
+  const snapshot = () => ({ at: performance.now(), accepted: answeredAccepted, answered, cpu: cpuMicros(opts.serverPid), main: mainThreadMicros(opts.serverPid), client: process.cpuUsage() });
+  let windowStart = snapshot();
+  const lead = setTimeout(() => (windowStart = snapshot()), opts.leadSeconds * 1000);
   const result = await autocannon({
     url: opts.url,
     connections: opts.connections,
-    duration: opts.seconds,
+    duration: opts.leadSeconds + opts.seconds,
     requests: [
       {
         method: 'POST',
@@ -135,10 +144,13 @@ export async function runRound(opts: {
       },
     ],
   });
-  const seconds = (performance.now() - started) / 1000;
-  const cpuUs = cpuMicros(opts.serverPid) - cpuBefore;
-  const mainCpuUs = mainThreadMicros(opts.serverPid) - mainBefore;
-  const client = process.cpuUsage(clientBefore);
+  clearTimeout(lead);
+  const windowEnd = snapshot();
+  const seconds = (windowEnd.at - windowStart.at) / 1000;
+  const windowRows = windowEnd.accepted - windowStart.accepted;
+  const cpuUs = windowEnd.cpu - windowStart.cpu;
+  const mainCpuUs = windowEnd.main - windowStart.main;
+  const client = { user: windowEnd.client.user - windowStart.client.user, system: windowEnd.client.system - windowStart.client.system };
   // Requests in flight when autocannon stopped are still committing; GET /v1/stats moves staged calls first.
   await sleep(300);
   const after = await readStats(opts.url, opts.adminKey);
@@ -157,7 +169,7 @@ export async function runRound(opts: {
   if (duplicates > 0) flags.push(`${duplicates} duplicates`);
   if (rejected > 0) flags.push(`${rejected} rejected`);
   if (madeInWindow > 0) flags.push(`pool ran out: ${madeInWindow} bodies made inside the window`);
-  const perRow = (us: number) => us / Math.max(1, stored);
+  const perRow = (us: number) => us / Math.max(1, windowRows);
   return {
     shape,
     round: opts.round,
@@ -175,8 +187,8 @@ export async function runRound(opts: {
     serverAccepted,
     duplicates,
     rejected,
-    rowsPerSec: stored / seconds,
-    reqPerSec: answered / seconds,
+    rowsPerSec: windowRows / seconds,
+    reqPerSec: (windowEnd.answered - windowStart.answered) / seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
     maxMs: result.latency.max,
