@@ -113,6 +113,8 @@ export function renderShapes(runs: ShapesRun[], kept: number): string {
   const last = runs[runs.length - 1];
   if (!last) return 'No runs recorded yet: `npm run bench:shapes`.';
   const st = last.settings;
+  // Runs recorded before dc85e35 have no leadSeconds: rows counted by tool_calls over the round, bodies stamped when made.
+  const sentStamped = st.leadSeconds !== undefined;
   const sizes = [...new Set(runs.flatMap((r) => r.sizes.map((s) => s.size)))].sort((a, b) => a - b);
   const idleWait = runs.every((r) => r.sizes.every((s) => s.settleSeconds !== undefined))
     ? ', then until its CPU is idle'
@@ -125,16 +127,16 @@ export function renderShapes(runs: ShapesRun[], kept: number): string {
       'with 0–60 s of jitter, bench/lib/data.ts tool and status mix, 200 sessions, 2000 at 10M, over 6 profiles and 12 projects) is built once through the ' +
       'storage engine\'s own API (bench/lib/preload.ts: sessions.create, toolCalls.append with 4 × 5000 rows in flight, rollups by the engine\'s backfill, days closed) ' +
       'and cached per schema; every run copies it and starts `src/server.ts` on the copy (rate limit off, scheduler on, LOG_LEVEL=warn), ' +
-      `waits for /readyz and 3 s more for startup upkeep${idleWait}, warms up with each shape, then measures A B C ${st.rounds > 1 ? `repeated ${st.rounds} times` : 'once'}, each ${st.leadSeconds ? `${st.leadSeconds} s of load and then a timed window of ` : ''}${st.shapeSeconds} s, ` +
+      `waits for /readyz and 3 s more for startup upkeep${idleWait}, warms up with each shape, then measures A B C ${st.rounds > 1 ? `repeated ${st.rounds} times` : 'once'}, each ${sentStamped ? `${st.leadSeconds} s of load and then a timed window of ` : ''}${st.shapeSeconds} s, ` +
       `${st.connections} connections, autocannon in the bench process on the same cores, an \`ingest\` key. Calls go to the 64 newest sessions.`,
     '',
     `- A: POST /v1/tool-calls, ${st.rowsPerBody.A} items without id or timestamp (server-made UUID v7, now), the shape \`## Ingest\` measures; 32 bodies cycled.`,
-    `- B: the same items, each with its own \`crypto.randomUUID()\` id and the RFC 3339 time (ms) the client observed it at: 0–${(st.observedWithinMs ?? 60_000) / 1000} s before the body ${st.leadSeconds ? 'is sent (uniform; written into the body as it is sent)' : 'was made (uniform)'}, not monotonic.`,
+    `- B: the same items, each with its own \`crypto.randomUUID()\` id and the RFC 3339 time (ms) the client observed it at: 0–${(st.observedWithinMs ?? 60_000) / 1000} s before the body ${sentStamped ? 'is sent (uniform; written into the body as it is sent)' : 'was made (uniform)'}, not monotonic.`,
     `- C: POST /v1/logs, one resourceLogs → one scopeLogs → ${st.rowsPerBody.C} \`claude_code.tool_result\` records in the proto3 JSON of the OpenTelemetry JS exporter (attributes as ` +
       'KeyValue lists, int64 as decimal strings, Claude Code\'s standard and tool_result attributes, MCP calls as `mcp_tool` + tool_parameters, random `tool_use_id`s; ~1.2 KB a record), ' +
-      `observed 0–${(st.observedWithinMs ?? 60_000) / 1000} s before the body ${st.leadSeconds ? 'is sent' : 'was made'}, as B.`,
+      `observed 0–${(st.observedWithinMs ?? 60_000) / 1000} s before the body ${sentStamped ? 'is sent' : 'was made'}, as B.`,
     '- B and C bodies are made before each round, enough for it (a pool for 150,000 rows/s, or twice what the shape reached at this size already; if it runs out, bodies are made inside the window and the round is flagged) and each sent once: a re-sent id would be a ' +
-      (st.leadSeconds
+      (sentStamped
         ? 'duplicate, stored once. rows/s counts the rows the answers in the timed window said were stored, over the window; the load before the window makes the server\'s backlog of ' +
           'staged calls as large when the window starts as when it ends, so the window pays for moving as many calls as it counts. Per shape the '
         : 'duplicate, stored once. rows/s counts the rows added to tool_calls (GET /v1/stats before and after, which moves staged calls first) over the round\'s time; per shape the ') +
