@@ -15,8 +15,9 @@ import { toolCallIdFilter, type ToolCallIdFilter } from './tool-call-id-filter.j
  *  - a Bloom filter over the runs answers "not stored" for almost every new id without a read;
  *    for the rest each run is probed, and a hit counts only if its call still exists (deletes
  *    leave ids in runs until a merge drops them).
- * Ids a group commit claims join `hot` when it commits. When another connection has committed
- * (the CLI, a second server), the next group reloads `hot` and the runs from the file.
+ * Ids a group commit claims join `hot` as they are claimed (a failed job or a rollback takes its
+ * own back out). When another connection has committed (the CLI, a second server), the next
+ * group reloads `hot` and the runs from the file.
  */
 
 /** A run of tool_call_ids; `minId`/`maxId` bound its ids (null: unknown). */
@@ -53,6 +54,35 @@ function perRun(runs: readonly IdRun[], seqs: readonly number[]): Map<number, nu
   return counts;
 }
 
+/**
+ * The ids the open group commit claimed: in `hot` at once (one map write an id), and listed in
+ * order so that a failed job or a rolled-back group takes its own back out.
+ */
+function groupClaims(hot: Map<string, string>) {
+  let claimed: string[] = [];
+  let jobStart = 0;
+  const unclaim = (from: number) => {
+    for (let i = from; i < claimed.length; i++) hot.delete(claimed[i] as string);
+    claimed.length = jobStart = from;
+  };
+  return {
+    claim(id: string, sessionId: string): void {
+      hot.set(id, sessionId);
+      claimed.push(id);
+    },
+    jobDone(ok: boolean): void {
+      if (!ok) unclaim(jobStart);
+      jobStart = claimed.length;
+    },
+    /** Committed (or a new group begins): the claims are stored. */
+    keep(): void {
+      claimed = [];
+      jobStart = 0;
+    },
+    undo: () => unclaim(0),
+  };
+}
+
 export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string) => void }) {
   const sql = db.$client;
   const st = {
@@ -70,8 +100,7 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
   let cutSeq = 0;
   const hot = new Map<string, string>();
   const filter = toolCallIdFilter(db, log);
-  let job = new Map<string, string>();
-  let group = new Map<string, string>();
+  const claims = groupClaims(hot);
 
   function loadRuns(): void {
     runs = st.runs.all() as IdRun[];
@@ -83,15 +112,11 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
     hot.clear();
     for (const r of [...st.hotStaged.iterate(), ...st.hotMoved.iterate(cutSeq)] as Array<{ id: string; session: string }>) hot.set(r.id, r.session);
   }
-  const reset = () => {
-    job = new Map();
-    group = new Map();
-  };
 
   const storedIds = () => runs.reduce((n, r) => n + r.ids, 0);
 
   /** Whether `id` is stored, as of this transaction (hot, then the filter, then the runs). */
-  const isStored = (id: string): boolean => job.has(id) || group.has(id) || hot.has(id) || inRuns(st, runs, filter, id);
+  const isStored = (id: string): boolean => hot.has(id) || inRuns(st, runs, filter, id);
 
   loadRuns();
   loadHot();
@@ -101,28 +126,20 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
     isStored,
 
     /** Inside a job: the id is taken (by a call of this session) if the job and its group commit. */
-    claim(id: string, sessionId: string): void {
-      job.set(id, sessionId);
-    },
+    claim: claims.claim,
 
     /** Group commit steps (see ingest-group.ts). */
     begin(): void {
-      reset();
+      claims.keep();
       const version = dataVersion();
       if (version === seenVersion) return;
       seenVersion = version;
       loadRuns();
       loadHot();
     },
-    jobDone(ok: boolean): void {
-      if (ok) for (const [id, session] of job) group.set(id, session);
-      job = new Map();
-    },
-    committed(): void {
-      for (const [id, session] of group) hot.set(id, session);
-      group = new Map();
-    },
-    rolledBack: reset,
+    jobDone: claims.jobDone,
+    committed: claims.keep,
+    rolledBack: claims.undo,
 
     /** Inside the transaction that deleted these calls: their runs learn how many of theirs are gone. */
     countDead(seqs: readonly number[]): void {

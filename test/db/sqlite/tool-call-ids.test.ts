@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { idBytes } from '../../../src/db/sqlite/tool-call-ids.js';
+import { idBytes, toolCallIdIndex } from '../../../src/db/sqlite/tool-call-ids.js';
 import { newId } from '../../../src/lib/ids.js';
 import { auth, build, openTestStore, tempDir } from '../../helper.js';
 import { mulberry32 } from '../../support/prng.js';
@@ -281,4 +281,31 @@ test('two stores on one file: each sees the ids the other stored (staged, moved,
   b.sqlite.settle();
   assertIndexed(b.sqlite.db.$client, RUN);
   assert.deepEqual(await post(a, s1, [...fromA, ...freed]), outcome(0, 64));
+});
+
+test('claims of a failed job or a rolled-back group are not stored; those of a committed group are', (t) => {
+  const store = openTestStore(t, join(tempDir(t), 'claims.db'));
+  const index = toolCallIdIndex(store.sqlite.db, { warn: () => undefined });
+  const [kept, failed, lost, committed] = [newId(), newId(), newId(), newId()];
+
+  index.begin();
+  index.claim(kept, 's');
+  index.jobDone(true);
+  index.claim(failed, 's');
+  assert.equal(index.isStored(failed), true, 'a claim is a duplicate within its own group');
+  index.jobDone(false);
+  assert.equal(index.isStored(failed), false, 'a failed job gives its claims back');
+  assert.equal(index.isStored(kept), true, 'an earlier job of the group keeps its claims');
+  index.claim(lost, 's');
+  index.jobDone(true);
+  index.rolledBack();
+  assert.deepEqual([kept, lost].map(index.isStored), [false, false], 'a rolled-back group gives every claim back');
+
+  index.begin();
+  index.claim(committed, 's');
+  index.jobDone(true);
+  index.committed();
+  index.begin();
+  index.rolledBack();
+  assert.equal(index.isStored(committed), true, 'a committed claim survives a later group rolled back');
 });
