@@ -1,9 +1,11 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
+import packageJson from '../../package.json' with { type: 'json' };
 import { ProblemSchema } from '../schemas/common.js';
 
-export const API_VERSION = '1.0.0';
+/** The document's info.version is the package's: one version to bump, shown in Swagger UI. */
+export const API_VERSION: string = packageJson.version;
 
 /** OpenAPI 3.1 from the route schemas, Swagger UI at /docs, the document at /openapi.{json,yaml}. */
 export default fp(
