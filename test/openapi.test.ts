@@ -30,6 +30,12 @@ test('the document is valid OpenAPI 3.1 with a bearer scheme and problem respons
   }
 });
 
+test('info.version is the package version (Swagger UI shows what package.json says)', async () => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const doc = parse(readFileSync(OPENAPI_FILE, 'utf8'));
+  assert.equal(doc.info.version, pkg.version);
+});
+
 test('/openapi.json and /docs are public', async (t) => {
   const app = await build(t);
   const json = await app.inject('/openapi.json');

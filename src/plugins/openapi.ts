@@ -1,9 +1,19 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
+import packageJson from '../../package.json' with { type: 'json' };
 import { ProblemSchema } from '../schemas/common.js';
+import { BODY_METHODS, withErrorResponses } from '../schemas/error-responses.js';
 
-export const API_VERSION = '1.0.0';
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false on a route that takes a body but stores nothing: it cannot answer 507 STORAGE_FULL. */
+    writes?: boolean;
+  }
+}
+
+/** The document's info.version is the package's: one version to bump, shown in Swagger UI. */
+export const API_VERSION: string = packageJson.version;
 
 /** OpenAPI 3.1 from the route schemas, Swagger UI at /docs, the document at /openapi.{json,yaml}. */
 export default fp(
@@ -60,6 +70,14 @@ export default fp(
     });
     app.get('/openapi.yaml', { schema: { hide: true }, config: { access: 'public' } }, async function openapiYaml(_req, reply) {
       return reply.type('application/yaml; charset=utf-8').send(app.swagger({ yaml: true }));
+    });
+    // Every route registered from here on documents the errors its kind can answer (401 and 403
+    // behind a key, 413 and 415 with a body, …) as problem+json, so no route can forget one.
+    app.addHook('onRoute', function documentErrorResponses(route) {
+      if ((route.schema as { hide?: boolean } | undefined)?.hide) return;
+      const methods = [route.method].flat().map(String);
+      const method = methods.find((m) => BODY_METHODS.has(m)) ?? methods[0] ?? 'GET';
+      route.schema = withErrorResponses({ method, access: route.config?.access, writes: route.config?.writes, schema: route.schema });
     });
   },
   { name: 'openapi' },

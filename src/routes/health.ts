@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { unavailable } from '../lib/app-error.js';
-import { problemResponses } from '../schemas/common.js';
+import { problemResponse } from '../schemas/error-responses.js';
 
 const Status = Type.Object({ status: Type.String({ example: 'ok' }) });
 
@@ -26,7 +26,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async function healthRoutes(app)
         tags: ['health'],
         summary: 'Readiness: 200 when the database answers; 503 while starting, shutting down, or out of disk',
         security: [],
-        response: { 200: Status, ...problemResponses(503) },
+        response: { 200: Status, 503: problemResponse(503, 'NOT_READY: starting, shutting down, or the database cannot serve (out of disk); retry after Retry-After seconds') },
       },
     },
     async function readyz() {

@@ -75,8 +75,3 @@ export const BatchResult = Type.Object(
   },
   { title: 'BatchResult' },
 );
-
-/** Standard error responses for a route, referenced to the one Problem schema. */
-export function problemResponses(...statuses: number[]): Record<number, typeof ProblemRef> {
-  return Object.fromEntries(statuses.map((s) => [s, ProblemRef]));
-}

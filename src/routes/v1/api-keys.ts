@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiKeyListQuery, ApiKeyPage, ApiKeyParams, CreateApiKeyBody, CreatedApiKeySchema } from '../../schemas/api-keys.js';
-import { problemResponses } from '../../schemas/common.js';
+import { problemResponses } from '../../schemas/error-responses.js';
 import { expiryFromInput } from '../../services/api-keys.js';
 
 const apiKeyRoutes: FastifyPluginAsyncTypebox = async function apiKeyRoutes(app) {
@@ -18,7 +18,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async function apiKeyRoutes(app)
           '`expiresAt` must be in the future (a past time is a 400 VALIDATION_FAILED); unlike event times it may lie any distance ahead. ' +
           'The key name is recorded as the actor in audit entries.',
         body: CreateApiKeyBody,
-        response: { 201: CreatedApiKeySchema, ...problemResponses(400, 401, 403, 415) },
+        response: { 201: CreatedApiKeySchema },
       },
     },
     async function createApiKey(request, reply) {
@@ -35,7 +35,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async function apiKeyRoutes(app)
         tags: ['api-keys'],
         summary: 'List API keys (no secrets), newest first',
         querystring: ApiKeyListQuery,
-        response: { 200: ApiKeyPage, ...problemResponses(400, 401, 403) },
+        response: { 200: ApiKeyPage },
       },
     },
     async function listApiKeys(request) {
@@ -52,7 +52,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async function apiKeyRoutes(app)
         summary: 'Revoke an API key, effective immediately',
         description: 'The next request with the key is a 401. Revoking an already revoked key is a 204 too; an unknown id is a 404.',
         params: ApiKeyParams,
-        response: { 204: { type: 'null', description: 'revoked' }, ...problemResponses(400, 401, 403, 404) },
+        response: { 204: { type: 'null', description: 'revoked' }, ...problemResponses(404) },
       },
     },
     async function revokeApiKey(request, reply) {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { batchBodySchema } from '../../lib/batch-body.js';
 import { toMillisOrUndefined } from '../../lib/time.js';
-import { problemResponses } from '../../schemas/common.js';
+import { problemResponses } from '../../schemas/error-responses.js';
 import {
   BatchQuery,
   BatchResult,
@@ -26,7 +26,7 @@ const featureUsageRoutes: FastifyPluginAsyncTypebox = async function featureUsag
           '`rejected`. An id already stored or repeated counts as a duplicate.',
         querystring: BatchQuery,
         body: batchBodySchema(FeatureUsageInput, app.config.maxBatch, 'FeatureUsageInput'),
-        response: { 200: BatchResult, ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503) },
+        response: { 200: BatchResult, ...problemResponses(422) },
       },
     },
     async function ingestFeatureUsage(request) {
@@ -42,7 +42,7 @@ const featureUsageRoutes: FastifyPluginAsyncTypebox = async function featureUsag
         tags: ['feature-usage'],
         summary: 'List feature usage, newest first (by startedAt)',
         querystring: FeatureUsageListQuery,
-        response: { 200: FeatureUsagePage, ...problemResponses(400, 401, 403) },
+        response: { 200: FeatureUsagePage },
       },
     },
     async function listFeatureUsage(request) {

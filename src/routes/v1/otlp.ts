@@ -6,12 +6,10 @@ import { findUnstorableValue } from '../../lib/json-body-text.js';
 import { parseJsonRequest } from '../../plugins/json-body.js';
 import { JsonLogsBody } from '../../lib/otlp-json-logs.js';
 import { invalid } from '../../lib/app-error.js';
-import { problemResponses } from '../../schemas/common.js';
 import { AnyOtlpBody, ExportLogsServiceRequest, ExportLogsServiceResponse, ExportMetricsServiceResponse } from '../../schemas/otlp.js';
 
 const SIGNAL_OF_URL: Record<string, OtlpSignal> = { '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
 const CONSUMES = ['application/json', PROTOBUF_CONTENT_TYPE];
-const ERRORS = problemResponses(400, 401, 403, 413, 415, 429, 503);
 
 const isProtobuf = (request: FastifyRequest) => request.headers['content-type']?.toLowerCase().startsWith(PROTOBUF_CONTENT_TYPE) === true;
 
@@ -73,7 +71,7 @@ const otlpRoutes: FastifyPluginAsyncTypebox = async function otlpRoutes(app) {
           'An undecodable body is a 400. See GET /v1/setup/claude-code.',
         consumes: CONSUMES,
         body: ExportLogsServiceRequest,
-        response: { 200: ExportLogsServiceResponse, ...ERRORS },
+        response: { 200: ExportLogsServiceResponse },
       },
     },
     async function exportLogs(request, reply) {
@@ -89,7 +87,8 @@ const otlpRoutes: FastifyPluginAsyncTypebox = async function otlpRoutes(app) {
   app.post(
     '/metrics',
     {
-      config: { access: 'ingest' },
+      // Counted in memory, never stored: no 507 STORAGE_FULL.
+      config: { access: 'ingest', writes: false },
       validatorCompiler: documentOnly,
       schema: {
         tags: ['otlp'],
@@ -97,7 +96,7 @@ const otlpRoutes: FastifyPluginAsyncTypebox = async function otlpRoutes(app) {
         description: 'So an agent that also exports metrics gets no errors. The request count shows in GET /v1/stats.',
         consumes: CONSUMES,
         body: AnyOtlpBody,
-        response: { 200: ExportMetricsServiceResponse, ...ERRORS },
+        response: { 200: ExportMetricsServiceResponse },
       },
     },
     async function exportMetrics(request, reply) {

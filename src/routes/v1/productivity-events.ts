@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { batchBodySchema } from '../../lib/batch-body.js';
 import { toMillisOrUndefined } from '../../lib/time.js';
-import { problemResponses } from '../../schemas/common.js';
+import { problemResponses } from '../../schemas/error-responses.js';
 import {
   BatchQuery,
   BatchResult,
@@ -26,7 +26,7 @@ const productivityEventRoutes: FastifyPluginAsyncTypebox = async function produc
           '`timeSaved` and `improvementPercentage` are computed.',
         querystring: BatchQuery,
         body: batchBodySchema(ProductivityEventInput, app.config.maxBatch, 'ProductivityEventInput'),
-        response: { 200: BatchResult, ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503) },
+        response: { 200: BatchResult, ...problemResponses(422) },
       },
     },
     async function ingestProductivityEvents(request) {
@@ -42,7 +42,7 @@ const productivityEventRoutes: FastifyPluginAsyncTypebox = async function produc
         tags: ['productivity'],
         summary: 'List productivity events, newest first',
         querystring: ProductivityEventListQuery,
-        response: { 200: ProductivityEventPage, ...problemResponses(400, 401, 403) },
+        response: { 200: ProductivityEventPage },
       },
     },
     async function listProductivityEvents(request) {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { problemResponses } from '../../schemas/common.js';
+import { problemResponses } from '../../schemas/error-responses.js';
 import {
   AuditListQuery,
   AuditPage,
@@ -29,7 +29,7 @@ const profileCollectionRoutes: FastifyPluginAsyncTypebox = async function profil
         summary: 'Create a profile',
         description: 'Config fields default to enabled true, autoSave false, debugMode false. Writes a `create` audit entry.',
         body: CreateProfileBody,
-        response: { 201: { ...ProfileSchema, description: 'the created profile' }, ...problemResponses(400, 401, 403, 409, 415) },
+        response: { 201: { ...ProfileSchema, description: 'the created profile' }, ...problemResponses(409) },
       },
     },
     async function createProfile(request, reply) {
@@ -45,7 +45,7 @@ const profileCollectionRoutes: FastifyPluginAsyncTypebox = async function profil
         tags: TAGS,
         summary: 'List profiles by name ascending',
         querystring: ProfileListQuery,
-        response: { 200: { ...ProfilePage, description: 'a page of profiles; pass nextCursor as ?cursor= for the next' }, ...problemResponses(400, 401, 403) },
+        response: { 200: { ...ProfilePage, description: 'a page of profiles; pass nextCursor as ?cursor= for the next' } },
       },
     },
     async function listProfiles(request) {
@@ -68,7 +68,7 @@ const profileItemRoutes: FastifyPluginAsyncTypebox = async function profileItemR
         summary: 'Get a profile by id or name',
         description: 'A path segment of digits only is an id (`/v1/profiles/3`), anything else a name (`/v1/profiles/node-dev`).',
         params: ProfileParams,
-        response: { 200: { ...ProfileSchema, description: 'the profile' }, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: { ...ProfileSchema, description: 'the profile' }, ...problemResponses(404) },
       },
     },
     async function getProfile(request) {
@@ -86,7 +86,7 @@ const profileItemRoutes: FastifyPluginAsyncTypebox = async function profileItemR
         description: 'Renaming to a taken name is a 409 PROFILE_NAME_TAKEN. Each change bumps `updatedAt` and writes an `update` audit entry listing the changed fields.',
         params: ProfileParams,
         body: UpdateProfileBody,
-        response: { 200: { ...ProfileSchema, description: 'the profile after the change' }, ...problemResponses(400, 401, 403, 404, 409, 415) },
+        response: { 200: { ...ProfileSchema, description: 'the profile after the change' }, ...problemResponses(404, 409) },
       },
     },
     async function updateProfile(request) {
@@ -106,7 +106,7 @@ const profileItemRoutes: FastifyPluginAsyncTypebox = async function profileItemR
           'are deleted with it in one transaction. Writes a `delete` audit entry; the history stays readable at `/v1/profiles/{idOrName}/audit`.',
         params: ProfileParams,
         querystring: DeleteProfileQuery,
-        response: { 204: { type: 'null', description: 'deleted' }, ...problemResponses(400, 401, 403, 404, 409) },
+        response: { 204: { type: 'null', description: 'deleted' }, ...problemResponses(404, 409) },
       },
     },
     async function deleteProfile(request, reply) {
@@ -132,7 +132,7 @@ const profileAuditRoutes: FastifyPluginAsyncTypebox = async function profileAudi
           'After a delete the trail stays readable by the profile\'s id, or by its last name until another profile takes that name.',
         params: ProfileParams,
         querystring: AuditListQuery,
-        response: { 200: { ...AuditPage, description: 'a page of audit entries, newest first' }, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: { ...AuditPage, description: 'a page of audit entries, newest first' }, ...problemResponses(404) },
       },
     },
     async function profileAudit(request) {

@@ -3,7 +3,6 @@ import type { TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CSV_CONTENT_TYPE, toCsv } from '../../lib/csv.js';
 import { toMillisOrUndefined } from '../../lib/time.js';
-import { problemResponses } from '../../schemas/common.js';
 import {
   FeaturesReport,
   FeaturesReportQuery,
@@ -47,7 +46,6 @@ const responses = (json: TSchema, fields: readonly string[]) => ({
       'text/csv': { schema: { type: 'string', description: `CSV with the header row ${fields.join(',')}; text cells starting with = + - @ tab or CR are prefixed with '` } },
     },
   },
-  ...problemResponses(400, 401, 403),
 });
 
 type Filters = { from?: string; to?: string; format?: 'json' | 'csv' };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { invalid } from '../../lib/app-error.js';
-import { problemResponses } from '../../schemas/common.js';
+import { problemResponses } from '../../schemas/error-responses.js';
 import {
   RetentionPolicyBody,
   RetentionPolicySchema,
@@ -30,7 +30,7 @@ const retentionRoutes: FastifyPluginAsyncTypebox = async function retentionRoute
       schema: {
         tags: ['retention'],
         summary: 'Get the retention policy (defaults until one is saved)',
-        response: { 200: RetentionPolicySchema, ...problemResponses(401, 403) },
+        response: { 200: RetentionPolicySchema },
       },
     },
     async function getRetentionPolicy() {
@@ -47,7 +47,7 @@ const retentionRoutes: FastifyPluginAsyncTypebox = async function retentionRoute
         summary: 'Replace the retention policy',
         description: 'Every field is required. A new schedule takes effect at once, without restart. An invalid cron expression is a 400 with the path /schedule.',
         body: RetentionPolicyBody,
-        response: { 200: RetentionPolicySchema, ...problemResponses(400, 401, 403, 415) },
+        response: { 200: RetentionPolicySchema },
       },
     },
     async function putRetentionPolicy(request) {
@@ -66,7 +66,7 @@ const retentionRoutes: FastifyPluginAsyncTypebox = async function retentionRoute
           'Deletes in small time-bounded batches so ingest keeps flowing, then reclaims space per the policy\'s vacuum mode. ' +
           'Answers when the run is finished; the route takes no body (a body other than `{}` is a 400). 409 RETENTION_RUNNING while another run holds the lease, in this or another process on the same database file.',
         querystring: RetentionRunQuery,
-        response: { 200: RetentionRunSchema, ...problemResponses(400, 401, 403, 409, 503) },
+        response: { 200: RetentionRunSchema, ...problemResponses(409) },
       },
     },
     async function runRetention(request) {
@@ -87,7 +87,7 @@ const retentionRoutes: FastifyPluginAsyncTypebox = async function retentionRoute
         tags: ['retention'],
         summary: 'Run history (scheduled, manual and CLI; failures with their error), newest first',
         querystring: RetentionRunListQuery,
-        response: { 200: RetentionRunPage, ...problemResponses(400, 401, 403) },
+        response: { 200: RetentionRunPage },
       },
     },
     async function listRetentionRuns(request) {

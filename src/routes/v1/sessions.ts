@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { toMillisOrUndefined } from '../../lib/time.js';
-import { problemResponses } from '../../schemas/common.js';
+import { problemResponses } from '../../schemas/error-responses.js';
 import { CreateSessionBody, SessionListQuery, SessionPage, SessionParams, SessionSchema, UpdateSessionBody } from '../../schemas/sessions.js';
 
 const TAGS = ['sessions'];
@@ -23,7 +23,7 @@ const sessionCollectionRoutes: FastifyPluginAsyncTypebox = async function sessio
         response: {
           201: { ...SessionSchema, description: 'created' },
           200: { ...SessionSchema, description: 'already stored with the same fields (idempotent retry)' },
-          ...problemResponses(400, 401, 403, 409, 415, 422),
+          ...problemResponses(409, 422),
         },
       },
     },
@@ -43,7 +43,7 @@ const sessionCollectionRoutes: FastifyPluginAsyncTypebox = async function sessio
         summary: 'List sessions, newest first',
         description: 'Ordered by startedAt descending (id descending on ties). `from` is inclusive and `to` exclusive, both on startedAt.',
         querystring: SessionListQuery,
-        response: { 200: { ...SessionPage, description: 'a page of sessions; pass nextCursor as ?cursor= for the next' }, ...problemResponses(400, 401, 403) },
+        response: { 200: { ...SessionPage, description: 'a page of sessions; pass nextCursor as ?cursor= for the next' } },
       },
     },
     async function listSessions(request) {
@@ -65,7 +65,7 @@ const sessionItemRoutes: FastifyPluginAsyncTypebox = async function sessionItemR
         tags: TAGS,
         summary: 'Get a session',
         params: SessionParams,
-        response: { 200: { ...SessionSchema, description: 'the session' }, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: { ...SessionSchema, description: 'the session' }, ...problemResponses(404) },
       },
     },
     async function getSession(request) {
@@ -85,7 +85,7 @@ const sessionItemRoutes: FastifyPluginAsyncTypebox = async function sessionItemR
           '422 INVALID_TIME_RANGE (endedAt before startedAt), 422 SESSION_NOT_ENDING (endedAt without a terminal status).',
         params: SessionParams,
         body: UpdateSessionBody,
-        response: { 200: { ...SessionSchema, description: 'the session after the change' }, ...problemResponses(400, 401, 403, 404, 409, 415, 422) },
+        response: { 200: { ...SessionSchema, description: 'the session after the change' }, ...problemResponses(404, 409, 422) },
       },
     },
     async function updateSession(request) {
@@ -102,7 +102,7 @@ const sessionItemRoutes: FastifyPluginAsyncTypebox = async function sessionItemR
         tags: TAGS,
         summary: 'Delete a session with its tool calls, productivity events and feature usage',
         params: SessionParams,
-        response: { 204: { type: 'null', description: 'deleted' }, ...problemResponses(400, 401, 403, 404) },
+        response: { 204: { type: 'null', description: 'deleted' }, ...problemResponses(404) },
       },
     },
     async function deleteSession(request, reply) {

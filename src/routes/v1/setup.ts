@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { problemResponses } from '../../schemas/common.js';
 import { ClaudeCodeSetup } from '../../schemas/otlp.js';
 
 /** A Host header fit to be pasted into a shell line: host name or [IPv6], optional port. */
@@ -29,7 +28,7 @@ const setupRoutes: FastifyPluginAsyncTypebox = async function setupRoutes(app) {
           'The exact variables (as `env`, as `export` lines in `shell`, and as the `settingsJson` block for ~/.claude/settings.json). ' +
           'OTEL_EXPORTER_OTLP_ENDPOINT is this server as reached by this request (scheme + Host header). The key is a placeholder: ' +
           'create an ingest key with POST /v1/api-keys. `optionalEnv` tags sessions with a project/profile and adds MCP tool details.',
-        response: { 200: ClaudeCodeSetup, ...problemResponses(401, 403) },
+        response: { 200: ClaudeCodeSetup },
       },
     },
     async function claudeCodeSetup(request) {

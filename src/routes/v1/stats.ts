@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { problemResponses } from '../../schemas/common.js';
 import { StatsSchema } from '../../schemas/stats.js';
 
 /** Contract "Operations": rows, sizes, newest events, ingest counters, last retention run. */
@@ -14,7 +13,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async function statsRoutes(app) {
         description:
           'Rows per table, database and WAL file sizes and free pages, the newest event time per kind, ingest counters since this ' +
           'process started (accepted, duplicates, rejected, OTLP records by event name) and the most recent retention run.',
-        response: { 200: StatsSchema, ...problemResponses(401, 403) },
+        response: { 200: StatsSchema },
       },
     },
     async function stats() {

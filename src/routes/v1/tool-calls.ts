@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { batchBodySchema } from '../../lib/batch-body.js';
 import { toMillisOrUndefined } from '../../lib/time.js';
-import { BatchResult, problemResponses } from '../../schemas/common.js';
+import { BatchResult } from '../../schemas/common.js';
+import { problemResponses } from '../../schemas/error-responses.js';
 import { IngestQuery, ToolCallExportQuery, ToolCallInputSchema, ToolCallListQuery, ToolCallPage } from '../../schemas/tool-calls.js';
 import { EXPORT_CONTENT_TYPES, type ExportFormat } from '../../services/tool-calls.js';
 
@@ -55,7 +56,7 @@ const toolCallRoutes: FastifyPluginAsyncTypebox = async function toolCallRoutes(
           'duplicate, not an error, so retries are safe. Answered after the rows are committed; the session\'s toolCallCount moves in the same transaction.',
         querystring: IngestQuery,
         body: batchBodySchema(ToolCallInputSchema, app.config.maxBatch, 'ToolCallInput'),
-        response: { 200: BatchResult, ...problemResponses(400, 401, 403, 413, 415, 422) },
+        response: { 200: BatchResult, ...problemResponses(422) },
       },
     },
     async function ingestToolCalls(request) {
@@ -72,7 +73,7 @@ const toolCallRoutes: FastifyPluginAsyncTypebox = async function toolCallRoutes(
         summary: 'List tool calls, newest first',
         description: 'Ordered by timestamp descending (id descending on ties). `from` is inclusive and `to` exclusive, both on timestamp.',
         querystring: ToolCallListQuery,
-        response: { 200: ToolCallPage, ...problemResponses(400, 401, 403) },
+        response: { 200: ToolCallPage },
       },
     },
     async function listToolCalls(request) {
@@ -102,7 +103,6 @@ const toolCallRoutes: FastifyPluginAsyncTypebox = async function toolCallRoutes(
               'text/csv': { schema: streamed({ example: 'id,sessionId,toolName,durationMs,status,errorType,timestamp\r\n' }) },
             },
           },
-          ...problemResponses(400, 401, 403),
         },
       },
     },
