@@ -17,6 +17,11 @@ async function main(): Promise<void> {
   try {
     app = await buildApp(config);
   } catch (err) {
+    // A database path that cannot be used is configuration (exit 2), named like any other.
+    if (err instanceof ConfigError) {
+      process.stderr.write(`devflow: invalid configuration: ${err.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`devflow: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   }
