@@ -120,6 +120,37 @@ test('misuse exits 2 with one line on stderr and touches no database', async (t)
   assert.match((await inProcess(['keys', 'list'], env)).stdout, /No API keys/, 'refused creations wrote nothing');
 });
 
+test('as processes: commands on data refuse a database that does not exist (exit 2, one line), and create none', async (t) => {
+  const env = dbEnv(t);
+  const path = env.DEVFLOW_DB_PATH!;
+  const line = `devflow: invalid configuration: DEVFLOW_DB_PATH: no database at ${path}; start the server or run \`devflow migrate\` first\n`;
+  const commands = [['keys', 'list'], ['rollups', 'status', '--json'], ['retention', 'run', '--dry-run']];
+  const runs = await Promise.all(commands.map((args) => cli(args, env)));
+  for (const [i, run] of runs.entries()) {
+    const what = commands[i]!.join(' ');
+    assert.equal(run.code, 2, `${what}: ${run.stderr}`);
+    assert.equal(run.stderr, line, what);
+    assert.equal(run.stdout, '', what);
+  }
+  for (const args of [['keys', 'revoke', '0193a0b2-7c1e-7d7a-9f6e-3c2b1a0f9e8d'], ['rollups', 'rebuild']]) {
+    const run = await inProcess(args, env);
+    assert.equal(run.code, 2, args.join(' '));
+    assert.equal(run.stderr, line, args.join(' '));
+  }
+  assert.ok(!existsSync(path) && !existsSync(join(path, '..')), 'neither the file nor its folder was created');
+
+  const migrated = await cli(['migrate'], env);
+  assert.equal(migrated.code, 0, migrated.stderr);
+  const listed = await inProcess(['keys', 'list'], env);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /No API keys/, 'once migrate made it, the same command works');
+  // keys create is the one command that may make the database: a key can be made before the first start.
+  const elsewhere = dbEnv(t);
+  const created = await inProcess(['keys', 'create', '--name', 'first', '--role', 'admin'], elsewhere);
+  assert.equal(created.code, 0, created.stderr);
+  assert.ok(existsSync(elsewhere.DEVFLOW_DB_PATH!));
+});
+
 test('as processes: a database path that cannot be made fails at once, naming DEVFLOW_DB_PATH', async (t) => {
   const file = join(tempDir(t), 'plain-file');
   writeFileSync(file, '');
