@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../helper.js';
@@ -32,6 +33,21 @@ test('a database path under a regular file exits 2 naming DEVFLOW_DB_PATH, the p
     assert.equal(run.code, 2, run.stderr);
     assert.equal(run.stderr, `devflow: invalid configuration: DEVFLOW_DB_PATH: ${paths[i]} is not usable: ${file} is a file, not a folder\n`);
   }
+});
+
+test('a port in use: exit 1 with one line naming PORT, before any database, admin key or scheduler', { timeout: 60_000 }, async (t) => {
+  const dir = tempDir(t);
+  const dbPath = join(dir, 'data', 'analytics.db');
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  t.after(() => holder.close());
+  const { port } = holder.address() as { port: number };
+  const run = await runNode(SERVER, [], { ...BASE, DEVFLOW_SCHEDULER: 'true', DEVFLOW_DB_PATH: dbPath, PORT: String(port) });
+  assert.equal(run.code, 1, run.stderr);
+  assert.equal(run.stderr, `devflow: cannot listen on 127.0.0.1:${port}: the port is in use (set PORT to another port)\n`);
+  assert.equal(run.stdout, '', 'no log lines: no scheduler started, no admin key created');
+  assert.ok(!existsSync(join(dir, 'data', 'admin.key')), 'no admin key file');
+  assert.ok(!existsSync(dbPath), 'no database, so no admin key in it');
 });
 
 test('LOG_LEVEL=loud exits 2 with one line naming the variable and the levels', { timeout: 30_000 }, async (t) => {
