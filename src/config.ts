@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { mustBe } from './config-errors.js';
 import { DEFAULT_CACHE_MIB } from './db/sqlite/client.js';
 
 const LogLevel = Type.Union(
@@ -108,10 +109,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const config = { ...draft, ...overrides };
   const error = Value.Errors(ConfigSchema, config).First();
   if (error) {
-    const key = error.path.split('/')[1] ?? '';
+    const key = (error.path.split('/')[1] ?? '') as keyof Config;
     const spec = ENV_SPECS.find((s) => s.key === key);
     const shown = spec ? JSON.stringify(env[spec.env] ?? '') : '';
-    throw new ConfigError(spec?.env ?? key, `invalid value ${spec?.key === 'adminKey' ? '(hidden)' : shown}: ${error.message}`);
+    const expected = key in ConfigSchema.properties ? mustBe(ConfigSchema.properties[key]) : error.message;
+    throw new ConfigError(spec?.env ?? key, `invalid value ${spec?.key === 'adminKey' ? '(hidden)' : shown}: ${expected}`);
   }
   return config as Config;
 }

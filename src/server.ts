@@ -1,25 +1,36 @@
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { listenFailure, reservePort } from './listen-port.js';
 
-/** Entry point: config → app → listen; SIGTERM/SIGINT close it gracefully. */
-async function main(): Promise<void> {
-  let config;
+/** One line on stderr and the exit status: start-up failures never print a stack. */
+function exitWith(line: string, code: number): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(code);
+}
+
+function configOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`devflow: invalid configuration: ${err.message}\n`);
-      process.exit(2);
-    }
+    if (err instanceof ConfigError) exitWith(`devflow: invalid configuration: ${err.message}`, 2);
     throw err;
   }
-  let app;
+}
+
+/** Builds the app and runs its onReady hooks (the scheduler starts there). */
+async function readyAppOrExit(config: Config): Promise<FastifyInstance> {
   try {
-    app = await buildApp(config);
+    const app = await buildApp(config);
+    await app.ready();
+    return app;
   } catch (err) {
-    process.stderr.write(`devflow: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    if (err instanceof ConfigError) exitWith(`devflow: invalid configuration: ${err.message}`, 2);
+    exitWith(`devflow: cannot start: ${err instanceof Error ? err.message : String(err)}`, 1);
   }
+}
+
+function closeOnSignals(app: FastifyInstance): void {
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -35,12 +46,33 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * Entry point: config → hold the port → app (database, keys, scheduler) → listen; SIGTERM and
+ * SIGINT close it gracefully. The port is taken before anything else happens, so a port in use
+ * leaves no trace: no database, no admin key, no scheduler.
+ */
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const { host, port } = config;
+  let release: () => Promise<void>;
   try {
-    await app.listen({ host: config.host, port: config.port });
+    release = await reservePort(host, port);
   } catch (err) {
-    app.log.fatal({ err }, 'cannot listen');
+    const { line, exitCode } = listenFailure(err, host, port);
+    exitWith(line, exitCode);
+  }
+  const app = await readyAppOrExit(config);
+  closeOnSignals(app);
+  await release();
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    // Only if another process took the port in the moment between letting go of it and listening.
+    const { line, exitCode } = listenFailure(err, host, port);
     await app.close().catch(() => undefined);
-    process.exit(1);
+    exitWith(line, exitCode);
   }
 }
 

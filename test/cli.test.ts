@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -13,16 +13,19 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = join(ROOT, 'src/cli/main.ts');
 const BIN = join(ROOT, 'bin/devflow.js');
 
+/** code is -1 when the process had to be killed. */
 type Run = { code: number; stdout: string; stderr: string };
 
 /** Runs the CLI as a child process, the way an operator does, with only the given environment. */
-function cli(args: string[], env: Record<string, string>, via: 'tsx' | 'bin' = 'tsx'): Promise<Run> {
+function cli(args: string[], env: Record<string, string>, via: 'tsx' | 'bin' = 'tsx', timeoutMs = 60_000): Promise<Run> {
   const argv = via === 'bin' ? [BIN, ...args] : ['--import', 'tsx', MAIN, ...args];
   return new Promise((resolve) => {
     // Only PATH (and c8's coverage folder, so the child counts too) leak in from the test's environment.
     const coverage = process.env.NODE_V8_COVERAGE ? { NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE } : {};
-    execFile(process.execPath, argv, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...coverage, ...env } }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+    // A hang (the old recursive mkdir on procfs) ends in SIGKILL and code -1, not a stuck test.
+    const options = { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...coverage, ...env }, timeout: timeoutMs, killSignal: 'SIGKILL' as const };
+    execFile(process.execPath, argv, options, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
@@ -115,6 +118,53 @@ test('misuse exits 2 with one line on stderr and touches no database', async (t)
   const unreal = await inProcess(['keys', 'create', '--name', 'x', '--role', 'read', '--expires-at', '2099-02-30T00:00:00Z'], env);
   assert.equal(unreal.code, 2);
   assert.match((await inProcess(['keys', 'list'], env)).stdout, /No API keys/, 'refused creations wrote nothing');
+});
+
+test('as processes: commands on data refuse a database that does not exist (exit 2, one line), and create none', async (t) => {
+  const env = dbEnv(t);
+  const path = env.DEVFLOW_DB_PATH!;
+  const line = `devflow: invalid configuration: DEVFLOW_DB_PATH: no database at ${path}; start the server or run \`devflow migrate\` first\n`;
+  const commands = [['keys', 'list'], ['rollups', 'status', '--json'], ['retention', 'run', '--dry-run']];
+  const runs = await Promise.all(commands.map((args) => cli(args, env)));
+  for (const [i, run] of runs.entries()) {
+    const what = commands[i]!.join(' ');
+    assert.equal(run.code, 2, `${what}: ${run.stderr}`);
+    assert.equal(run.stderr, line, what);
+    assert.equal(run.stdout, '', what);
+  }
+  for (const args of [['keys', 'revoke', '0193a0b2-7c1e-7d7a-9f6e-3c2b1a0f9e8d'], ['rollups', 'rebuild']]) {
+    const run = await inProcess(args, env);
+    assert.equal(run.code, 2, args.join(' '));
+    assert.equal(run.stderr, line, args.join(' '));
+  }
+  assert.ok(!existsSync(path) && !existsSync(join(path, '..')), 'neither the file nor its folder was created');
+
+  const migrated = await cli(['migrate'], env);
+  assert.equal(migrated.code, 0, migrated.stderr);
+  const listed = await inProcess(['keys', 'list'], env);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /No API keys/, 'once migrate made it, the same command works');
+  // keys create is the one command that may make the database: a key can be made before the first start.
+  const elsewhere = dbEnv(t);
+  const created = await inProcess(['keys', 'create', '--name', 'first', '--role', 'admin'], elsewhere);
+  assert.equal(created.code, 0, created.stderr);
+  assert.ok(existsSync(elsewhere.DEVFLOW_DB_PATH!));
+});
+
+test('as processes: a database path that cannot be made fails at once, naming DEVFLOW_DB_PATH', async (t) => {
+  const file = join(tempDir(t), 'plain-file');
+  writeFileSync(file, '');
+  const [proc, underFile] = await Promise.all([
+    cli(['migrate'], { DEVFLOW_DB_PATH: '/proc/x/a.db' }, 'bin', 20_000),
+    cli(['migrate'], { DEVFLOW_DB_PATH: join(file, 'a.db') }, 'bin', 20_000),
+  ]);
+  assert.equal(proc.code, 2, `no hang, exit 2: ${proc.stderr}`);
+  assert.match(proc.stderr, /^devflow: invalid configuration: DEVFLOW_DB_PATH: \/proc\/x\/a\.db is not usable: its folder \/proc\/x cannot be created \(E[A-Z]+: [^)]+\)\n$/);
+  assert.equal(underFile.code, 2, underFile.stderr);
+  assert.equal(underFile.stderr, `devflow: invalid configuration: DEVFLOW_DB_PATH: ${join(file, 'a.db')} is not usable: ${file} is a file, not a folder\n`);
+  const folder = await inProcess(['migrate'], { DEVFLOW_DB_PATH: join(file, '..') });
+  assert.equal(folder.code, 2);
+  assert.equal(folder.stderr, `devflow: invalid configuration: DEVFLOW_DB_PATH: ${join(file, '..')} is not usable: it is a folder; give the path of a file in it\n`);
 });
 
 test('a bad configuration exits 2 naming the variable', async (t) => {

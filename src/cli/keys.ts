@@ -18,7 +18,8 @@ const USAGE = `Usage:
   revoke   Revokes the key with this id; requests with it are refused from then on.
 
 Roles: read (every GET except keys and retention), ingest (telemetry writes only), admin (everything).
-Works on the database of DEVFLOW_DB_PATH, like the server.`;
+Works on the database of DEVFLOW_DB_PATH, like the server. create makes the database if there
+is none; list and revoke refuse a missing one (the server or devflow migrate creates it).`;
 
 const SUBCOMMANDS: Record<string, (ctx: CliContext, args: string[]) => Promise<number>> = {
   create: createKey,
@@ -74,7 +75,7 @@ async function createKey(ctx: CliContext, args: string[]): Promise<number> {
       const first = err instanceof AppError ? err.errors?.[0] : undefined;
       throw first ? flagError(first.path, first.message) : err;
     }
-  });
+  }, { create: true });
   if (values.json) {
     ctx.out(JSON.stringify(created, null, 2));
   } else {

@@ -28,7 +28,8 @@ function overview(): string {
     `  ${'help'.padEnd(width)}  show this text, or a command's: devflow help <command>`,
     '',
     'Configuration comes from the environment, as for the server: DEVFLOW_DB_PATH',
-    '(default ~/.devflow/analytics.db), DEVFLOW_BUSY_TIMEOUT_MS, DEVFLOW_CACHE_MIB.',
+    '(default ~/.devflow/analytics.db), DEVFLOW_BUSY_TIMEOUT_MS, DEVFLOW_CACHE_MIB. Only migrate',
+    'and keys create make a missing database (the server does too); other commands refuse it.',
     'Exit status: 0 done, 1 failed, 2 wrong usage or configuration.',
   ].join('\n');
 }

@@ -1,4 +1,5 @@
 import { loadConfig } from '../config.js';
+import { namingDbPath } from '../db/open-store.js';
 import { closeDatabase, openDatabase } from '../db/sqlite/client.js';
 import { appliedMigrationCount, runMigrations } from '../db/sqlite/migrate.js';
 import { parse, type Command } from './command.js';
@@ -20,7 +21,7 @@ export const migrateCommand: Command = {
       return 0;
     }
     const { dbPath: path, busyTimeoutMs } = loadConfig(ctx.env);
-    const db = openDatabase({ path, busyTimeoutMs });
+    const db = namingDbPath(() => openDatabase({ path, busyTimeoutMs }));
     let before: number;
     let after: number;
     try {

@@ -6,7 +6,7 @@ import { parse, subcommand, withStore, type CliContext, type Command } from './c
 const USAGE = `Usage:
   devflow retention run [--dry-run] [--json]
 
-  Runs retention now on the database of DEVFLOW_DB_PATH, with the policy stored in it
+  Runs retention now on the database of DEVFLOW_DB_PATH (it must exist), with the policy stored in it
   (GET /v1/retention/policy): deletes expired rows in small batches, closes stale sessions,
   then reclaims space per the policy's vacuum mode. Safe while the server runs: both share
   one lease, so if a run is already in progress (here or in the server) this one stops at

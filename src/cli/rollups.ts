@@ -12,7 +12,8 @@ const USAGE = `Usage:
            again to start over (the server's own backfill resumes where it stopped).
   status   Says whether the rollups are built (until then the tool reports read raw rows).
 
-Works on the database of DEVFLOW_DB_PATH, like the server.`;
+Works on the database of DEVFLOW_DB_PATH, like the server; it must exist (the server or
+devflow migrate creates it).`;
 
 export const rollupsCommand: Command = {
   summary: 'rebuild the tool-call rollups behind the tool reports, or show their state',

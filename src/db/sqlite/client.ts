@@ -1,7 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { cannotOpenReason, DatabasePathError, ensureDatabaseFolder } from './database-folder.js';
 import * as schema from './schema/index.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -34,15 +34,13 @@ export const WAL_FILE_KEPT_BYTES = 4 * WAL_RESTART_BYTES;
 /**
  * Opens the database with every pragma the service relies on. This is the only place that
  * knows them. auto_vacuum must be set before the first table exists, so it comes first.
+ * A path that cannot hold the file throws DatabasePathError, which says where and why.
  */
 export function openDatabase(options: OpenOptions): Db {
   const { path } = options;
   const inMemory = path === ':memory:';
-  if (!inMemory) {
-    const dir = dirname(path);
-    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  }
-  const sqlite = new Database(path, { readonly: options.readonly ?? false });
+  if (!inMemory && !options.readonly) ensureDatabaseFolder(path);
+  const sqlite = openSqlite(path, options.readonly ?? false);
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   if (!options.readonly) {
     sqlite.pragma('auto_vacuum = INCREMENTAL');
@@ -62,6 +60,15 @@ export function openDatabase(options: OpenOptions): Db {
   sqlite.pragma(`journal_size_limit = ${WAL_FILE_KEPT_BYTES}`);
   if (!inMemory) restrictFileModes(path);
   return drizzle({ client: sqlite, schema }) as Db;
+}
+
+function openSqlite(path: string, readonly: boolean): Sqlite {
+  try {
+    return new Database(path, { readonly });
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'SQLITE_CANTOPEN') throw err;
+    throw new DatabasePathError(path, cannotOpenReason(path, (err as Error).message));
+  }
 }
 
 /** Telemetry is private: the database and its WAL/SHM files are readable by the owner only. */
