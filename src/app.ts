@@ -68,7 +68,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         (rejected: unknown) => sendProblem(reply, toProblem(rejected as Error)),
       );
     },
-    return503OnClosing: true,
+    // Requests that arrive while the server shuts down get a problem+json 503 from the lifecycle
+    // plugin (Fastify's own is plain JSON); Fastify still adds Connection: close to them.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -46,7 +46,7 @@ function operationOf(doc: Doc, route: RouteAccess): Operation {
 
 /** The statuses a route must list, from what kind of route it is (stated here independently of the app's own rule). */
 function requiredStatuses(route: RouteAccess, op: Operation): number[] {
-  const required = [429];
+  const required = [429, 503];
   const where = new Set((op.parameters ?? []).map((p) => p.in));
   if (route.access !== 'public') required.push(401, 403, 503);
   if (BODY_METHODS.has(route.method) || op.requestBody) required.push(400, 413, 415);

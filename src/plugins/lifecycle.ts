@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { unavailable } from '../lib/app-error.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -28,6 +29,11 @@ export default fp(
     });
     app.addHook('preClose', async function markClosing() {
       state.closing = true;
+    });
+    // In-flight requests finish; a request that arrives meanwhile (on a kept-alive connection)
+    // is told to go elsewhere, like every other problem.
+    app.addHook('onRequest', async function refuseWhileClosing() {
+      if (state.closing) throw unavailable('NOT_READY', 'the server is shutting down; retry after Retry-After seconds (another instance may answer now)', 1);
     });
   },
   { name: 'lifecycle', dependencies: ['store'] },

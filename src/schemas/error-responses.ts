@@ -24,7 +24,7 @@ const DESCRIPTIONS: Record<number, string> = {
   415: 'UNSUPPORTED_MEDIA_TYPE: send the body as application/json',
   422: 'Well-formed but impossible (a reference to something unknown, a time range that ends before it starts); `code` says which',
   429: 'RATE_LIMITED: too many requests from this key (or address, without one); retry after Retry-After seconds',
-  503: 'DATABASE_BUSY or another temporary condition; retry after Retry-After seconds',
+  503: 'DATABASE_BUSY, NOT_READY while the server shuts down, or another temporary condition; retry after Retry-After seconds',
   507: 'STORAGE_FULL: the database disk is full; nothing was written; retry later',
 };
 
@@ -60,13 +60,14 @@ export type RouteKind = {
 };
 
 /**
- * The statuses every route of a kind can answer, from the layers before its handler: the key
- * check (401, 403, and 503 when the key lookup meets a busy database), the rate limit (429, on
- * every route), the body parser (400 malformed, 413, 415), the validator (400), the router
+ * The statuses every route of a kind can answer, from the layers before its handler: shutting
+ * down (503, on every route), the key check (401, 403, and 503 when the key lookup meets a busy
+ * database), the rate limit (429, on every route), the body parser (400 malformed, 413, 415), the validator (400), the router
  * (414 for an over-long path parameter) and the store (503 busy, 507 disk full on writes).
  */
 export function commonErrorStatuses(route: RouteKind): number[] {
-  const statuses = new Set<number>([429]);
+  // Every route: 429 from the rate limit, 503 NOT_READY while the server shuts down.
+  const statuses = new Set<number>([429, 503]);
   const add = (...s: number[]) => s.forEach((x) => statuses.add(x));
   const takesBody = BODY_METHODS.has(route.method);
   if (route.access !== undefined && route.access !== 'public') add(401, 403, 503);

@@ -126,3 +126,29 @@ test('an integer field given a literal that only rounds to an integer is a 400, 
   assert.equal(whole.statusCode, 201, 'a whole literal written with a fraction is exact');
   assert.equal(whole.json().startedAt, new Date(1795443930711).toISOString());
 });
+
+test('while the server shuts down, a request that still arrives gets a 503 NOT_READY problem with Retry-After and writes nothing', async (t) => {
+  const app = await build(t);
+  const session = await app.inject({ method: 'POST', url: '/v1/sessions', headers: auth(app.keys.ingest), payload: { type: 'test' } });
+  // What the lifecycle plugin's preClose hook does when app.close() begins (in-flight requests
+  // then finish; requests on connections still open meet this).
+  app.lifecycle.closing = true;
+  t.after(() => {
+    app.lifecycle.closing = false;
+  });
+  for (const req of [
+    { method: 'GET' as const, url: '/healthz' },
+    { method: 'GET' as const, url: '/v1/stats', headers: auth(app.keys.admin) },
+    { method: 'POST' as const, url: '/v1/tool-calls', headers: auth(app.keys.ingest), payload: { sessionId: session.json().id, toolName: 'Read', durationMs: 1, status: 'success' } },
+  ]) {
+    const res = await app.inject(req);
+    assert.equal(res.statusCode, 503, req.url);
+    assert.equal(res.headers['retry-after'], '1');
+    const p = problemOf(res);
+    assert.equal(p.code, 'NOT_READY');
+    assert.match(p.detail ?? '', /shutting down/);
+  }
+  app.lifecycle.closing = false;
+  const stored = await app.inject({ method: 'GET', url: `/v1/tool-calls?session=${session.json().id}`, headers: auth(app.keys.admin) });
+  assert.deepEqual(stored.json().items, [], 'the refused call was not stored');
+});
