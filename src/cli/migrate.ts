@@ -1,5 +1,6 @@
 import { loadConfig } from '../config.js';
 import { closeDatabase, openDatabase } from '../db/sqlite/client.js';
+import { openUnderLock } from '../db/sqlite/database-lock.js';
 import { appliedMigrationCount, runMigrations } from '../db/sqlite/migrate.js';
 import { parse, type Command } from './command.js';
 
@@ -20,7 +21,7 @@ export const migrateCommand: Command = {
       return 0;
     }
     const { dbPath: path, busyTimeoutMs } = loadConfig(ctx.env);
-    const db = openDatabase({ path, busyTimeoutMs });
+    const { db, lock } = openUnderLock(path, busyTimeoutMs, () => openDatabase({ path, busyTimeoutMs }));
     let before: number;
     let after: number;
     try {
@@ -29,6 +30,7 @@ export const migrateCommand: Command = {
       after = appliedMigrationCount(db);
     } finally {
       closeDatabase(db);
+      lock.release();
     }
     const applied = after - before;
     ctx.out(`${path}: applied ${applied} migration${applied === 1 ? '' : 's'}; ${after} in total, up to date`);
