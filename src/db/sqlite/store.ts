@@ -10,7 +10,7 @@ import { openUnderLock } from './database-lock.js';
 import { isDiskFull, translated } from './errors.js';
 import { ingestGroup } from './ingest-group.js';
 import { listNewestFirst, timeRange } from './keyset-list.js';
-import { runMigrations } from './migrate.js';
+import { MIGRATIONS_FOLDER, runMigrations } from './migrate.js';
 import { createProfileStore } from './profiles.js';
 import { createReportStore } from './reports/index.js';
 import { createRetentionStore } from './retention/index.js';
@@ -43,8 +43,10 @@ export type SqliteStoreOptions = {
   exactReportCalls: number;
   /** Disk reserved beside the database and released when the disk fills up (0 = none). */
   ballastMiB: number;
+  /** Backups before migrations kept beside the file (migration-backups.ts); none when absent or 0. */
+  backupsKeep?: number;
   now: () => number;
-  log: { warn: (obj: object, msg?: string) => void; error: (obj: object, msg?: string) => void };
+  log: { warn: (obj: object, msg?: string) => void; error: (obj: object, msg?: string) => void; info?: (obj: object, msg?: string) => void };
   foldEveryMs?: number;
   moveEveryMs?: number;
   /** Calls above the last id run that make a new one (tool-call-id-upkeep.ts). */
@@ -66,9 +68,10 @@ const READS = new Set(['find', 'list', 'audit', 'deletedProfileId', 'activeByHas
 
 /** Opens (creating it if needed) under its lock (database-lock.ts), migrates and tunes the database file. */
 function openMigrated(options: SqliteStoreOptions) {
+  const { log } = options;
   const opened = openUnderLock(options.path, options.busyTimeoutMs ?? 5000, () => openDatabase({ path: options.path, busyTimeoutMs: options.busyTimeoutMs, cacheSizeMiB: options.cacheSizeMiB }));
   try {
-    runMigrations(opened.db);
+    runMigrations(opened.db, MIGRATIONS_FOLDER, { keep: options.backupsKeep ?? 0, log: { info: (o, m) => (log.info ? log.info(o, m) : log.warn(o, m)) } });
     optimize(opened.db);
   } catch (err) {
     opened.db.$client.close();
