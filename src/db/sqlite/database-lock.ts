@@ -1,4 +1,4 @@
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db } from './client.js';
@@ -35,7 +35,12 @@ function isBusy(err: unknown): boolean {
 
 function lockConnection(path: string, waitMs: number): Database.Database {
   const file = lockFileOf(path);
-  const conn = new Database(file);
+  let conn: Database.Database;
+  try {
+    conn = new Database(file);
+  } catch (err) {
+    throw new Error(`cannot open the lock file ${file} beside the database: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
   if (existsSync(file)) chmodSync(file, PRIVATE_FILE);
   conn.pragma(`busy_timeout = ${Math.max(0, Math.trunc(waitMs))}`);
   return conn;
@@ -81,24 +86,25 @@ export function lockExclusive(path: string): DatabaseLock {
 
 /**
  * Opens the database under its shared lock. The lock comes first, so a restore cannot swap the
- * file between the open and the lock; where the folder does not exist yet there is no file to
- * swap (restore refuses a missing folder), and the open creates the folder the lock file needs.
+ * file between the open and the lock. Where the folder is not there yet, there is no file to swap
+ * (restore refuses a missing folder): the open goes first, to create the folder the lock file
+ * needs or to say clearly why it cannot.
  */
 export function openUnderLock(path: string, waitMs: number, open: () => Db): { db: Db; lock: DatabaseLock } {
-  if (path === ':memory:' || !existsSync(dirname(path))) {
-    const db = open();
-    try {
-      return { db, lock: holdDatabaseLock(path, waitMs) };
-    } catch (err) {
-      db.$client.close();
-      throw err;
-    }
-  }
-  const lock = holdDatabaseLock(path, waitMs);
+  const folderReady = path !== ':memory:' && existsSync(dirname(path)) && statSync(dirname(path)).isDirectory();
+  let lock = folderReady ? holdDatabaseLock(path, waitMs) : undefined;
+  let db: Db;
   try {
-    return { db: open(), lock };
+    db = open();
   } catch (err) {
-    lock.release();
+    lock?.release();
     throw err;
   }
+  try {
+    lock ??= holdDatabaseLock(path, waitMs);
+  } catch (err) {
+    db.$client.close();
+    throw err;
+  }
+  return { db, lock };
 }

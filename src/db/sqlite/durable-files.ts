@@ -1,16 +1,19 @@
 import { closeSync, fsyncSync, openSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+const REFUSED = new Set(['EINVAL', 'EISDIR', 'EPERM', 'EACCES']);
+
 /** Flushes a file (or a folder's entries) to the disk. */
 export function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
+  let fd: number | undefined;
   try {
+    fd = openSync(path, 'r');
     fsyncSync(fd);
   } catch (err) {
-    // Some file systems refuse fsync on a folder (EINVAL, EISDIR); the rename is then as durable as they make it.
-    if (!(err instanceof Error && 'code' in err && (err.code === 'EINVAL' || err.code === 'EISDIR' || err.code === 'EPERM'))) throw err;
+    // Some systems refuse to open or fsync a folder (Windows; some file systems): a rename is then as durable as they make it.
+    if (!(err instanceof Error && 'code' in err && REFUSED.has(String(err.code)))) throw err;
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

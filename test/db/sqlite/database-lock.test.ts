@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { DatabaseInUseError, holdDatabaseLock, lockExclusive, lockFileOf } from '../../../src/db/sqlite/database-lock.js';
+import { DatabaseInUseError, holdDatabaseLock, lockExclusive, lockFileOf, openUnderLock } from '../../../src/db/sqlite/database-lock.js';
 import { openTestStore, tempDir } from '../../helper.js';
 import { ROOT } from '../../support/server-process.js';
 
@@ -76,4 +76,14 @@ test('a store does not open a database while a restore holds it, and says why', 
   t.after(() => exclusive.release());
   assert.throws(() => openTestStore(t, path, { busyTimeoutMs: 0 }), /is being restored/);
   assert.equal(existsSync(path), false, 'the database file was not created under the restore');
+});
+
+test('where the folder is not a usable folder the open goes first, so its own error (not the lock file\'s) is the one reported', (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'a-file');
+  writeFileSync(file, '');
+  const fromOpen = new Error('the open explains the path');
+  for (const path of [join(file, 'analytics.db'), join(dir, 'missing', 'analytics.db')]) {
+    assert.throws(() => openUnderLock(path, 0, () => { throw fromOpen; }), (err: unknown) => err === fromOpen);
+  }
 });
