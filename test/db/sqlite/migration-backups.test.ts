@@ -8,6 +8,7 @@ import { closeDatabase, openDatabase } from '../../../src/db/sqlite/client.js';
 import { MIGRATIONS_FOLDER, migrationStatus, readJournal, runMigrations } from '../../../src/db/sqlite/migrate.js';
 import { migrationBackups } from '../../../src/db/sqlite/migration-backups.js';
 import { openTestStore, tempDir } from '../../helper.js';
+import { startServer } from '../../support/server-process.js';
 import { migrationsUpTo } from '../migrations-up-to.js';
 
 const CALLS = 500;
@@ -121,4 +122,22 @@ test('a backup that cannot be written stops the migration and says how to go on'
     /^Error: cannot back up .*analytics\.db before migrating \(.*\); free disk space, or set DEVFLOW_BACKUPS_KEEP=0 to migrate without a backup$/,
   );
   assert.equal(migrationStatus(db.$client).pending.length, 1, 'nothing was migrated');
+});
+
+test('a server started on a database at an older migration backs it up first and logs where, once', { timeout: 60_000 }, async (t) => {
+  const path = olderDatabase(t);
+  const server = await startServer({ DEVFLOW_DB_PATH: path, DEVFLOW_ADMIN_KEY: 'dfa_migration_backup_admin_key_00', DEVFLOW_BACKUPS_KEEP: '2' });
+  t.after(() => server.child.kill('SIGKILL'));
+  const [file, ...more] = migrationBackups(path);
+  assert.ok(file);
+  assert.deepEqual(more, []);
+  const lines = server.output().split('\n').filter((line) => line.includes('before migrating'));
+  assert.equal(lines.length, 1, server.output());
+  const entry = JSON.parse(lines[0]!) as { level: number; msg: string; backup: string; before: string };
+  assert.equal(entry.level, 30, 'info');
+  assert.equal(entry.msg, `database backed up to ${file} before migrating`);
+  assert.equal(entry.before, PENDING_TAG);
+  const copy = new Database(file, { readonly: true });
+  t.after(() => copy.close());
+  assert.equal(copy.prepare('select count(*) from tool_calls').pluck().get(), CALLS);
 });
