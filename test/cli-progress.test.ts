@@ -74,7 +74,7 @@ test('devflow rollups rebuild --json as a process: stdout is the JSON alone, the
   assert.equal(run.code, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout).slots > 0, true);
   assert.equal(run.stdout.trim().split('\n').length, 1);
-  assert.match(run.stderr, /^devflow: rollups rebuild: \d+ days in \d+\.\d s \(\d+ days\/s\)\n$/);
+  assert.match(run.stderr, /^devflow: rollups rebuild: [\d,]+ days in \d+\.\d s \([\d,]+ days\/s\)\n$/);
 });
 
 test('devflow retention run reports its progress and a summary on stderr, the run record alone on stdout', async (t) => {
@@ -89,6 +89,6 @@ test('devflow retention run reports its progress and a summary on stderr, the ru
   assert.equal(await main(['retention', 'run', '--dry-run', '--json'], io), 0, err.join('\n'));
   assert.equal(JSON.parse(out.join('\n')).deleted.toolCalls, 20);
   assert.equal(err.length, 1, err.join('\n'));
-  assert.match(err[0]!, /^devflow: retention dry run: \d+ items in \d+\.\d s \(\d+ items\/s\)$/);
+  assert.match(err[0]!, /^devflow: retention dry run: [\d,]+ items in \d+\.\d s \([\d,]+ items\/s\)$/);
   assert.ok(Number(/: (\d+) items/.exec(err[0]!)?.[1]) >= 20, 'the slices counted every expired call');
 });
