@@ -29,6 +29,7 @@ export const ConfigSchema = Type.Object({
   rollups: Type.Boolean(),
   exactReportCalls: Type.Integer({ minimum: 0 }),
   ballastMiB: Type.Integer({ minimum: 0, maximum: 65536 }),
+  backupsKeep: Type.Integer({ minimum: 0, maximum: 1000 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -74,6 +75,7 @@ export const ENV_SPECS: EnvSpec[] = [
     describe: 'most ms a write waits for others to share its commit: the group commits as soon as an event-loop turn brings no new write (0 = at the end of the first turn)',
   },
   { key: 'ballastMiB', env: 'DEVFLOW_BALLAST_MIB', parse: int, fallback: () => 64, describe: 'disk space reserved beside the database and released when the disk fills up, so retention can recover (0 = none)' },
+  { key: 'backupsKeep', env: 'DEVFLOW_BACKUPS_KEEP', parse: int, fallback: () => 3, describe: 'backups written beside the database before migrations are applied: how many of the newest to keep (0 = write none)' },
   { key: 'scheduler', env: 'DEVFLOW_SCHEDULER', parse: bool, fallback: () => true, describe: 'run the retention schedule in this process' },
   {
     key: 'rollups',

@@ -2,16 +2,20 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config.js';
 import { AppError } from '../lib/app-error.js';
+import { backupCommand } from './backup.js';
 import { UsageError, type CliContext, type Command } from './command.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
+import { restoreCommand } from './restore.js';
 import { retentionCommand } from './retention.js';
 import { rollupsCommand } from './rollups.js';
 
 /** The dispatch table: one line per command group, each in its own file. */
 const COMMANDS: Record<string, Command> = {
+  backup: backupCommand,
   keys: keysCommand,
   migrate: migrateCommand,
+  restore: restoreCommand,
   retention: retentionCommand,
   rollups: rollupsCommand,
 };

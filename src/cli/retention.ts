@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Store } from '../db/store.js';
 import { createRetentionService, type RetentionRunView } from '../services/retention.js';
 import { parse, subcommand, withStore, type CliContext, type Command } from './command.js';
+import { startProgress } from './progress.js';
 
 const USAGE = `Usage:
   devflow retention run [--dry-run] [--json]
@@ -38,9 +39,14 @@ async function runOnce(ctx: CliContext, store: Store, config: Config, dryRun: bo
   const stop = () => controller.abort('aborted: interrupted from the command line');
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Progress on stderr: every slice of every step reports what it did (rows deleted, closed or
+  // counted; pages the vacuum gave back), so the unit is the neutral "items"; the total is unknown.
+  const progress = startProgress({ label: dryRun ? 'retention dry run' : 'retention run', unit: 'items', write: ctx.err });
+  let items = 0;
   try {
-    return await retention.run({ dryRun, trigger: 'cli', signal: controller.signal });
+    return await retention.run({ dryRun, trigger: 'cli', signal: controller.signal, onSlice: (_ms, n) => progress.update((items += n)) });
   } finally {
+    progress.finish();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }

@@ -1,5 +1,6 @@
 import type { RebuildResult } from '../db/store.js';
 import { parse, subcommand, withStore, type Command } from './command.js';
+import { startProgress } from './progress.js';
 
 const USAGE = `Usage:
   devflow rollups rebuild [--json]
@@ -33,9 +34,12 @@ export const rollupsCommand: Command = {
       const stop = () => controller.abort('aborted: interrupted from the command line');
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // Progress on stderr in days of calls rebuilt (the store reports each day done).
+      const progress = startProgress({ label: 'rollups rebuild', unit: 'days', write: ctx.err });
       try {
-        return await store.rollups.rebuild({ signal: controller.signal });
+        return await store.rollups.rebuild({ signal: controller.signal, onProgress: (done, total) => progress.update(done / 86_400_000, total / 86_400_000) });
       } finally {
+        progress.finish();
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }

@@ -5,7 +5,7 @@ import type { Store } from './store.js';
 
 export type StoreDeps = {
   now: () => number;
-  log: { warn: (obj: object, msg?: string) => void; error: (obj: object, msg?: string) => void };
+  log: { warn: (obj: object, msg?: string) => void; error: (obj: object, msg?: string) => void; info?: (obj: object, msg?: string) => void };
 };
 
 /** The storage engine the configuration asks for, opened and migrated: SQLite (the embedded default). */
@@ -23,6 +23,7 @@ export function openSqliteFromConfig(config: Config, deps: StoreDeps): SqliteSto
       rollups: config.rollups,
       exactReportCalls: config.exactReportCalls,
       ballastMiB: config.ballastMiB,
+      backupsKeep: config.backupsKeep,
       now: deps.now,
       log: deps.log,
     }),

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import type { Db } from './client.js';
+import type { Db, Sqlite } from './client.js';
+import { writeMigrationBackup, type MigrationBackupOptions } from './migration-backups.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../migrations/sqlite', import.meta.url));
 
@@ -8,8 +11,48 @@ export class MigrationError extends Error {
   override name = 'MigrationError';
 }
 
-/** Applies pending drizzle-kit migrations in one transaction: all of them, or none. */
-export function runMigrations(db: Db, migrationsFolder = MIGRATIONS_FOLDER): void {
+/** One migration of drizzle-kit's journal: `when` is what drizzle records as created_at once applied. */
+export type JournalEntry = { tag: string; when: number };
+
+export function readJournal(migrationsFolder = MIGRATIONS_FOLDER): JournalEntry[] {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: JournalEntry[] };
+  return journal.entries.map(({ tag, when }) => ({ tag, when }));
+}
+
+/** Where a database stands against this build's migrations. */
+export type MigrationStatus = {
+  /** Migrations recorded as applied (0: a brand-new database, or not a DevFlow one). */
+  applied: number;
+  /** The newest applied migration's tag, or null when it is none this build knows. */
+  lastTag: string | null;
+  /** The newest applied migration is not one of this build's: a newer (or another) DevFlow wrote it. */
+  unknown: boolean;
+  /** This build's migrations the database has not had yet, oldest first. */
+  pending: JournalEntry[];
+};
+
+/** Reads the migrations table the way drizzle's migrator does: what is newer than the newest applied is pending. */
+export function migrationStatus(sqlite: Sqlite, migrationsFolder = MIGRATIONS_FOLDER): MigrationStatus {
+  const journal = readJournal(migrationsFolder);
+  const hasTable = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get() !== undefined;
+  if (!hasTable) return { applied: 0, lastTag: null, unknown: false, pending: journal };
+  const { applied, last } = sqlite.prepare('select count(*) as applied, max(created_at) as last from __drizzle_migrations').get() as { applied: number; last: number | string | null };
+  if (last === null) return { applied, lastTag: null, unknown: false, pending: journal };
+  const lastAt = Number(last);
+  const known = journal.find((entry) => entry.when === lastAt);
+  return { applied, lastTag: known?.tag ?? null, unknown: known === undefined, pending: journal.filter((entry) => entry.when > lastAt) };
+}
+
+/**
+ * Applies pending drizzle-kit migrations in one transaction: all of them, or none. With `backup`,
+ * a database that already holds data is first copied beside its file (migration-backups.ts).
+ */
+export function runMigrations(db: Db, migrationsFolder = MIGRATIONS_FOLDER, backup?: MigrationBackupOptions): void {
+  if (backup) {
+    const status = migrationStatus(db.$client, migrationsFolder);
+    const first = status.pending[0];
+    if (status.applied > 0 && first) writeMigrationBackup(db.$client, first.tag, backup);
+  }
   try {
     migrate(db, { migrationsFolder });
   } catch (err) {

@@ -6,10 +6,11 @@ import { createApiKeyStore } from './api-keys.js';
 import { ensureBallast, releaseBallast } from './ballast.js';
 import { fileBulkLoadedCalls } from './bulk-loaded.js';
 import { closeDatabase, openDatabase, optimize, writeTransaction, type Db } from './client.js';
+import { openUnderLock } from './database-lock.js';
 import { isDiskFull, translated } from './errors.js';
 import { ingestGroup } from './ingest-group.js';
 import { listNewestFirst, timeRange } from './keyset-list.js';
-import { runMigrations } from './migrate.js';
+import { MIGRATIONS_FOLDER, runMigrations } from './migrate.js';
 import { createProfileStore } from './profiles.js';
 import { createReportStore } from './reports/index.js';
 import { createRetentionStore } from './retention/index.js';
@@ -42,8 +43,10 @@ export type SqliteStoreOptions = {
   exactReportCalls: number;
   /** Disk reserved beside the database and released when the disk fills up (0 = none). */
   ballastMiB: number;
+  /** Backups before migrations kept beside the file (migration-backups.ts); none when absent or 0. */
+  backupsKeep?: number;
   now: () => number;
-  log: { warn: (obj: object, msg?: string) => void; error: (obj: object, msg?: string) => void };
+  log: { warn: (obj: object, msg?: string) => void; error: (obj: object, msg?: string) => void; info?: (obj: object, msg?: string) => void };
   foldEveryMs?: number;
   moveEveryMs?: number;
   /** Calls above the last id run that make a new one (tool-call-id-upkeep.ts). */
@@ -63,17 +66,28 @@ export type SqliteStore = Store & { readonly sqlite: SqliteInternals };
 /** Reads: every other method writes, and one that works clears the disk-full state. */
 const READS = new Set(['find', 'list', 'audit', 'deletedProfileId', 'activeByHash', 'count', 'export', 'state', 'needsUpgrade', 'policy', 'currentLease', 'run', 'lastRun', 'lastScheduledStart', 'listRuns', 'sessions', 'tools', 'toolsTimeseries', 'productivity', 'features', 'profiles', 'stats', 'notReadyReason']);
 
-/** Opens (creating it if needed), migrates and tunes the database file. */
-function openMigrated(options: SqliteStoreOptions): Db {
-  const db = openDatabase({ path: options.path, busyTimeoutMs: options.busyTimeoutMs, cacheSizeMiB: options.cacheSizeMiB });
+/** Opens (creating it if needed) under its lock (database-lock.ts), migrates and tunes the database file. */
+function openMigrated(options: SqliteStoreOptions) {
+  const { log } = options;
+  const opened = openUnderLock(options.path, options.busyTimeoutMs ?? 5000, () => openDatabase({ path: options.path, busyTimeoutMs: options.busyTimeoutMs, cacheSizeMiB: options.cacheSizeMiB }));
   try {
-    runMigrations(db);
-    optimize(db);
+    runMigrations(opened.db, MIGRATIONS_FOLDER, { keep: options.backupsKeep ?? 0, log: { info: (o, m) => (log.info ? log.info(o, m) : log.warn(o, m)) } });
+    optimize(opened.db);
   } catch (err) {
-    db.$client.close();
+    opened.db.$client.close();
+    opened.lock.release();
     throw err;
   }
-  return db;
+  const { db, lock } = opened;
+  // The lock goes last: until the file is closed, a restore must not replace it.
+  const closeFile = () => {
+    try {
+      if (db.$client.open) closeDatabase(db);
+    } finally {
+      lock.release();
+    }
+  };
+  return { db, closeFile };
 }
 
 /** The engine's parts, wired: staging and its moves, the id index and its upkeep, rollups, the group commit. */
@@ -152,7 +166,7 @@ type EngineParts = ReturnType<typeof engineParts>;
 /** Opens (creating it if needed) and migrates the database file, and builds the store over it. */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const { path, now } = options;
-  const db = openMigrated(options);
+  const { db, closeFile } = openMigrated(options);
   const ballastBytes = options.ballastMiB * 1024 * 1024;
   if (!ensureBallast(path, ballastBytes) && path !== ':memory:' && ballastBytes > 0) options.log.warn({ ballastMiB: options.ballastMiB }, 'not enough free disk for the ballast file');
   // WAL checkpoints (copy + fsync) run on a worker thread while the store is open, so no request waits for one.
@@ -208,7 +222,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return null;
     },
     async close() {
-      if (!db.$client.open) return;
+      if (!db.$client.open) return closeFile();
       // Writes still waiting for their group commit are committed, not lost, and staged calls are moved.
       writes.flush();
       staging.stop();
@@ -221,7 +235,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
         options.log.warn({ err }, 'tool-call id filter not saved');
       }
       await checkpoints.stop({ truncate: true });
-      closeDatabase(db);
+      closeFile();
     },
     sqlite: {
       db,

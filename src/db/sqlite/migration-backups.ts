@@ -1,0 +1,63 @@
+import { chmodSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Sqlite } from './client.js';
+import { replaceDurably } from './durable-files.js';
+
+export type MigrationBackupOptions = {
+  /** How many of the newest backups before migrations to keep beside the file (0: write none). */
+  keep: number;
+  log?: { info: (obj: object, msg?: string) => void };
+  now?: () => number;
+};
+
+/** Tables that hold what users put in: a database without a row in any of them has nothing to lose. */
+const DATA_TABLES = ['profiles', 'sessions', 'api_keys'];
+const PRIVATE_FILE = 0o600;
+
+function holdsData(sqlite: Sqlite): boolean {
+  return DATA_TABLES.some((table) => {
+    const exists = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(table) !== undefined;
+    return exists && sqlite.prepare(`select 1 from "${table}" limit 1`).get() !== undefined;
+  });
+}
+
+/** `<db>.backup-2025-01-07T10-15-00-123Z-before-0029_tag`: sorts by time, says what it preceded. */
+export function migrationBackupName(path: string, tag: string, at: number): string {
+  return `${path}.backup-${new Date(at).toISOString().replace(/[:.]/g, '-')}-before-${tag}`;
+}
+
+const BACKUP_NAME = /^\.backup-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-before-[\w.-]+$/;
+
+/** The backups before migrations of the database at path, oldest first. */
+export function migrationBackups(path: string): string[] {
+  const prefix = basename(path);
+  return readdirSync(dirname(path))
+    .filter((name) => name.startsWith(prefix) && BACKUP_NAME.test(name.slice(prefix.length)) && !name.endsWith('.partial'))
+    .sort()
+    .map((name) => join(dirname(path), name));
+}
+
+/**
+ * Before migrations change a database that holds data, a copy of it beside the file; the newest
+ * `keep` are kept. `VACUUM INTO` because migrations run synchronously while the store opens and
+ * it copies a consistent snapshot in one statement (other processes may go on writing), compacted,
+ * so the copy costs no more disk than the live rows. None for `:memory:` or a database without data.
+ */
+export function writeMigrationBackup(sqlite: Sqlite, beforeTag: string, options: MigrationBackupOptions): string | null {
+  const path = sqlite.name;
+  if (options.keep <= 0 || path === ':memory:' || sqlite.memory || !holdsData(sqlite)) return null;
+  const file = migrationBackupName(path, beforeTag, (options.now ?? Date.now)());
+  const partial = `${file}.partial`;
+  try {
+    sqlite.prepare('VACUUM INTO ?').run(partial);
+    chmodSync(partial, PRIVATE_FILE);
+    replaceDurably(partial, file);
+  } catch (err) {
+    rmSync(partial, { force: true });
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`cannot back up ${path} before migrating (${reason}); free disk space, or set DEVFLOW_BACKUPS_KEEP=0 to migrate without a backup`, { cause: err });
+  }
+  for (const old of migrationBackups(path).slice(0, -options.keep)) rmSync(old, { force: true });
+  options.log?.info({ backup: file, bytes: statSync(file).size, before: beforeTag }, `database backed up to ${file} before migrating`);
+  return file;
+}
