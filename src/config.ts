@@ -65,7 +65,7 @@ export const ENV_SPECS: EnvSpec[] = [
     env: 'DEVFLOW_CACHE_MIB',
     parse: int,
     fallback: () => DEFAULT_CACHE_MIB,
-    describe: 'SQLite page cache per connection, MiB (larger makes commits that split index pages slower: see src/db/client.ts)',
+    describe: 'SQLite page cache per connection, MiB (larger makes commits that split index pages slower: see src/db/sqlite/client.ts)',
   },
   {
     key: 'groupCommitMs',
