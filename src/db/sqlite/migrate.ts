@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Db, Sqlite } from './client.js';
@@ -48,18 +49,30 @@ export function migrationStatus(sqlite: Sqlite, migrationsFolder = MIGRATIONS_FO
  * a database that already holds data is first copied beside its file (migration-backups.ts).
  */
 export function runMigrations(db: Db, migrationsFolder = MIGRATIONS_FOLDER, backup?: MigrationBackupOptions): void {
-  if (backup) {
-    const status = migrationStatus(db.$client, migrationsFolder);
-    const first = status.pending[0];
-    if (status.applied > 0 && first) writeMigrationBackup(db.$client, first.tag, backup);
-  }
+  // An upgrade of a database that holds data says what it is doing: one transaction that shows
+  // no progress of its own, which over a big table can take minutes.
+  const upgrade = backup ? upgradeOf(db.$client, migrationsFolder) : null;
+  if (upgrade && backup) writeMigrationBackup(db.$client, upgrade.first, backup);
+  const started = performance.now();
+  if (upgrade) backup?.log?.info({ pending: upgrade.pending, from: upgrade.from }, `applying ${migrations(upgrade.pending)} in one transaction (over big tables this can take minutes)`);
   try {
     migrate(db, { migrationsFolder });
+    if (upgrade) backup?.log?.info({ pending: upgrade.pending, seconds: seconds(started) }, `applied ${migrations(upgrade.pending)} in ${seconds(started)} s`);
   } catch (err) {
     const cause = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
     throw new MigrationError(`database migration failed, nothing was changed: ${cause}`, { cause: err });
   }
 }
+
+/** Pending migrations over a database that already had some: an upgrade (null for a new database or none pending). */
+function upgradeOf(sqlite: Sqlite, migrationsFolder: string): { first: string; pending: number; from: string | null } | null {
+  const status = migrationStatus(sqlite, migrationsFolder);
+  const first = status.pending[0];
+  return status.applied > 0 && first ? { first: first.tag, pending: status.pending.length, from: status.lastTag } : null;
+}
+
+const migrations = (n: number) => `${n} pending migration${n === 1 ? '' : 's'}`;
+const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
 
 export function appliedMigrationCount(db: Db): number {
   const row = db.$client

@@ -56,9 +56,11 @@ test('before migrating a database that holds data the store writes a backup besi
   assert.equal(status.applied, OLDER, 'the backup is the database before the migration');
   assert.deepEqual(status.pending.map((m) => m.tag), [PENDING_TAG]);
   assert.equal(migrationStatus(store.sqlite.db.$client).pending.length, 0, 'and the live one is migrated');
-  assert.equal(logged.length, 1);
+  assert.equal(logged.length, 3, 'the backup, then the migration as it starts and as it ends');
   assert.equal(logged[0]!.msg, `database backed up to ${file} before migrating`);
   assert.deepEqual(logged[0]!.obj, { backup: file, bytes: statSync(file).size, before: PENDING_TAG });
+  assert.equal(logged[1]!.msg, 'applying 1 pending migration in one transaction (over big tables this can take minutes)');
+  assert.match(logged[2]!.msg ?? '', /^applied 1 pending migration in \d+\.\d s$/);
 });
 
 test('only the newest DEVFLOW_BACKUPS_KEEP backups before migrations are kept; other files are left alone', (t) => {
@@ -103,7 +105,13 @@ test('devflow migrate backs up first and says where; DEVFLOW_BACKUPS_KEEP is rea
   assert.equal(await main(['migrate'], io), 0, out.join('\n'));
   const [file] = migrationBackups(path);
   assert.ok(file);
-  assert.deepEqual(out, [`devflow: database backed up to ${file} before migrating`, `${path}: applied 1 migration; ${OLDER + 1} in total, up to date`]);
+  assert.equal(out.length, 4, out.join('\n'));
+  assert.deepEqual([out[0], out[1], out[3]], [
+    `devflow: database backed up to ${file} before migrating`,
+    'devflow: applying 1 pending migration in one transaction (over big tables this can take minutes)',
+    `${path}: applied 1 migration; ${OLDER + 1} in total, up to date`,
+  ]);
+  assert.match(out[2] ?? '', /^devflow: applied 1 pending migration in \d+\.\d s$/);
   const copy = new Database(file, { readonly: true });
   t.after(() => copy.close());
   assert.equal(copy.prepare('select count(*) from tool_calls').pluck().get(), CALLS);
