@@ -91,4 +91,10 @@ test('devflow retention run reports its progress and a summary on stderr, the ru
   assert.equal(err.length, 1, err.join('\n'));
   assert.match(err[0]!, /^devflow: retention dry run: [\d,]+ items in \d+\.\d s \([\d,]+ items\/s\)$/);
   assert.ok(Number(/: (\d+) items/.exec(err[0]!)?.[1]) >= 20, 'the slices counted every expired call');
+  // Without --json the command's own summary (on stdout) is the last word: no second one on stderr.
+  const textOut: string[] = [];
+  const textErr: string[] = [];
+  assert.equal(await main(['retention', 'run', '--dry-run'], { ...io, out: (l: string) => void textOut.push(l), err: (l: string) => void textErr.push(l) }), 0);
+  assert.match(textOut.join('\n'), /would delete 20 tool calls/);
+  assert.deepEqual(textErr, []);
 });

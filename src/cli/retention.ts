@@ -25,13 +25,14 @@ export const retentionCommand: Command = {
     if (!chosen) return 0;
     const { args } = chosen;
     const { values } = parse(args, { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } });
-    const run = await withStore(ctx, (store, config) => runOnce(ctx, store, config, values['dry-run'] ?? false));
+    // The text summary says what the run did; with --json the progress line is the only one for people.
+    const run = await withStore(ctx, (store, config) => runOnce(ctx, store, config, { dryRun: values['dry-run'] ?? false, progressSummary: values.json === true }));
     ctx.out(values.json ? JSON.stringify(run, null, 2) : summary(run));
     return 0;
   },
 };
 
-async function runOnce(ctx: CliContext, store: Store, config: Config, dryRun: boolean): Promise<RetentionRunView> {
+async function runOnce(ctx: CliContext, store: Store, config: Config, { dryRun, progressSummary }: { dryRun: boolean; progressSummary: boolean }): Promise<RetentionRunView> {
   const report = (o: object, msg?: string) => ctx.err(`devflow: ${msg ?? ''} ${JSON.stringify(o)}`);
   const log = { info: () => undefined, warn: report, error: report };
   const retention = createRetentionService({ store, config, now: Date.now, log });
@@ -46,7 +47,7 @@ async function runOnce(ctx: CliContext, store: Store, config: Config, dryRun: bo
   try {
     return await retention.run({ dryRun, trigger: 'cli', signal: controller.signal, onSlice: (_ms, n) => progress.update((items += n)) });
   } finally {
-    progress.finish();
+    progress.finish({ summary: progressSummary });
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }

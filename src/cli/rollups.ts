@@ -39,7 +39,8 @@ export const rollupsCommand: Command = {
       try {
         return await store.rollups.rebuild({ signal: controller.signal, onProgress: (done, total) => progress.update(done / 86_400_000, total / 86_400_000) });
       } finally {
-        progress.finish();
+        // The text summary says what was rebuilt; with --json the progress line is the only one for people.
+        progress.finish({ summary: values.json === true });
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
