@@ -35,6 +35,17 @@ test('a database path under a regular file exits 2 naming DEVFLOW_DB_PATH, the p
   }
 });
 
+test('a file that is not a SQLite database (or a damaged one) exits 2 naming DEVFLOW_DB_PATH, the path and what to do, for the server and devflow', { timeout: 60_000 }, async (t) => {
+  const path = join(tempDir(t), 'analytics.db');
+  writeFileSync(path, Buffer.alloc(8192, 'not a database '));
+  const line = `devflow: invalid configuration: DEVFLOW_DB_PATH: ${path} is not usable: it is not a SQLite database or it is damaged (file is not a database); point DEVFLOW_DB_PATH at another file, or put a backup in its place with \`devflow restore\`\n`;
+  const runs = await Promise.all([runNode(SERVER, [], { ...BASE, DEVFLOW_DB_PATH: path }), runNode('bin/devflow.js', ['keys', 'list'], { DEVFLOW_DB_PATH: path })]);
+  for (const run of runs) {
+    assert.equal(run.code, 2, run.stderr);
+    assert.equal(run.stderr, line);
+  }
+});
+
 test('a port in use: exit 1 with one line naming PORT, before any database, admin key or scheduler', { timeout: 60_000 }, async (t) => {
   const dir = tempDir(t);
   const dbPath = join(dir, 'data', 'analytics.db');

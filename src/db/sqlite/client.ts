@@ -36,6 +36,21 @@ export const WAL_FILE_KEPT_BYTES = 4 * WAL_RESTART_BYTES;
  * knows them. auto_vacuum must be set before the first table exists, so it comes first.
  * A path that cannot hold the file throws DatabasePathError, which says where and why.
  */
+/**
+ * The first statement that reads the file finds out it is not a database (another program's
+ * file, a damaged one): say which file and what to do, not only SQLite's "file is not a database".
+ */
+function notADatabaseSaysWhere(sqlite: Sqlite, path: string, first: () => unknown): void {
+  try {
+    first();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') throw err;
+    sqlite.close();
+    throw new DatabasePathError(path, `it is not a SQLite database or it is damaged (${(err as Error).message}); point DEVFLOW_DB_PATH at another file, or put a backup in its place with \`devflow restore\``);
+  }
+}
+
 export function openDatabase(options: OpenOptions): Db {
   const { path } = options;
   const inMemory = path === ':memory:';
@@ -43,7 +58,7 @@ export function openDatabase(options: OpenOptions): Db {
   const sqlite = openSqlite(path, options.readonly ?? false);
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   if (!options.readonly) {
-    sqlite.pragma('auto_vacuum = INCREMENTAL');
+    notADatabaseSaysWhere(sqlite, path, () => sqlite.pragma('auto_vacuum = INCREMENTAL'));
     sqlite.pragma('journal_mode = WAL');
   }
   sqlite.pragma('synchronous = NORMAL');
