@@ -74,7 +74,7 @@ function groupClaims(hot: Map<string, string>) {
       if (!ok) unclaim(jobStart);
       jobStart = claimed.length;
     },
-    /** Committed (or a new group begins): the claims are stored. */
+    /** Committed: the claims are stored. */
     keep(): void {
       claimed = [];
       jobStart = 0;
@@ -130,7 +130,9 @@ export function toolCallIdIndex(db: Db, log: { warn: (obj: object, msg?: string)
 
     /** Group commit steps (see ingest-group.ts). */
     begin(): void {
-      claims.keep();
+      // Claims left by an attempt that never committed (a group starting over with savepoints
+      // begins again without a rollback step) were never stored.
+      claims.undo();
       const version = dataVersion();
       if (version === seenVersion) return;
       seenVersion = version;

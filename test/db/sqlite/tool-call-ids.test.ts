@@ -309,3 +309,24 @@ test('claims of a failed job or a rolled-back group are not stored; those of a c
   index.rolledBack();
   assert.equal(index.isStored(committed), true, 'a committed claim survives a later group rolled back');
 });
+
+test('a group that starts over with savepoints stores the calls its first attempt had claimed (not duplicates of themselves)', async (t) => {
+  const store = openTestStore(t, join(tempDir(t), 'restart.db'), { groupCommitMs: 5 });
+  const session = await addSession(store, newId());
+  const clientId = newId();
+  // Job 1: a client's call with its own id, claimed in the group's first attempt.
+  const first = store.toolCalls.append([toolCall(session, clientId)], { allOrNothing: true });
+  // Job 2, same group: creates an agent session (a write), then fails on a call no check lets in,
+  // so the group rolls back and starts over with a savepoint per job.
+  const agent = newId();
+  const second = store.toolCalls.append([{ ...toolCall(agent, undefined), durationMs: -1 }], {
+    allOrNothing: false,
+    agentSessions: [{ id: agent, profile: null, project: null, startedAt: Date.now() }],
+  });
+  const [one, two] = await Promise.allSettled([first, second]);
+  assert.deepEqual(one, { status: 'fulfilled', value: outcome(1, 0) }, 'stored, not a duplicate of its own first attempt');
+  assert.equal(two.status, 'rejected');
+  store.sqlite.settle();
+  const sql = store.sqlite.db.$client;
+  assert.equal(sql.prepare('select count(*) from tool_calls where id = ?').pluck().get(clientId), 1);
+});
