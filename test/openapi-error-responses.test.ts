@@ -48,7 +48,7 @@ function operationOf(doc: Doc, route: RouteAccess): Operation {
 function requiredStatuses(route: RouteAccess, op: Operation): number[] {
   const required = [429, 503];
   const where = new Set((op.parameters ?? []).map((p) => p.in));
-  if (route.access !== 'public') required.push(401, 403, 503);
+  if (route.access !== 'public') required.push(401, 403, 503, 507);
   if (BODY_METHODS.has(route.method) || op.requestBody) required.push(400, 413, 415);
   if (BODY_METHODS.has(route.method) && !STORES_NOTHING.has(`${route.method} ${route.url}`)) required.push(503, 507);
   if (where.has('query')) required.push(400);
@@ -130,4 +130,23 @@ test('a rate-limited answer is in every route\'s entry', async (t) => {
     assert.equal(res.statusCode, 429, `${route.method} ${route.url}`);
     assertDocumented(doc, route, res, 'over the rate limit');
   }
+});
+
+test('on a full disk, what each authenticated GET answers is in its entry (a read may move staged calls first)', async (t) => {
+  const app = await build(t);
+  const doc = await documentOf(app);
+  const session = await app.inject({ method: 'POST', url: '/v1/sessions', headers: auth(app.keys.ingest), payload: { type: 'agent' } });
+  const items = Array.from({ length: 1000 }, (_, i) => ({ sessionId: session.json().id, toolName: `tool-${i % 7}`, durationMs: i, status: 'success' }));
+  assert.equal((await app.inject({ method: 'POST', url: '/v1/tool-calls', headers: auth(app.keys.ingest), payload: { items } })).statusCode, 200);
+  const sql = app.sqlite.db.$client;
+  // The disk is full from here on: the file may not grow by a page.
+  sql.pragma(`max_page_count = ${Number(sql.pragma('page_count', { simple: true }))}`);
+  const full: string[] = [];
+  for (const route of documentedRoutes(app).filter((r) => r.method === 'GET' && r.access !== 'public')) {
+    const res = await app.inject({ method: 'GET', url: concreteUrl(route.url), headers: auth(app.keys.admin) });
+    if (res.statusCode === 507) full.push(route.url);
+    assertDocumented(doc, route, res, 'on a full disk');
+  }
+  sql.pragma('max_page_count = 1073741823'); // room again, so the app can close
+  assert.ok(full.length > 0, 'some read met the full disk');
 });

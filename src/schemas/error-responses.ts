@@ -25,7 +25,7 @@ const DESCRIPTIONS: Record<number, string> = {
   422: 'Well-formed but impossible (a reference to something unknown, a time range that ends before it starts); `code` says which',
   429: 'RATE_LIMITED: too many requests from this key (or address, without one); retry after Retry-After seconds',
   503: 'DATABASE_BUSY, NOT_READY while the server shuts down, or another temporary condition; retry after Retry-After seconds',
-  507: 'STORAGE_FULL: the database disk is full; nothing was written; retry later',
+  507: 'STORAGE_FULL: the database disk is full; nothing was written (a read may need to write first); retry later',
 };
 
 const RETRY_AFTER = { 'retry-after': { type: 'integer', minimum: 1, description: 'seconds to wait before retrying' } };
@@ -70,7 +70,9 @@ export function commonErrorStatuses(route: RouteKind): number[] {
   const statuses = new Set<number>([429, 503]);
   const add = (...s: number[]) => s.forEach((x) => statuses.add(x));
   const takesBody = BODY_METHODS.has(route.method);
-  if (route.access !== undefined && route.access !== 'public') add(401, 403, 503);
+  // Behind a key the route reaches the store, and even a read may write first (staged calls
+  // moved into place), so a full disk can answer it 507 too.
+  if (route.access !== undefined && route.access !== 'public') add(401, 403, 503, 507);
   if (takesBody) add(400, 413, 415);
   if (route.schema?.params) add(400, 414);
   if (route.schema?.querystring || route.schema?.body) add(400);
