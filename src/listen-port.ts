@@ -4,23 +4,24 @@ import { createServer } from 'node:net';
 export type ListenFailure = { line: string; exitCode: number };
 
 /**
- * Holds host:port while the app starts, so that a port in use is found before anything else
- * happens (the database made, an admin key created, the scheduler started). The returned
- * function lets go of it just before the app listens. A client that connects meanwhile is
- * disconnected: nothing can answer it before the app is ready. Port 0 (any free port) cannot
- * be in use, so nothing is held for it.
+ * Checks that host:port can be listened on, before anything else happens at start (the database
+ * made, an admin key created, the scheduler started), and lets go of it at once: while the app
+ * starts (migrations can take minutes) a client is refused, as before, rather than accepted and
+ * reset, which a TCP health check would take for "up". Should another process take the port
+ * before the app listens, that listen fails with the same line. Port 0 (any free port) cannot
+ * be in use.
  */
-export async function reservePort(host: string, port: number): Promise<() => Promise<void>> {
-  if (port === 0) return async () => undefined;
-  const holder = createServer((socket) => socket.destroy());
+export async function checkPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
   await new Promise<void>((resolve, reject) => {
-    holder.once('error', reject);
-    holder.listen({ host, port, exclusive: true }, () => {
-      holder.off('error', reject);
+    probe.once('error', reject);
+    probe.listen({ host, port, exclusive: true }, () => {
+      probe.off('error', reject);
       resolve();
     });
   });
-  return () => new Promise<void>((resolve) => holder.close(() => resolve()));
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { listenFailure, reservePort } from './listen-port.js';
+import { checkPortFree, listenFailure } from './listen-port.js';
 
 /** One line on stderr and the exit status: start-up failures never print a stack. */
 function exitWith(line: string, code: number): never {
@@ -49,27 +49,25 @@ function closeOnSignals(app: FastifyInstance): void {
 }
 
 /**
- * Entry point: config → hold the port → app (database, keys, scheduler) → listen; SIGTERM and
- * SIGINT close it gracefully. The port is taken before anything else happens, so a port in use
+ * Entry point: config → check the port → app (database, keys, scheduler) → listen; SIGTERM and
+ * SIGINT close it gracefully. The port is checked before anything else happens, so a port in use
  * leaves no trace: no database, no admin key, no scheduler.
  */
 async function main(): Promise<void> {
   const config = configOrExit();
   const { host, port } = config;
-  let release: () => Promise<void>;
   try {
-    release = await reservePort(host, port);
+    await checkPortFree(host, port);
   } catch (err) {
     const { line, exitCode } = listenFailure(err, host, port);
     exitWith(line, exitCode);
   }
   const app = await readyAppOrExit(config);
   closeOnSignals(app);
-  await release();
   try {
     await app.listen({ host, port });
   } catch (err) {
-    // Only if another process took the port in the moment between letting go of it and listening.
+    // Only if another process took the port while the app started.
     const { line, exitCode } = listenFailure(err, host, port);
     await app.close().catch(() => undefined);
     exitWith(line, exitCode);
