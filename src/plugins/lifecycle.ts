@@ -11,6 +11,8 @@ declare module 'fastify' {
   }
 }
 
+const PROBES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+
 /** Tracks whether the service can take traffic: started, not closing, the store serving. */
 export default fp(
   async function lifecycle(app) {
@@ -31,9 +33,12 @@ export default fp(
       state.closing = true;
     });
     // In-flight requests finish; a request that arrives meanwhile (on a kept-alive connection)
-    // is told to go elsewhere, like every other problem.
-    app.addHook('onRequest', async function refuseWhileClosing() {
-      if (state.closing) throw unavailable('NOT_READY', 'the server is shutting down; retry after Retry-After seconds (another instance may answer now)', 1);
+    // is told to go elsewhere, like every other problem. The probes answer for themselves: the
+    // process is alive (/healthz 200) and not ready (/readyz 503).
+    app.addHook('onRequest', async function refuseWhileClosing(request) {
+      if (state.closing && !PROBES.has(request.routeOptions.url ?? '')) {
+        throw unavailable('NOT_READY', 'the server is shutting down; retry after Retry-After seconds (another instance may answer now)', 1);
+      }
     });
   },
   { name: 'lifecycle', dependencies: ['store'] },

@@ -136,8 +136,9 @@ test('while the server shuts down, a request that still arrives gets a 503 NOT_R
   t.after(() => {
     app.lifecycle.closing = false;
   });
+  assert.deepEqual((await app.inject('/healthz')).json(), { status: 'ok' }, 'the process still runs');
   for (const req of [
-    { method: 'GET' as const, url: '/healthz' },
+    { method: 'GET' as const, url: '/readyz' },
     { method: 'GET' as const, url: '/v1/stats', headers: auth(app.keys.admin) },
     { method: 'POST' as const, url: '/v1/tool-calls', headers: auth(app.keys.ingest), payload: { sessionId: session.json().id, toolName: 'Read', durationMs: 1, status: 'success' } },
   ]) {
