@@ -108,8 +108,14 @@ test('backup while a server ingests, restore refused while it runs, restore afte
   assert.equal(await server.exited, 0);
   const restored = await devflow(['restore', backupFile], env);
   assert.equal(restored.code, 0, restored.stderr);
-  assert.match(restored.stdout, new RegExp(`^restore: ${dbPath} now holds ${backupFile}: \\d+\\.\\d MiB, [\\d,]+ tool calls, 1 sessions, 0 profiles, \\d+\\.\\d s\\n$`));
+  const kept = /; the database it replaced is kept as (\S+) \(delete it once sure\)\n$/.exec(restored.stdout)?.[1];
+  assert.ok(kept?.startsWith(`${dbPath}.replaced-`), restored.stdout);
+  assert.match(restored.stdout, new RegExp(`^restore: ${dbPath} now holds ${backupFile}: \\d+\\.\\d MiB, [\\d,]+ tool calls, 1 sessions, 0 profiles, \\d+\\.\\d s; `));
   assert.equal(restored.stderr, '');
+  const restoredFile = new Database(dbPath, { readonly: true });
+  assert.equal(restoredFile.pragma('integrity_check', { simple: true }), 'ok', 'the restored file passes integrity_check');
+  restoredFile.close();
+  assert.deepEqual(idsIn(kept), acked, 'the replaced database is kept whole: every row the server acknowledged');
 
   server = await start(t, dbPath);
   assert.deepEqual(await exportedIds(server), copied, 'the server answers exactly the restored rows');

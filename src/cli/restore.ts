@@ -52,7 +52,7 @@ export const restoreCommand: Command = {
       progress.finish({ summary: false });
     }
     const later = result.pendingMigrations > 0 ? `; the server applies ${result.pendingMigrations} migration${result.pendingMigrations === 1 ? '' : 's'} to it on its next start` : '';
-    ctx.out(values.json ? JSON.stringify({ file, database: path, ...result }) : `restore: ${path} now holds ${file}: ${mib(result.bytes)}, ${rowsText(result.rows)}, ${result.seconds.toFixed(1)} s${later}`);
+    ctx.out(values.json ? JSON.stringify({ file, database: path, ...result }) : `restore: ${path} now holds ${file}: ${mib(result.bytes)}, ${rowsText(result.rows)}, ${result.seconds.toFixed(1)} s${later}${result.replaced ? `; the database it replaced is kept as ${result.replaced} (delete it once sure)` : ''}`);
     return 0;
   },
 };

@@ -1,4 +1,4 @@
-import { chmodSync, createReadStream, createWriteStream, existsSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
@@ -18,6 +18,8 @@ export type RestoreResult = {
   rows: RowSummary | null;
   /** Migrations this build will apply when the server next opens the restored file. */
   pendingMigrations: number;
+  /** Where the database that was replaced was kept (null: there was none). */
+  replaced: string | null;
 };
 
 const PRIVATE_FILE = 0o600;
@@ -29,7 +31,8 @@ const PRIVATE_FILE = 0o600;
  * the backup is copied beside the database, flushed, and checked there (integrity_check, and a
  * migrations table whose newest entry this build knows), so what is checked is what is installed;
  * the old file's write-ahead log is settled (see settleOld); then one rename puts the copy in place.
- * Until that rename the old database is intact; after it, the new one is whole.
+ * Until that rename the old database is intact; after it, the new one is whole. The database it
+ * replaces is kept beside it (keepReplaced): a restore of the wrong file loses nothing.
  */
 export async function restoreDatabase(options: { file: string; path: string; onProgress?: CopyProgress; now?: () => number }): Promise<RestoreResult> {
   const { file, path } = options;
@@ -45,12 +48,25 @@ export async function restoreDatabase(options: { file: string; path: string; onP
     chmodSync(partial, PRIVATE_FILE);
     const checked = checkBackup(partial, file);
     settleOld(path);
+    const replaced = keepReplaced(path, now());
     replaceDurably(partial, path);
-    return { bytes: statSync(path).size, seconds: (now() - started) / 1000, ...checked };
+    return { bytes: statSync(path).size, seconds: (now() - started) / 1000, ...checked, replaced };
   } finally {
     rmSync(partial, { force: true });
     lock.release();
   }
+}
+
+/**
+ * Renames the database about to be replaced to `<db>.replaced-<time>` (its log already folded
+ * in by settleOld, so the file alone is all of it): a rename in its own folder, free in time and
+ * space, that the operator deletes once sure.
+ */
+function keepReplaced(path: string, at: number): string | null {
+  if (!existsSync(path)) return null;
+  const kept = `${path}.replaced-${new Date(at).toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(path, kept);
+  return kept;
 }
 
 async function copyFile(from: string, to: string, onProgress: CopyProgress | undefined): Promise<void> {
@@ -67,7 +83,7 @@ async function copyFile(from: string, to: string, onProgress: CopyProgress | und
 }
 
 /** integrity_check is ok and it is a DevFlow database of this build's or an older version. */
-function checkBackup(copy: string, shownAs: string): Omit<RestoreResult, 'bytes' | 'seconds'> {
+function checkBackup(copy: string, shownAs: string): Omit<RestoreResult, 'bytes' | 'seconds' | 'replaced'> {
   let db: Database.Database | undefined;
   try {
     db = new Database(copy, { fileMustExist: true });

@@ -155,7 +155,7 @@ test('restore puts a backup in place: the old rows go, the backup\'s come, one p
   closeDatabase(o);
   const restored = await devflow(['restore', older], db);
   assert.equal(restored.code, 0, restored.err.join('\n'));
-  assert.match(restored.out[0] ?? '', /0 tool calls, 0 sessions, 1 profiles, \d+\.\d s; the server applies 1 migration to it on its next start$/);
+  assert.match(restored.out[0] ?? '', /0 tool calls, 0 sessions, 1 profiles, \d+\.\d s; the server applies 1 migration to it on its next start; the database it replaced is kept as \S+\.replaced-\S+ \(delete it once sure\)$/);
   const store = openTestStore(t, db, { backupsKeep: 3 });
   assert.equal(migrationStatus(store.sqlite.db.$client).pending.length, 0);
   assert.equal(migrationBackups(db).length, 1);
