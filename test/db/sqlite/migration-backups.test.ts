@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
@@ -119,12 +119,12 @@ test('devflow migrate backs up first and says where; DEVFLOW_BACKUPS_KEEP is rea
 
 test('a backup that cannot be written stops the migration and says how to go on', (t) => {
   const path = olderDatabase(t);
-  // A file already where the copy is written makes VACUUM INTO fail, as a full disk would.
+  // A folder where the copy is written makes VACUUM INTO fail, as a full disk would.
   const db = openDatabase({ path });
   t.after(() => closeDatabase(db));
   const at = Date.parse('2030-01-01T00:00:00.000Z');
   const blocked = `${path}.backup-2030-01-01T00-00-00-000Z-before-${PENDING_TAG}.partial`;
-  writeFileSync(blocked, 'in the way');
+  mkdirSync(blocked);
   assert.throws(
     () => runMigrations(db, MIGRATIONS_FOLDER, { keep: 3, now: () => at }),
     /^Error: cannot back up .*analytics\.db before migrating \(.*\); free disk space, or set DEVFLOW_BACKUPS_KEEP=0 to migrate without a backup$/,
@@ -148,4 +148,18 @@ test('a server started on a database at an older migration backs it up first and
   const copy = new Database(file, { readonly: true });
   t.after(() => copy.close());
   assert.equal(copy.prepare('select count(*) from tool_calls').pluck().get(), CALLS);
+});
+
+test('half-written copies a killed start left are removed at the next backup; one still being written is not', (t) => {
+  const path = olderDatabase(t);
+  const left = `${path}.backup-2030-01-01T00-00-00-000Z-before-${PENDING_TAG}.partial`;
+  const writing = `${path}.backup-2030-01-01T00-01-00-000Z-before-${PENDING_TAG}.partial`;
+  writeFileSync(left, 'killed half way');
+  writeFileSync(writing, 'being written');
+  const anHourAgo = (Date.now() - 3_600_000) / 1000;
+  utimesSync(left, anHourAgo, anHourAgo);
+  openTestStore(t, path, { backupsKeep: 3 });
+  assert.equal(existsSync(left), false, 'the stale partial copy is gone');
+  assert.equal(existsSync(writing), true, 'a copy written to a moment ago may be another start\'s');
+  assert.equal(migrationBackups(path).length, 1, 'and the backup itself was written');
 });
