@@ -90,6 +90,37 @@ function openMigrated(options: SqliteStoreOptions) {
   return { db, closeFile };
 }
 
+/**
+ * Closes an open store: writes still waiting for their group commit are committed, not lost,
+ * and staged calls moved; then, even when those last writes failed (a full disk), the WAL is
+ * truncated as far as it can be, the file closes and its lock goes.
+ */
+async function closeOpenStore(parts: {
+  db: Db;
+  writes: { flush(): void };
+  staging: { stop(): void; moveAll(): void };
+  upkeep: { stop(): void };
+  ids: { saveFilter(): void };
+  checkpoints: { stop(options: { truncate: boolean }): Promise<unknown> };
+  closeFile: () => void;
+  log: { warn: (obj: object, msg?: string) => void };
+}): Promise<void> {
+  try {
+    parts.writes.flush();
+    parts.staging.stop();
+    parts.upkeep.stop();
+    parts.staging.moveAll();
+    try {
+      writeTransaction(parts.db, () => parts.ids.saveFilter());
+    } catch (err) {
+      // Only a cost at the next start (it reads the ids again); the disk may be full.
+      parts.log.warn({ err }, 'tool-call id filter not saved');
+    }
+  } finally {
+    await parts.checkpoints.stop({ truncate: true }).finally(parts.closeFile);
+  }
+}
+
 /** The engine's parts, wired: staging and its moves, the id index and its upkeep, rollups, the group commit. */
 function engineParts(db: Db, options: SqliteStoreOptions) {
   const { now } = options;
@@ -223,19 +254,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
     async close() {
       if (!db.$client.open) return closeFile();
-      // Writes still waiting for their group commit are committed, not lost, and staged calls are moved.
-      writes.flush();
-      staging.stop();
-      upkeep.stop();
-      staging.moveAll();
-      try {
-        writeTransaction(db, () => ids.saveFilter());
-      } catch (err) {
-        // Only a cost at the next start (it reads the ids again); the disk may be full.
-        options.log.warn({ err }, 'tool-call id filter not saved');
-      }
-      await checkpoints.stop({ truncate: true });
-      closeFile();
+      await closeOpenStore({ db, writes, staging, upkeep, ids, checkpoints, closeFile, log: options.log });
     },
     sqlite: {
       db,

@@ -4,6 +4,8 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { DatabaseInUseError, holdDatabaseLock, lockExclusive, lockFileOf, openUnderLock } from '../../../src/db/sqlite/database-lock.js';
+import { openSqliteStore } from '../../../src/db/sqlite/store.js';
+import { newId } from '../../../src/lib/ids.js';
 import { openTestStore, tempDir } from '../../helper.js';
 import { ROOT } from '../../support/server-process.js';
 
@@ -86,4 +88,18 @@ test('where the folder is not a usable folder the open goes first, so its own er
   for (const path of [join(file, 'analytics.db'), join(dir, 'missing', 'analytics.db')]) {
     assert.throws(() => openUnderLock(path, 0, () => { throw fromOpen; }), (err: unknown) => err === fromOpen);
   }
+});
+
+test('a store whose last writes fail at close (a full disk) still closes its file and lets go of the lock', async (t) => {
+  const path = join(tempDir(t), 'analytics.db');
+  const store = openSqliteStore({ path, groupCommitMs: 0, moveEveryMs: 60_000, rollups: true, exactReportCalls: 20_000, ballastMiB: 0, now: Date.now, log: { warn: () => undefined, error: () => undefined } });
+  const session = newId();
+  await store.sessions.create({ id: session, profile: null, type: 'agent', project: null, startedAt: Date.now(), at: Date.now() });
+  const calls = Array.from({ length: 2000 }, (_, i) => ({ sessionId: session, toolName: `tool-${i % 9}`, durationMs: i, status: 'success' as const, errorType: null, timestamp: Date.now() - i }));
+  await store.toolCalls.append(calls, { allOrNothing: true });
+  const sql = store.sqlite.db.$client;
+  sql.pragma(`max_page_count = ${Number(sql.pragma('page_count', { simple: true }))}`); // moving the staged calls needs pages
+  await assert.rejects(store.close(), /full/);
+  assert.equal(sql.open, false, 'the file is closed');
+  lockExclusive(path).release();
 });
