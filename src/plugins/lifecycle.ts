@@ -35,10 +35,12 @@ export default fp(
     // In-flight requests finish; a request that arrives meanwhile (on a kept-alive connection)
     // is told to go elsewhere, like every other problem. The probes answer for themselves: the
     // process is alive (/healthz 200) and not ready (/readyz 503).
-    app.addHook('onRequest', async function refuseWhileClosing(request) {
+    // A callback hook, not an async one: it runs for every request and almost always passes.
+    app.addHook('onRequest', function refuseWhileClosing(request, _reply, done) {
       if (state.closing && !PROBES.has(request.routeOptions.url ?? '')) {
-        throw unavailable('NOT_READY', 'the server is shutting down; retry after Retry-After seconds (another instance may answer now)', 1);
+        return done(unavailable('NOT_READY', 'the server is shutting down; retry after Retry-After seconds (another instance may answer now)', 1));
       }
+      done();
     });
   },
   { name: 'lifecycle', dependencies: ['store'] },
