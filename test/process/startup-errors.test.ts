@@ -39,7 +39,7 @@ test('a file that is not a SQLite database (or a damaged one) exits 2 naming DEV
   const path = join(tempDir(t), 'analytics.db');
   writeFileSync(path, Buffer.alloc(8192, 'not a database '));
   const line = `devflow: invalid configuration: DEVFLOW_DB_PATH: ${path} is not usable: it is not a SQLite database or it is damaged (file is not a database); point DEVFLOW_DB_PATH at another file, or put a backup in its place with \`devflow restore\`\n`;
-  const runs = await Promise.all([runNode(SERVER, [], { ...BASE, DEVFLOW_DB_PATH: path }), runNode('bin/devflow.js', ['keys', 'list'], { DEVFLOW_DB_PATH: path })]);
+  const runs = await Promise.all([runNode(SERVER, [], { ...BASE, DEVFLOW_DB_PATH: path }), runNode('src/cli/main.ts', ['keys', 'list'], { DEVFLOW_DB_PATH: path })]);
   for (const run of runs) {
     assert.equal(run.code, 2, run.stderr);
     assert.equal(run.stderr, line);
