@@ -1,7 +1,7 @@
 import { chmodSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { holdDatabaseLock } from './database-lock.js';
-import { replaceDurably } from './durable-files.js';
+import { PRIVATE_FILE, replaceDurably } from './durable-files.js';
 
 /** Called as pages or bytes are copied: how many bytes so far, of how many. */
 export type CopyProgress = (doneBytes: number, totalBytes: number) => void;
@@ -13,7 +13,6 @@ export type BackupResult = { bytes: number; seconds: number; rows: RowSummary | 
 
 /** Pages copied per step of the backup API: 4 MiB at the default page size, then the progress is told. */
 const STEP_PAGES = 1024;
-const PRIVATE_FILE = 0o600;
 
 const hasTable = (sqlite: Database.Database, name: string) =>
   sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(name) !== undefined;

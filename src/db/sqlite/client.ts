@@ -2,7 +2,9 @@ import { chmodSync, existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { cannotOpenReason, DatabasePathError, ensureDatabaseFolder } from './database-folder.js';
+import { isNotADatabase } from './errors.js';
 import * as schema from './schema/index.js';
+import { PRIVATE_FILE } from './durable-files.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export type Sqlite = Database.Database;
@@ -14,7 +16,6 @@ export type OpenOptions = {
   readonly?: boolean;
 };
 
-const PRIVATE_FILE = 0o600;
 
 /**
  * The page cache per connection: ingest's working set (the newest pages of each index, the
@@ -44,8 +45,7 @@ function notADatabaseSaysWhere(sqlite: Sqlite, path: string, first: () => unknow
   try {
     first();
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') throw err;
+    if (!isNotADatabase(err)) throw err;
     sqlite.close();
     throw new DatabasePathError(path, `it is not a SQLite database or it is damaged (${(err as Error).message}); point DEVFLOW_DB_PATH at another file, or put a backup in its place with \`devflow restore\``);
   }

@@ -2,6 +2,8 @@ import { chmodSync, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db } from './client.js';
+import { isBusy } from './errors.js';
+import { PRIVATE_FILE } from './durable-files.js';
 
 /**
  * Who has the database open, across processes, without a stale lock after a crash.
@@ -23,15 +25,11 @@ export class DatabaseInUseError extends Error {
 }
 
 const NO_LOCK: DatabaseLock = { release: () => undefined };
-const PRIVATE_FILE = 0o600;
 
 export function lockFileOf(path: string): string {
   return `${path}.lock`;
 }
 
-function isBusy(err: unknown): boolean {
-  return err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('SQLITE_BUSY');
-}
 
 function lockConnection(path: string, waitMs: number): Database.Database {
   const file = lockFileOf(path);

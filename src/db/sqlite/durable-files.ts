@@ -1,6 +1,9 @@
 import { closeSync, fsyncSync, openSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+/** Database files, their copies and the lock file: readable by their owner only. */
+export const PRIVATE_FILE = 0o600;
+
 const REFUSED = new Set(['EINVAL', 'EISDIR', 'EPERM', 'EACCES']);
 
 /** Flushes a file (or a folder's entries) to the disk. */

@@ -7,6 +7,10 @@ const primaryCode = (err: unknown): string | null => {
 };
 
 export const isDiskFull = (err: unknown): boolean => primaryCode(err) === 'SQLITE_FULL';
+/** Another connection holds the lock this one needs. */
+export const isBusy = (err: unknown): boolean => primaryCode(err) === 'SQLITE_BUSY';
+/** The file is not a SQLite database, or is damaged past reading. */
+export const isNotADatabase = (err: unknown): boolean => ['SQLITE_NOTADB', 'SQLITE_CORRUPT'].includes(primaryCode(err) ?? '');
 
 /** A SQLite failure a client can act on, as the problem it gets; other errors as they are. */
 export function translate(err: unknown): unknown {

@@ -1,7 +1,7 @@
 import { chmodSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Sqlite } from './client.js';
-import { replaceDurably } from './durable-files.js';
+import { PRIVATE_FILE, replaceDurably } from './durable-files.js';
 
 export type MigrationBackupOptions = {
   /** How many of the newest backups before migrations to keep beside the file (0: write none). */
@@ -12,7 +12,6 @@ export type MigrationBackupOptions = {
 
 /** Tables that hold what users put in: a database without a row in any of them has nothing to lose. */
 const DATA_TABLES = ['profiles', 'sessions', 'api_keys'];
-const PRIVATE_FILE = 0o600;
 
 function holdsData(sqlite: Sqlite): boolean {
   return DATA_TABLES.some((table) => {

@@ -4,7 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import { rowSummary, type CopyProgress, type RowSummary } from './backup.js';
 import { lockExclusive } from './database-lock.js';
-import { replaceDurably } from './durable-files.js';
+import { isBusy, isNotADatabase } from './errors.js';
+import { PRIVATE_FILE, replaceDurably } from './durable-files.js';
 import { migrationStatus, readJournal } from './migrate.js';
 
 /** The file cannot be restored, or not now: the operator's to fix (exit 2). */
@@ -22,7 +23,6 @@ export type RestoreResult = {
   replaced: string | null;
 };
 
-const PRIVATE_FILE = 0o600;
 
 /**
  * Replaces the database at path with the backup in file, while no DevFlow process has it open.
@@ -102,8 +102,7 @@ function checkBackup(copy: string, shownAs: string): Omit<RestoreResult, 'bytes'
     return { rows: rowSummary(db), pendingMigrations: status.pending.length };
   } catch (err) {
     // Not SQLite at all, or damaged past reading: the file's fault. Anything else (a full disk) is not.
-    const code = err instanceof Error && 'code' in err ? String(err.code) : '';
-    if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) {
+    if (isNotADatabase(err)) {
       throw new RestoreRefusedError(`${shownAs} is not a readable SQLite database (${(err as Error).message})`, { cause: err });
     }
     throw err;
@@ -127,7 +126,7 @@ function settleOld(path: string): void {
     old.pragma('busy_timeout = 0');
     old.pragma('journal_mode = DELETE');
   } catch (err) {
-    if (err instanceof Error && 'code' in err && String(err.code).startsWith('SQLITE_BUSY')) {
+    if (isBusy(err)) {
       throw new RestoreRefusedError(`${path} is open in another program (its journal mode cannot change); close it first`);
     }
   } finally {
