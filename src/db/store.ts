@@ -1,4 +1,5 @@
-import type { AuditAction, Role, RunStatus, RunTrigger, SessionStatus, SessionType, ToolCallStatus, VacuumMode } from '../lib/vocabulary.js';
+import type { AuditAction, Role, RunStatus, RunTrigger, ToolCallStatus, VacuumMode } from '../lib/vocabulary.js';
+import type { DevSessionStatus as SessionStatus, DevSessionType as SessionType } from './row-types.js';
 
 /**
  * The storage port: everything the services need from a database, in the domain's words.

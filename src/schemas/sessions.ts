@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox';
-import { SESSION_STATUSES, SESSION_TYPES } from '../lib/vocabulary.js';
+import { DEV_SESSION_STATUSES, DEV_SESSION_TYPES } from '../db/row-types.js';
 import { Nullable, NullableTimestamp, Page, PageQuery, QueryTime, SafeInteger, Timestamp, TimeInput, Uuid } from './common.js';
 
 /** A plain `enum` (not anyOf of consts): clearer in Swagger UI and in validation messages. */
 const StringEnum = <T extends readonly string[]>(values: T, options: { description: string; example: T[number] }) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 
-export const SessionType = StringEnum(SESSION_TYPES, { description: 'kind of development operation', example: 'test' });
-export const SessionStatus = StringEnum(SESSION_STATUSES, {
+export const SessionType = StringEnum(DEV_SESSION_TYPES, { description: 'kind of development operation', example: 'test' });
+export const SessionStatus = StringEnum(DEV_SESSION_STATUSES, {
   description: 'active until ended; completed, failed and cancelled are final',
   example: 'active',
 });

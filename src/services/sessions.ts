@@ -3,11 +3,11 @@ import { conflict, notFound, unprocessable } from '../lib/app-error.js';
 import { decodeCursor, page } from '../lib/cursor.js';
 import { canonicalUuid, newId } from '../lib/ids.js';
 import { iso, isoOrNull } from '../lib/time.js';
-import type { SessionStatus, SessionType } from '../lib/vocabulary.js';
+import type { DevSessionStatus as SessionStatus, DevSessionType as SessionType } from '../db/row-types.js';
 import type { ServiceDeps } from './deps.js';
 import { profileRef } from './profiles.js';
 
-export type { SessionStatus, SessionType } from '../lib/vocabulary.js';
+export type { SessionStatus, SessionType };
 
 export type SessionView = {
   id: string;

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ROLES, SESSION_STATUSES, SESSION_TYPES, TOOL_CALL_STATUSES, VACUUM_MODES } from '../../src/lib/vocabulary.js';
+import { DEV_SESSION_STATUSES as SESSION_STATUSES, DEV_SESSION_TYPES as SESSION_TYPES } from '../../src/db/row-types.js';
+import { ROLES, TOOL_CALL_STATUSES, VACUUM_MODES } from '../../src/lib/vocabulary.js';
 import { auth, build, createSession, problemOf } from '../helper.js';
 
 test('a body without a Content-Type is a 415 naming application/json', async (t) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { SESSION_TYPES } from '../../src/lib/vocabulary.js';
+import { DEV_SESSION_TYPES as SESSION_TYPES } from '../../src/db/row-types.js';
 import type { SessionView } from '../../src/services/sessions.js';
 import { build, type TestApp } from '../helper.js';
 

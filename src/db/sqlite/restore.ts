@@ -7,6 +7,7 @@ import { lockExclusive } from './database-lock.js';
 import { isBusy, isNotADatabase } from './errors.js';
 import { PRIVATE_FILE, replaceDurably } from './durable-files.js';
 import { migrationStatus, readJournal } from './migrate.js';
+import { firstRejectedRow } from './restored-rows.js';
 
 /** The file cannot be restored, or not now: the operator's to fix (exit 2). */
 export class RestoreRefusedError extends Error {
@@ -82,7 +83,7 @@ async function copyFile(from: string, to: string, onProgress: CopyProgress | und
   await pipeline(createReadStream(from, { highWaterMark: 4 << 20 }), counted, createWriteStream(to, { mode: PRIVATE_FILE }));
 }
 
-/** integrity_check is ok and it is a DevFlow database of this build's or an older version. */
+/** integrity_check is ok, it is a DevFlow database of this build's or an older version, and its rows fit. */
 function checkBackup(copy: string, shownAs: string): Omit<RestoreResult, 'bytes' | 'seconds' | 'replaced'> {
   let db: Database.Database | undefined;
   try {
@@ -97,6 +98,8 @@ function checkBackup(copy: string, shownAs: string): Omit<RestoreResult, 'bytes'
       const newest = readJournal().at(-1)?.tag ?? 'none';
       throw new RestoreRefusedError(`${shownAs} was written by a newer DevFlow: its schema has migrations this build does not know (this build's newest is ${newest}); restore it with that version`);
     }
+    const rejected = status.pending.length === 0 ? firstRejectedRow(db) : null;
+    if (rejected) throw new RestoreRefusedError(`${shownAs} holds a row this build cannot serve: ${rejected}`);
     // A backup in WAL mode leaves no log once closed: the file alone is the database.
     db.pragma('journal_mode = DELETE');
     return { rows: rowSummary(db), pendingMigrations: status.pending.length };

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { AUDIT_ACTIONS, ROLES, RUN_STATUSES, RUN_TRIGGERS, SESSION_STATUSES, SESSION_TYPES, VACUUM_MODES } from '../../../lib/vocabulary.js';
+import { AUDIT_ACTIONS, ROLES, RUN_STATUSES, RUN_TRIGGERS, VACUUM_MODES } from '../../../lib/vocabulary.js';
 import { inList } from './check.js';
 
 /**
@@ -53,8 +53,10 @@ export const sessions = sqliteTable(
   {
     id: text('id').primaryKey(),
     profileId: integer('profile_id').references(() => profiles.id),
-    type: text('type', { enum: SESSION_TYPES }).notNull(),
-    status: text('status', { enum: SESSION_STATUSES }).notNull().default('active'),
+    // The session type and status lists are written down here and nowhere else: src/db/row-types.ts
+    // derives their schemas from these columns, and everything else takes them from there.
+    type: text('type', { enum: ['repl', 'profile', 'test', 'watch', 'lint', 'typecheck', 'mcp', 'agent'] }).notNull(),
+    status: text('status', { enum: ['active', 'completed', 'failed', 'cancelled'] }).notNull().default('active'),
     project: text('project'),
     startedAt: integer('started_at').notNull(),
     endedAt: integer('ended_at'),
@@ -78,8 +80,8 @@ export const sessions = sqliteTable(
     index('sessions_status_activity_idx').on(t.status, t.lastActivityAt),
     index('sessions_project_started_idx').on(t.project, t.startedAt),
     index('sessions_ended_idx').on(t.endedAt),
-    check('sessions_type_ck', inList('type', SESSION_TYPES)),
-    check('sessions_status_ck', inList('status', SESSION_STATUSES)),
+    check('sessions_type_ck', inList('type', t.type.enumValues)),
+    check('sessions_status_ck', inList('status', t.status.enumValues)),
     check('sessions_counts_ck', sql`${t.outputLines} >= 0 and ${t.errorCount} >= 0 and ${t.toolCallCount} >= 0`),
     check('sessions_ended_ck', sql`${t.endedAt} is null or ${t.endedAt} >= ${t.startedAt}`),
   ],
