@@ -6,6 +6,7 @@ import type { TObject, TSchema } from '@sinclair/typebox';
 import { v5 as uuidv5 } from 'uuid';
 import { ConfigSchema, ENV_SPECS } from '../src/config.js';
 import { OTLP_NAMESPACE } from '../src/lib/otlp-mapping.js';
+import { DEV_SESSION_STATUSES, DEV_SESSION_TYPES } from '../src/db/row-types.js';
 import * as vocabulary from '../src/lib/vocabulary.js';
 import { ProductivityReportQuery, ReportFilterQuery, ToolsTimeseriesQuery } from '../src/schemas/reports.js';
 import { auth, build } from './helper.js';
@@ -77,6 +78,8 @@ test('the values table lists every value of the vocabulary and of the report par
   const table = section('Values the API accepts');
   const sets: Record<string, readonly string[]> = {
     ...Object.fromEntries(Object.entries(vocabulary).filter(([, value]) => Array.isArray(value))),
+    sessionType: DEV_SESSION_TYPES,
+    sessionStatus: DEV_SESSION_STATUSES,
     groupBy: literals(property(ProductivityReportQuery, 'groupBy')),
     interval: literals(property(ToolsTimeseriesQuery, 'interval')),
     format: literals(ReportFilterQuery.format),
