@@ -48,6 +48,7 @@ const toolCallRoutes: FastifyPluginAsyncTypebox = async function toolCallRoutes(
       config: { access: 'ingest' },
       schema: {
         tags: TAGS,
+        operationId: 'ingestToolCalls',
         summary: 'Record one tool call or a batch',
         description:
           'One tool call, or `{ "items": [ … ] }` of 1..DEVFLOW_MAX_BATCH. All-or-nothing by default: any invalid item is a 400 with paths like ' +
@@ -70,6 +71,7 @@ const toolCallRoutes: FastifyPluginAsyncTypebox = async function toolCallRoutes(
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'listToolCalls',
         summary: 'List tool calls, newest first',
         description: 'Ordered by timestamp descending (id descending on ties). `from` is inclusive and `to` exclusive, both on timestamp.',
         querystring: ToolCallListQuery,
@@ -88,6 +90,7 @@ const toolCallRoutes: FastifyPluginAsyncTypebox = async function toolCallRoutes(
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'exportToolCalls',
         summary: 'Export every matching tool call (NDJSON or CSV), oldest first',
         description:
           'Streams every match in constant memory, ordered by timestamp then id. NDJSON (`application/x-ndjson`, one ToolCall per line) by default; ' +
