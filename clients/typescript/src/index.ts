@@ -30,7 +30,14 @@ export type OperationResult<Id extends keyof operations> = operations[Id]['respo
 export type BatchResult = OperationResult<'ingestToolCalls'>;
 export type ToolsReport = OperationResult<'getToolsReport'>;
 
-export type DevflowClient = Client<paths>;
+/**
+ * The media types the client is typed for. Reports also answer CSV and the export NDJSON or CSV:
+ * ask for those with `parseAs: 'text'` or `parseAs: 'stream'`, which type `data` as a string or
+ * a byte stream; left at all media types, every report's `data` would be typed `string | …`.
+ */
+type JsonMedia = 'application/json' | 'application/problem+json';
+
+export type DevflowClient = Client<paths, JsonMedia>;
 
 export type DevflowClientOptions = {
   /** The server's root, e.g. `http://127.0.0.1:3000` (paths start with /v1). */
@@ -59,7 +66,7 @@ function bearer(apiKey: string): Middleware {
  * answers `{ data }` on success or `{ error }` (a Problem) otherwise, with the `response`.
  */
 export function createDevflowClient(options: DevflowClientOptions): DevflowClient {
-  const client = createClient<paths>({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const client = createClient<paths, JsonMedia>({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
   client.use(bearer(options.apiKey));
   return client;
 }
