@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { auth, build, createSession, type TestApp } from './helper.js';
@@ -45,6 +46,17 @@ async function postCalls(app: TestApp, items: Array<Record<string, unknown>>): P
     assert.equal(res.json().accepted, Math.min(1000, items.length - i), res.body);
   }
 }
+
+const EXAMPLES = ['read-report', 'record-session', 'tail-export'];
+
+test('every example script is run by this file and shown in the README with its command', () => {
+  const scripts = readdirSync(new URL('../examples/', import.meta.url)).filter((name) => name.endsWith('.ts') && name !== 'from-env.ts');
+  assert.deepEqual(scripts.sort(), EXAMPLES.map((name) => `${name}.ts`));
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  for (const name of EXAMPLES) assert.ok(readme.includes(`node --import tsx examples/${name}.ts`), `README runs examples/${name}.ts`);
+  const scriptsOf = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  for (const script of ['client:generate', 'client:check']) assert.ok(readme.includes(`npm run ${script}`) && scriptsOf[script], script);
+});
 
 test('record-session creates a session, stores its tool calls in one batch and ends it', async (t) => {
   const app = await listening(t);
