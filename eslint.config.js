@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint';
 const SQL_TEXT = String.raw`/^\s*(select\s[^]*\sfrom\s|insert\s+(or\s+\w+\s+)?into\s|update\s+\w+\s+set\s|delete\s+from\s|with\s+(recursive\s+)?\w+(\([^)]*\))?\s+as\s*\(|(create|drop)\s+(temp\s+)?(table|index|view|trigger)\s|alter\s+table\s|pragma\s|begin(\s+immediate)?\s*$|commit\s*$)/i`;
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'migrations/', 'bench/.tmp/'] },
+  // clients/*/src/schema.ts is openapi-typescript output, checked by `npm run client:check` instead.
+  { ignores: ['node_modules/', 'dist/', 'coverage/', 'migrations/', 'bench/.tmp/', 'clients/*/dist/', 'clients/*/src/schema.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -11,7 +11,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async function healthRoutes(app)
     '/healthz',
     {
       config: { access: 'public' },
-      schema: { tags: ['health'], summary: 'Liveness: 200 while the process runs', security: [], response: { 200: Status } },
+      schema: { tags: ['health'], operationId: 'getHealth', summary: 'Liveness: 200 while the process runs', security: [], response: { 200: Status } },
     },
     async function healthz() {
       return { status: 'ok' };
@@ -24,6 +24,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async function healthRoutes(app)
       config: { access: 'public' },
       schema: {
         tags: ['health'],
+        operationId: 'getReadiness',
         summary: 'Readiness: 200 when the database answers; 503 while starting, shutting down, or out of disk',
         security: [],
         response: { 200: Status, 503: problemResponse(503, 'NOT_READY: starting, shutting down, or the database cannot serve (out of disk); retry after Retry-After seconds') },

@@ -12,6 +12,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async function apiKeyRoutes(app)
       config: { access: 'admin' },
       schema: {
         tags: ['api-keys'],
+        operationId: 'createApiKey',
         summary: 'Create an API key (the key is returned once)',
         description:
           'The key (`dfa_…`) is in this response and nowhere else: only its SHA-256 hash and a display prefix are stored. ' +
@@ -33,6 +34,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async function apiKeyRoutes(app)
       config: { access: 'admin' },
       schema: {
         tags: ['api-keys'],
+        operationId: 'listApiKeys',
         summary: 'List API keys (no secrets), newest first',
         querystring: ApiKeyListQuery,
         response: { 200: ApiKeyPage },
@@ -49,6 +51,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async function apiKeyRoutes(app)
       config: { access: 'admin' },
       schema: {
         tags: ['api-keys'],
+        operationId: 'revokeApiKey',
         summary: 'Revoke an API key, effective immediately',
         description: 'The next request with the key is a 401. Revoking an already revoked key is a 204 too; an unknown id is a 404.',
         params: ApiKeyParams,

@@ -19,6 +19,7 @@ const featureUsageRoutes: FastifyPluginAsyncTypebox = async function featureUsag
       config: { access: 'ingest' },
       schema: {
         tags: ['feature-usage'],
+        operationId: 'ingestFeatureUsage',
         summary: 'Record feature usage (one, or { items } in a batch)',
         description:
           'Same batch rules as tool calls: all-or-nothing by default (400 with paths like /items/3/featureName, 422 UNKNOWN_SESSION, ' +
@@ -40,6 +41,7 @@ const featureUsageRoutes: FastifyPluginAsyncTypebox = async function featureUsag
       config: { access: 'read' },
       schema: {
         tags: ['feature-usage'],
+        operationId: 'listFeatureUsage',
         summary: 'List feature usage, newest first (by startedAt)',
         querystring: FeatureUsageListQuery,
         response: { 200: FeatureUsagePage },

@@ -63,6 +63,7 @@ const otlpRoutes: FastifyPluginAsyncTypebox = async function otlpRoutes(app) {
       validatorCompiler: documentOnly,
       schema: {
         tags: ['otlp'],
+        operationId: 'ingestOtlpLogs',
         summary: 'OTLP/HTTP logs receiver: Claude Code tool results become tool calls',
         description:
           'Point an OpenTelemetry logs exporter here (OTEL_EXPORTER_OTLP_ENDPOINT = this server, protocol http/json or http/protobuf; ' +
@@ -92,6 +93,7 @@ const otlpRoutes: FastifyPluginAsyncTypebox = async function otlpRoutes(app) {
       validatorCompiler: documentOnly,
       schema: {
         tags: ['otlp'],
+        operationId: 'ingestOtlpMetrics',
         summary: 'OTLP/HTTP metrics: accepted and counted, not stored',
         description: 'So an agent that also exports metrics gets no errors. The request count shows in GET /v1/stats.',
         consumes: CONSUMES,

@@ -19,6 +19,7 @@ const productivityEventRoutes: FastifyPluginAsyncTypebox = async function produc
       config: { access: 'ingest' },
       schema: {
         tags: ['productivity'],
+        operationId: 'ingestProductivityEvents',
         summary: 'Record productivity events (one, or { items } in a batch)',
         description:
           'Same batch rules as tool calls: all-or-nothing by default (400 with paths like /items/3/actualTimeTaken, 422 UNKNOWN_SESSION), ' +
@@ -40,6 +41,7 @@ const productivityEventRoutes: FastifyPluginAsyncTypebox = async function produc
       config: { access: 'read' },
       schema: {
         tags: ['productivity'],
+        operationId: 'listProductivityEvents',
         summary: 'List productivity events, newest first',
         querystring: ProductivityEventListQuery,
         response: { 200: ProductivityEventPage },

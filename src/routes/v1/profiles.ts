@@ -26,6 +26,7 @@ const profileCollectionRoutes: FastifyPluginAsyncTypebox = async function profil
       config: { access: 'admin' },
       schema: {
         tags: TAGS,
+        operationId: 'createProfile',
         summary: 'Create a profile',
         description: 'Config fields default to enabled true, autoSave false, debugMode false. Writes a `create` audit entry.',
         body: CreateProfileBody,
@@ -43,6 +44,7 @@ const profileCollectionRoutes: FastifyPluginAsyncTypebox = async function profil
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'listProfiles',
         summary: 'List profiles by name ascending',
         querystring: ProfileListQuery,
         response: { 200: { ...ProfilePage, description: 'a page of profiles; pass nextCursor as ?cursor= for the next' } },
@@ -65,6 +67,7 @@ const profileItemRoutes: FastifyPluginAsyncTypebox = async function profileItemR
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'getProfile',
         summary: 'Get a profile by id or name',
         description: 'A path segment of digits only is an id (`/v1/profiles/3`), anything else a name (`/v1/profiles/node-dev`).',
         params: ProfileParams,
@@ -82,6 +85,7 @@ const profileItemRoutes: FastifyPluginAsyncTypebox = async function profileItemR
       config: { access: 'admin' },
       schema: {
         tags: TAGS,
+        operationId: 'updateProfile',
         summary: 'Change a profile (partial)',
         description: 'Renaming to a taken name is a 409 PROFILE_NAME_TAKEN. Each change bumps `updatedAt` and writes an `update` audit entry listing the changed fields.',
         params: ProfileParams,
@@ -100,6 +104,7 @@ const profileItemRoutes: FastifyPluginAsyncTypebox = async function profileItemR
       config: { access: 'admin' },
       schema: {
         tags: TAGS,
+        operationId: 'deleteProfile',
         summary: 'Delete a profile',
         description:
           'A profile that sessions reference is a 409 PROFILE_HAS_SESSIONS, unless `?cascade=true`: then its sessions and everything under them ' +
@@ -126,6 +131,7 @@ const profileAuditRoutes: FastifyPluginAsyncTypebox = async function profileAudi
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'listProfileAudit',
         summary: 'Audit trail of a profile, newest first',
         description:
           'Every create, update and delete, with the changed fields (`from`/`to`) and the name of the API key that made it. ' +

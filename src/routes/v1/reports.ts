@@ -72,6 +72,7 @@ const sessionsReportRoute: FastifyPluginAsyncTypebox = async function sessionsRe
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'getSessionsReport',
         summary: 'Sessions per type: counts by status, success rate, durations, errors',
         description: `Sessions started in [from, to), one row per type that has any, ordered by type.${CSV_NOTE}`,
         querystring: SessionsReportQuery,
@@ -93,6 +94,7 @@ const toolsReportRoute: FastifyPluginAsyncTypebox = async function toolsReportRo
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'getToolsReport',
         summary: 'Tool calls per tool: errors, timeouts, rates and exact latency percentiles',
         description:
           `Tool calls with timestamp in [from, to), ordered by calls descending then toolName. Percentiles are nearest-rank ` +
@@ -117,6 +119,7 @@ const toolsTimeseriesReportRoute: FastifyPluginAsyncTypebox = async function too
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'getToolsTimeseriesReport',
         summary: 'Tool calls per local hour or day and tool',
         description:
           'bucketStart is the UTC instant of the local start of the bucket in `tz`. An hour is a wall-clock hour of one UTC offset (the repeated ' +
@@ -140,6 +143,7 @@ const productivityReportRoute: FastifyPluginAsyncTypebox = async function produc
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'getProductivityReport',
         summary: 'Time saved per local day, ISO week or month and event type, with totals',
         description:
           'The productivity_summary figures per period in `tz` (weeks start on Monday). period is the UTC instant of the local start of the period. ' +
@@ -163,6 +167,7 @@ const featuresReportRoute: FastifyPluginAsyncTypebox = async function featuresRe
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'getFeaturesReport',
         summary: 'Feature adoption: usage, unique sessions, success rate, duration',
         description: `Feature usage started in [from, to), ordered by usageCount descending, then category and name.${CSV_NOTE}`,
         querystring: FeaturesReportQuery,
@@ -184,6 +189,7 @@ const profilesReportRoute: FastifyPluginAsyncTypebox = async function profilesRe
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'getProfilesReport',
         summary: 'Profile effectiveness: sessions, success rate, time, errors',
         description: `Profiles with at least one session started in [from, to), by sessions descending then name.${CSV_NOTE}`,
         querystring: ProfilesReportQuery,

@@ -29,6 +29,7 @@ const retentionRoutes: FastifyPluginAsyncTypebox = async function retentionRoute
       config: { access: 'admin' },
       schema: {
         tags: ['retention'],
+        operationId: 'getRetentionPolicy',
         summary: 'Get the retention policy (defaults until one is saved)',
         response: { 200: RetentionPolicySchema },
       },
@@ -44,6 +45,7 @@ const retentionRoutes: FastifyPluginAsyncTypebox = async function retentionRoute
       config: { access: 'admin' },
       schema: {
         tags: ['retention'],
+        operationId: 'replaceRetentionPolicy',
         summary: 'Replace the retention policy',
         description: 'Every field is required. A new schedule takes effect at once, without restart. An invalid cron expression is a 400 with the path /schedule.',
         body: RetentionPolicyBody,
@@ -61,6 +63,7 @@ const retentionRoutes: FastifyPluginAsyncTypebox = async function retentionRoute
       config: { access: 'admin' },
       schema: {
         tags: ['retention'],
+        operationId: 'runRetention',
         summary: 'Run retention now (or count what it would do with ?dryRun=true)',
         description:
           'Deletes in small time-bounded batches so ingest keeps flowing, then reclaims space per the policy\'s vacuum mode. ' +
@@ -85,6 +88,7 @@ const retentionRoutes: FastifyPluginAsyncTypebox = async function retentionRoute
       config: { access: 'admin' },
       schema: {
         tags: ['retention'],
+        operationId: 'listRetentionRuns',
         summary: 'Run history (scheduled, manual and CLI; failures with their error), newest first',
         querystring: RetentionRunListQuery,
         response: { 200: RetentionRunPage },

@@ -15,6 +15,7 @@ const sessionCollectionRoutes: FastifyPluginAsyncTypebox = async function sessio
       config: { access: 'ingest' },
       schema: {
         tags: TAGS,
+        operationId: 'createSession',
         summary: 'Start a session (idempotent on id)',
         description:
           '201 with the new session (status active). Retrying with the same `id` and fields answers 200 with the stored session; ' +
@@ -40,6 +41,7 @@ const sessionCollectionRoutes: FastifyPluginAsyncTypebox = async function sessio
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'listSessions',
         summary: 'List sessions, newest first',
         description: 'Ordered by startedAt descending (id descending on ties). `from` is inclusive and `to` exclusive, both on startedAt.',
         querystring: SessionListQuery,
@@ -63,6 +65,7 @@ const sessionItemRoutes: FastifyPluginAsyncTypebox = async function sessionItemR
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'getSession',
         summary: 'Get a session',
         params: SessionParams,
         response: { 200: { ...SessionSchema, description: 'the session' }, ...problemResponses(404) },
@@ -79,6 +82,7 @@ const sessionItemRoutes: FastifyPluginAsyncTypebox = async function sessionItemR
       config: { access: 'ingest' },
       schema: {
         tags: TAGS,
+        operationId: 'updateSession',
         summary: 'Update or end a session',
         description:
           'Counters are absolute values. A terminal status ends the session (`endedAt` defaults to now). Errors: 409 SESSION_ENDED (already ended), ' +
@@ -100,6 +104,7 @@ const sessionItemRoutes: FastifyPluginAsyncTypebox = async function sessionItemR
       config: { access: 'admin' },
       schema: {
         tags: TAGS,
+        operationId: 'deleteSession',
         summary: 'Delete a session with its tool calls, productivity events and feature usage',
         params: SessionParams,
         response: { 204: { type: 'null', description: 'deleted' }, ...problemResponses(404) },

@@ -23,6 +23,7 @@ const setupRoutes: FastifyPluginAsyncTypebox = async function setupRoutes(app) {
       config: { access: 'read' },
       schema: {
         tags: ['operations'],
+        operationId: 'getClaudeCodeSetup',
         summary: 'Environment that points Claude Code at this server (OTLP logs)',
         description:
           'The exact variables (as `env`, as `export` lines in `shell`, and as the `settingsJson` block for ~/.claude/settings.json). ' +

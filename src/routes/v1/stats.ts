@@ -9,6 +9,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async function statsRoutes(app) {
       config: { access: 'read' },
       schema: {
         tags: ['operations'],
+        operationId: 'getStats',
         summary: 'Service statistics',
         description:
           'Rows per table, database and WAL file sizes and free pages, the newest event time per kind, ingest counters since this ' +

@@ -13,6 +13,16 @@ const TAGS = ['tool-calls'];
 /** A streamed text body: documented as a string, sent as a Node Readable. */
 const streamed = (options: { example: string }) => Type.Unsafe<Readable>(Type.String(options));
 
+const EXPORT_RESPONSES = {
+  200: {
+    description: 'NDJSON: one ToolCall JSON object per line; CSV: header row then one row per tool call',
+    content: {
+      'application/x-ndjson': { schema: streamed({ example: '{"id":"…","sessionId":"…","toolName":"Read","durationMs":42,"status":"success","errorType":null,"timestamp":"2026-11-23T03:16:21.123Z"}\n' }) },
+      'text/csv': { schema: streamed({ example: 'id,sessionId,toolName,durationMs,status,errorType,timestamp\r\n' }) },
+    },
+  },
+};
+
 /**
  * ndjson unless the client prefers CSV: `?format=` wins, then the Accept header (q-values
  * honoured, the more specific media range first). Anything else gets the default, not a 406:
@@ -48,6 +58,7 @@ const toolCallRoutes: FastifyPluginAsyncTypebox = async function toolCallRoutes(
       config: { access: 'ingest' },
       schema: {
         tags: TAGS,
+        operationId: 'ingestToolCalls',
         summary: 'Record one tool call or a batch',
         description:
           'One tool call, or `{ "items": [ … ] }` of 1..DEVFLOW_MAX_BATCH. All-or-nothing by default: any invalid item is a 400 with paths like ' +
@@ -70,6 +81,7 @@ const toolCallRoutes: FastifyPluginAsyncTypebox = async function toolCallRoutes(
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'listToolCalls',
         summary: 'List tool calls, newest first',
         description: 'Ordered by timestamp descending (id descending on ties). `from` is inclusive and `to` exclusive, both on timestamp.',
         querystring: ToolCallListQuery,
@@ -88,6 +100,7 @@ const toolCallRoutes: FastifyPluginAsyncTypebox = async function toolCallRoutes(
       config: { access: 'read' },
       schema: {
         tags: TAGS,
+        operationId: 'exportToolCalls',
         summary: 'Export every matching tool call (NDJSON or CSV), oldest first',
         description:
           'Streams every match in constant memory, ordered by timestamp then id. NDJSON (`application/x-ndjson`, one ToolCall per line) by default; ' +
@@ -95,15 +108,7 @@ const toolCallRoutes: FastifyPluginAsyncTypebox = async function toolCallRoutes(
           'prefixed with a single quote). No pagination: the response ends after the last row.',
         querystring: ToolCallExportQuery,
         produces: [EXPORT_CONTENT_TYPES.ndjson, EXPORT_CONTENT_TYPES.csv],
-        response: {
-          200: {
-            description: 'NDJSON: one ToolCall JSON object per line; CSV: header row then one row per tool call',
-            content: {
-              'application/x-ndjson': { schema: streamed({ example: '{"id":"…","sessionId":"…","toolName":"Read","durationMs":42,"status":"success","errorType":null,"timestamp":"2026-11-23T03:16:21.123Z"}\n' }) },
-              'text/csv': { schema: streamed({ example: 'id,sessionId,toolName,durationMs,status,errorType,timestamp\r\n' }) },
-            },
-          },
-        },
+        response: EXPORT_RESPONSES,
       },
     },
     async function exportToolCalls(request, reply) {
