@@ -33,14 +33,17 @@ type Pass = { from: Readable; to: Writable };
 /**
  * Copies a child's stream to ours unchanged, with backpressure (a slow reader of our stdout
  * slows the command, as it would without devflow), feeding the tally on the way. When our side
- * breaks (EPIPE: `devflow run … | head -1`), the child's pipe is closed so that the command sees
- * the broken pipe on its next write, as it would have.
+ * breaks (EPIPE: `devflow run … | head -1`), the command gets what a pipe would have given it:
+ * SIGPIPE (which a program that ignores it does not notice), then a closed stream on its next
+ * write. Node's child pipes are socket pairs, whose closing alone reads as "connection reset".
  */
-function passThrough({ from, to }: Pass, push: (chunk: Buffer) => void, onData: (chunk: Buffer) => void): void {
+function passThrough({ from, to }: Pass, child: ChildProcess, push: (chunk: Buffer) => void, onData: (chunk: Buffer) => void): void {
   let broken = false;
   // Stays attached: an EPIPE may be reported after the command ended, and must not crash devflow.
-  to.on('error', () => {
+  to.on('error', (error: NodeJS.ErrnoException) => {
+    if (broken) return;
     broken = true;
+    if (error.code === 'EPIPE' && child.exitCode === null && child.signalCode === null) child.kill('SIGPIPE');
     from.destroy();
   });
   from.on('data', (chunk: Buffer) => {
@@ -110,8 +113,8 @@ export function runChild(command: readonly string[], env: NodeJS.ProcessEnv, tal
       };
       const out = tally.stream();
       const err = tally.stream();
-      passThrough({ from: stdout, to: io.stdout }, (c) => out.push(c), onData(false));
-      passThrough({ from: stderr, to: io.stderr }, (c) => err.push(c), onData(true));
+      passThrough({ from: stdout, to: io.stdout }, child, (c) => out.push(c), onData(false));
+      passThrough({ from: stderr, to: io.stderr }, child, (c) => err.push(c), onData(true));
       void finished(child, [stdout, stderr], () => lastData).then(({ code, signal }) => {
         unlisten();
         out.end();

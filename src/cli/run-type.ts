@@ -48,6 +48,12 @@ function scriptType(script: string): SessionType {
   return 'profile';
 }
 
+/** `npx [options] [--] PROGRAM …`: the type of PROGRAM's command line. */
+function programType(args: readonly string[]): SessionType {
+  const program = args.findIndex((arg) => !arg.startsWith('-'));
+  return program < 0 ? 'profile' : inferType(args.slice(program));
+}
+
 /**
  * The session type a command most likely is, from the name of its program (argv[0]) and, for
  * package managers, runtimes and some tools, its arguments. `--type` overrides it.
@@ -60,13 +66,10 @@ export function inferType(command: readonly string[]): SessionType {
   if (name === 'tsc' || name === 'vue-tsc') return watching ? 'watch' : 'typecheck';
   if (name === 'eslint') return 'lint';
   if (TEST_RUNNERS.has(name)) return watching || ['watch', 'dev'].includes(args[0] ?? '') ? 'watch' : 'test';
-  if (PACKAGE_RUNNERS.has(name)) {
-    const program = args.findIndex((arg) => !arg.startsWith('-'));
-    return program < 0 ? 'profile' : inferType(args.slice(program));
-  }
+  if (PACKAGE_RUNNERS.has(name)) return programType(args);
   if (PACKAGE_MANAGERS.has(name)) {
     const [sub, next] = positionals(args);
-    if (sub === 'exec' || sub === 'dlx' || sub === 'x') return inferType(args.slice(args.indexOf(sub) + 1));
+    if (sub === 'exec' || sub === 'dlx' || sub === 'x') return programType(args.slice(args.indexOf(sub) + 1));
     const script = sub === 'run' || sub === 'run-script' ? next : sub;
     return script === undefined ? 'profile' : scriptType(script);
   }
