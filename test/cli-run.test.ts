@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -120,22 +121,35 @@ async function silentServer(t: TestContext): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-test("server down or hanging: the command's exit code, one warning line, done within 2 s of the command's end", async (t) => {
+/** A proxy in front of a server that is down: 502 with an HTML page. */
+async function badGateway(t: TestContext): Promise<string> {
+  const server = createHttpServer((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>502 Bad Gateway</h1>'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+test("server down, hanging, behind a failing proxy, or DEVFLOW_URL wrong: the command's exit code, one warning line, done within 2 s of the command's end", async (t) => {
   const down = `http://127.0.0.1:${await freePort()}`;
   const hanging = await silentServer(t);
+  const proxy = await badGateway(t);
   // The command prints the time it ends at.
   const command = ['node', '-e', 'setTimeout(() => { console.log(Date.now()); process.exit(4) }, 300)'];
   const cases = [
     { url: down, warning: /^devflow: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); the session is not recorded\n$/ },
     { url: hanging, warning: /^devflow: no answer from http:\/\/127\.0\.0\.1:\d+ in time; the session is not recorded\n$/ },
+    { url: proxy, warning: /^devflow: the server answered 502; the session is not recorded\n$/ },
+    { url: 'localhost:3000', warning: /^devflow: DEVFLOW_URL is not an http\(s\) URL; the session is not recorded\n$/ },
   ];
-  const runs = await Promise.all(cases.map((c) => devflowRun(t, ['--', ...command], { DEVFLOW_URL: c.url, DEVFLOW_API_KEY: 'dfa_some_ingest_key' }).result));
+  const run = (c: (typeof cases)[number]) => devflowRun(t, ['--', ...command], { DEVFLOW_URL: c.url, DEVFLOW_API_KEY: 'dfa_some_ingest_key' }).result;
+  // Two at a time: four devflows and four commands at once on a busy 2-core machine measure the machine.
+  const runs = [...(await Promise.all(cases.slice(0, 2).map(run))), ...(await Promise.all(cases.slice(2).map(run)))];
   for (const [i, { code, stdout, stderr, exitedAt }] of runs.entries()) {
     assert.equal(code, 4, stderr.toString());
     assert.match(stderr.toString(), cases[i]!.warning);
     const commandEnded = Number(stdout.toString().trim());
     const after = exitedAt - commandEnded;
-    t.diagnostic(`${i === 0 ? 'server down' : 'server hanging'}: devflow ended ${after} ms after the command`);
+    t.diagnostic(`${cases[i]!.url}: devflow ended ${after} ms after the command`);
     assert.ok(after < 2000, `devflow ended ${after} ms after the command`);
   }
 });
@@ -148,7 +162,8 @@ test('a wrong key, no key, an unknown profile, a command that does not exist: th
   const hello = ['node', '-e', 'console.log("hello")'];
   const [wrongKey, noKey, unknown, known, missing] = await Promise.all([
     devflowRun(t, ['--', ...hello], { ...env, DEVFLOW_API_KEY: 'dfa_wrong_key_0123456789abcdef' }).result,
-    devflowRun(t, ['--', ...hello], { DEVFLOW_URL: url }).result,
+    // Its stderr ends without a newline: the warning still starts a line of its own.
+    devflowRun(t, ['--', 'node', '-e', 'console.log("hello"); process.stderr.write("partial")'], { DEVFLOW_URL: url }).result,
     devflowRun(t, ['--profile', 'nope', '--project', 'unknown', '--', ...hello], env).result,
     devflowRun(t, ['--profile', 'node-dev', '--project', 'known', '--', ...hello], env).result,
     devflowRun(t, ['--project', 'missing', '--', 'no-such-command-for-devflow'], env).result,
@@ -159,7 +174,7 @@ test('a wrong key, no key, an unknown profile, a command that does not exist: th
   }
   assert.match(wrongKey.stderr.toString(), /^devflow: the server answered 401 UNAUTHORIZED: [^\n]*; the session is not recorded\n$/);
   assert.doesNotMatch(wrongKey.stderr.toString(), /dfa_wrong_key/, 'the key is never printed');
-  assert.equal(noKey.stderr.toString(), 'devflow: DEVFLOW_API_KEY is not set; the session is not recorded\n');
+  assert.equal(noKey.stderr.toString(), 'partial\ndevflow: DEVFLOW_API_KEY is not set; the session is not recorded\n');
   assert.equal(unknown.stderr.toString(), "devflow: no profile 'nope' on the server; the session is recorded without one\n");
   assert.equal(known.stderr.toString(), '');
   assert.equal(missing.code, 127);
@@ -208,4 +223,15 @@ test('a reader that stops reading (devflow run … | head -1): the command sees 
   const session = await theSession(app);
   assert.deepEqual([session.status, session.exitCode], ['failed', 141]);
   assert.ok(session.outputLines > 0);
+});
+
+test('a background process that keeps the pipes open: devflow ends with the command, as a shell does', async (t) => {
+  const { app, url } = await listening(t);
+  // The shell prints the time and exits 6 while its background sleep holds stdout and stderr for 4 s.
+  const run = devflowRun(t, ['--', 'sh', '-c', 'sleep 4 & node -p "Date.now()"; exit 6'], { DEVFLOW_URL: url, DEVFLOW_API_KEY: app.keys.ingest });
+  const { code, stdout, stderr, exitedAt } = await run.result;
+  assert.equal(code, 6, stderr.toString());
+  const after = exitedAt - Number(stdout.toString().trim());
+  assert.ok(after < 2000, `devflow ended ${after} ms after the command, not with the background sleep`);
+  assert.deepEqual(summary(await theSession(app)), { type: 'profile', status: 'failed', exitCode: 6, outputLines: 1, errorCount: 0 });
 });

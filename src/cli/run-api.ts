@@ -4,7 +4,7 @@ import type { SessionType } from '../lib/vocabulary.js';
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 
 /** How long the session's end may take after the command ended (the create may still be on its way). */
-export const END_BUDGET_MS = 1500;
+export const END_BUDGET_MS = 1000;
 
 export type SessionStart = { type: SessionType; profile?: string; project?: string };
 export type SessionEnd = {
