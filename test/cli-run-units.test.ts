@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -88,6 +88,13 @@ test('the default patterns match the lines they are documented to match, colours
   ];
   for (const [type, line] of no) assert.ok(!matches(type, line), `${type} should not match ${JSON.stringify(line)}`);
   assert.deepEqual(Object.keys(DEFAULT_PATTERNS).sort(), [...SESSION_TYPES].sort(), 'every type has a pattern');
+});
+
+test("README's table of default patterns is the code's", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const cell = (pattern: string) => `\`${pattern.replaceAll('|', '\\|')}\``;
+  for (const type of ['typecheck', 'lint', 'test'] as const) assert.ok(readme.includes(`| \`${type}\` | ${cell(DEFAULT_PATTERNS[type])} |`), `README row for ${type}`);
+  assert.ok(readme.includes(`| the others | ${cell(DEFAULT_PATTERNS.profile)} |`), 'README row for the other types');
 });
 
 test('arguments: the command after -- untouched, --type overrides, the pattern compiles case-insensitive', () => {
