@@ -136,20 +136,21 @@ test("server down, hanging, behind a failing proxy, or DEVFLOW_URL wrong: the co
   // The command prints the time it ends at.
   const command = ['node', '-e', 'setTimeout(() => { console.log(Date.now()); process.exit(4) }, 300)'];
   const cases = [
-    { url: down, warning: /^devflow: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); the session is not recorded\n$/ },
-    { url: hanging, warning: /^devflow: no answer from http:\/\/127\.0\.0\.1:\d+ in time; the session is not recorded\n$/ },
-    { url: proxy, warning: /^devflow: the server answered 502; the session is not recorded\n$/ },
-    { url: 'localhost:3000', warning: /^devflow: DEVFLOW_URL is not an http\(s\) URL; the session is not recorded\n$/ },
+    { name: 'down', url: down, warning: /^devflow: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); the session is not recorded\n$/ },
+    { name: 'hanging', url: hanging, warning: /^devflow: no answer from http:\/\/127\.0\.0\.1:\d+ in time; the session is not recorded\n$/ },
+    { name: '502 proxy', url: proxy, warning: /^devflow: the server answered 502; the session is not recorded\n$/ },
+    { name: 'not http', url: 'localhost:3000', warning: /^devflow: DEVFLOW_URL is not an http\(s\) URL; the session is not recorded\n$/ },
+    { name: 'with a password', url: 'http://me:s3cret@127.0.0.1:3000', warning: /^devflow: DEVFLOW_URL must not hold a user name or password; the session is not recorded\n$/ },
   ];
   const run = (c: (typeof cases)[number]) => devflowRun(t, ['--', ...command], { DEVFLOW_URL: c.url, DEVFLOW_API_KEY: 'dfa_some_ingest_key' }).result;
-  // Two at a time: four devflows and four commands at once on a busy 2-core machine measure the machine.
+  // Two at a time: five devflows and five commands at once on a busy 2-core machine measure the machine.
   const runs = [...(await Promise.all(cases.slice(0, 2).map(run))), ...(await Promise.all(cases.slice(2).map(run)))];
   for (const [i, { code, stdout, stderr, exitedAt }] of runs.entries()) {
     assert.equal(code, 4, stderr.toString());
     assert.match(stderr.toString(), cases[i]!.warning);
     const commandEnded = Number(stdout.toString().trim());
     const after = exitedAt - commandEnded;
-    t.diagnostic(`${cases[i]!.url}: devflow ended ${after} ms after the command`);
+    t.diagnostic(`${cases[i]!.name}: devflow ended ${after} ms after the command`);
     assert.ok(after < 2000, `devflow ended ${after} ms after the command`);
   }
 });

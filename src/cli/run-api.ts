@@ -25,7 +25,8 @@ function failure(error: unknown, base: URL): Answer {
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') return { ok: false, transient: true, why: `no answer from ${base.origin} in time` };
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : String(error);
+  // Only a code or the cause's message, never the error's own text: that may quote the request.
+  const code = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : 'request failed';
   return { ok: false, transient: true, why: `cannot reach ${base.origin} (${code})` };
 }
 
@@ -62,6 +63,8 @@ export function startRecording(env: NodeJS.ProcessEnv, start: SessionStart): Rec
   } catch {
     return notRecording('DEVFLOW_URL is not an http(s) URL; the session is not recorded');
   }
+  // fetch refuses such URLs, and its error would quote the password; the key goes in DEVFLOW_API_KEY.
+  if (base.username || base.password) return notRecording('DEVFLOW_URL must not hold a user name or password; the session is not recorded');
 
   const id = newId();
   const sessions = new URL('v1/sessions', base);
