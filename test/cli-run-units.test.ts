@@ -211,7 +211,7 @@ test('a line longer than the cap counts once and is matched on its first 64 KiB 
 });
 
 test('outcomes: 0 completed; a signal or an interruption cancelled with 128+n; anything else failed', () => {
-  const ran = { started: true as const, openLine: false };
+  const ran = { started: true as const, openLine: false, exitedAt: new Date() };
   assert.deepEqual(outcomeOf({ ...ran, code: 0, signal: null, received: 'SIGINT' }), { status: 'completed', exitCode: 0 });
   assert.deepEqual(outcomeOf({ ...ran, code: 1, signal: null, received: null }), { status: 'failed', exitCode: 1 });
   assert.deepEqual(outcomeOf({ ...ran, code: null, signal: 'SIGTERM', received: null }), { status: 'cancelled', exitCode: 143 });

@@ -21,7 +21,9 @@ export type ChildOutcome =
       signal: NodeJS.Signals | null;
       /** The first signal devflow received (and forwarded) while the command ran. */
       received: ForwardedSignal | null;
-      /** Whether the last byte the command wrote to stderr (or to stdout, after stderr) was not a newline. */
+      /** When it exited (its pipes may be drained a little later). */
+      exitedAt: Date;
+      /** Whether the command's last byte on stderr (or on stdout too, when both are terminals) was not a newline. */
       openLine: boolean;
     }
   | { started: false; code: 126 | 127; message: string };
@@ -58,15 +60,15 @@ function passThrough({ from, to }: Pass, child: ChildProcess, push: (chunk: Buff
 }
 
 /** Resolves with the exit event's values, then once the pipes are drained (or idle, see DRAIN_IDLE_MS). */
-function finished(child: ChildProcess, streams: Readable[], lastData: () => number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+function finished(child: ChildProcess, streams: Readable[], lastData: () => number): Promise<{ code: number | null; signal: NodeJS.Signals | null; exitedAt: Date }> {
   return new Promise((resolve) => {
     child.once('exit', (code, signal) => {
+      const exitedAt = Date.now();
       const done = () => {
         clearInterval(timer);
         for (const s of streams) s.destroy();
-        resolve({ code, signal });
+        resolve({ code, signal, exitedAt: new Date(exitedAt) });
       };
-      const exitedAt = Date.now();
       const timer = setInterval(() => {
         const paused = streams.some((s) => s.isPaused());
         if (!paused && Date.now() - Math.max(exitedAt, lastData()) >= DRAIN_IDLE_MS) done();
@@ -115,11 +117,11 @@ export function runChild(command: readonly string[], env: NodeJS.ProcessEnv, tal
       const err = tally.stream();
       passThrough({ from: stdout, to: io.stdout }, child, (c) => out.push(c), onData(false));
       passThrough({ from: stderr, to: io.stderr }, child, (c) => err.push(c), onData(true));
-      void finished(child, [stdout, stderr], () => lastData).then(({ code, signal }) => {
+      void finished(child, [stdout, stderr], () => lastData).then(({ code, signal, exitedAt }) => {
         unlisten();
         out.end();
         err.end();
-        resolve({ started: true, code, signal, received, openLine });
+        resolve({ started: true, code, signal, exitedAt, received, openLine });
       });
     });
   });

@@ -126,7 +126,7 @@ async function record(ctx: CliContext, options: RunOptions, io: ChildIo): Promis
   const recorder = startRecording(ctx.env, { type: options.type, profile: options.profile, project: options.project });
   const tally = createOutputTally(options.pattern);
   const child = await runChild(options.command, childEnv(ctx.env, io.stdout.isTTY === true), tally, io);
-  const endedAt = new Date();
+  const endedAt = child.started ? child.exitedAt : new Date();
   if (!child.started) ctx.err(`devflow: ${child.message}`);
   const { status, exitCode } = outcomeOf(child);
   const warning = await withinBudget((signal) => recorder.finish({ status, exitCode, outputLines: tally.lines, errorCount: tally.errors, endedAt }, signal));
