@@ -9,6 +9,7 @@ import { migrateCommand } from './migrate.js';
 import { restoreCommand } from './restore.js';
 import { retentionCommand } from './retention.js';
 import { rollupsCommand } from './rollups.js';
+import { runCommand } from './run.js';
 
 /** The dispatch table: one line per command group, each in its own file. */
 const COMMANDS: Record<string, Command> = {
@@ -18,12 +19,14 @@ const COMMANDS: Record<string, Command> = {
   restore: restoreCommand,
   retention: retentionCommand,
   rollups: rollupsCommand,
+  run: runCommand,
 };
 
 function overview(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   return [
-    'devflow: DevFlow Analytics administration, on the same database and configuration as the server.',
+    'devflow: DevFlow Analytics administration, on the same database and configuration as the server,',
+    'and devflow run, which records a command as a session through the HTTP API.',
     '',
     'Usage: devflow <command> [options]',
     '',
@@ -34,7 +37,8 @@ function overview(): string {
     'Configuration comes from the environment, as for the server: DEVFLOW_DB_PATH',
     '(default ~/.devflow/analytics.db), DEVFLOW_BUSY_TIMEOUT_MS, DEVFLOW_CACHE_MIB. Only migrate',
     'and keys create make a missing database (the server does too); other commands refuse it.',
-    'Exit status: 0 done, 1 failed, 2 wrong usage or configuration.',
+    'run never opens the database: it talks to the server at DEVFLOW_URL with DEVFLOW_API_KEY.',
+    "Exit status: 0 done, 1 failed, 2 wrong usage or configuration; run exits with the command's.",
   ].join('\n');
 }
 
