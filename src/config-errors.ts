@@ -39,3 +39,11 @@ function integerRange({ minimum, maximum }: Shape): string {
   if (maximum !== undefined) return `an integer of at most ${maximum}`;
   return 'an integer';
 }
+
+/** A setting the service cannot run with: one line naming the variable, exit 2. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}

@@ -2,7 +2,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { mustBe } from './config-errors.js';
+import { ConfigError, mustBe } from './config-errors.js';
+
+export { ConfigError };
 import { DEFAULT_CACHE_MIB } from './db/sqlite/client.js';
 
 const LogLevel = Type.Union(
@@ -93,12 +95,6 @@ export const ENV_SPECS: EnvSpec[] = [
   },
 ];
 
-export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
 
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {

@@ -5,7 +5,8 @@ import { createValidatorCompiler } from '../lib/validation.js';
 import { validationErrors, type AjvError } from '../lib/validation-errors.js';
 import { CreateApiKeyBody } from '../schemas/api-keys.js';
 import { createApiKeyService, expiryFromInput, type ApiKeyView, type Role } from '../services/api-keys.js';
-import { parse, subcommand, UsageError, withStore, type CliContext, type Command } from './command.js';
+import { parse, subcommand, UsageError, type CliContext, type Command } from './command.js';
+import { withStore } from './with-store.js';
 
 const USAGE = `Usage:
   devflow keys create --name NAME --role read|ingest|admin [--expires-at TIME] [--json]

@@ -1,28 +1,26 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../config-errors.js';
 import { AppError } from '../lib/app-error.js';
-import { backupCommand } from './backup.js';
 import { UsageError, type CliContext, type Command } from './command.js';
-import { keysCommand } from './keys.js';
-import { migrateCommand } from './migrate.js';
-import { restoreCommand } from './restore.js';
-import { retentionCommand } from './retention.js';
-import { rollupsCommand } from './rollups.js';
-import { runCommand } from './run.js';
 
-/** The dispatch table: one line per command group, each in its own file. */
-const COMMANDS: Record<string, Command> = {
-  backup: backupCommand,
-  keys: keysCommand,
-  migrate: migrateCommand,
-  restore: restoreCommand,
-  retention: retentionCommand,
-  rollups: rollupsCommand,
-  run: runCommand,
+/**
+ * The dispatch table: one line per command, each in its own file, loaded when asked for. A
+ * command loads only what it uses: `devflow run` wraps every test run and must not pay for the
+ * database engine, the configuration schema and the other commands before its child starts.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  backup: async () => (await import('./backup.js')).backupCommand,
+  keys: async () => (await import('./keys.js')).keysCommand,
+  migrate: async () => (await import('./migrate.js')).migrateCommand,
+  restore: async () => (await import('./restore.js')).restoreCommand,
+  retention: async () => (await import('./retention.js')).retentionCommand,
+  rollups: async () => (await import('./rollups.js')).rollupsCommand,
+  run: async () => (await import('./run.js')).runCommand,
 };
 
-function overview(): string {
+async function overview(): Promise<string> {
+  const commands = await Promise.all(Object.entries(COMMANDS).map(async ([name, load]) => [name, (await load()).summary] as const));
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   return [
     'devflow: DevFlow Analytics administration, on the same database and configuration as the server,',
@@ -31,7 +29,7 @@ function overview(): string {
     'Usage: devflow <command> [options]',
     '',
     'Commands:',
-    ...Object.entries(COMMANDS).map(([name, cmd]) => `  ${name.padEnd(width)}  ${cmd.summary}`),
+    ...commands.map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`),
     `  ${'help'.padEnd(width)}  show this text, or a command's: devflow help <command>`,
     '',
     'Configuration comes from the environment, as for the server: DEVFLOW_DB_PATH',
@@ -42,10 +40,10 @@ function overview(): string {
   ].join('\n');
 }
 
-function lookup(name: string): Command {
-  const cmd = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!cmd) throw new UsageError(`unknown command '${name}' (expected ${Object.keys(COMMANDS).join(', ')} or help)`);
-  return cmd;
+async function lookup(name: string): Promise<Command> {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) throw new UsageError(`unknown command '${name}' (expected ${Object.keys(COMMANDS).join(', ')} or help)`);
+  return load();
 }
 
 async function dispatch(argv: string[], ctx: CliIo): Promise<number> {
@@ -53,10 +51,10 @@ async function dispatch(argv: string[], ctx: CliIo): Promise<number> {
   if (name === undefined) throw new UsageError('a command is needed');
   if (name === 'help' || name === '--help' || name === '-h') {
     if (rest.length > 1) throw new UsageError('help takes at most one command name');
-    ctx.out(rest[0] === undefined ? overview() : lookup(rest[0]).usage);
+    ctx.out(rest[0] === undefined ? await overview() : (await lookup(rest[0])).usage);
     return 0;
   }
-  return lookup(name).run({ ...ctx, argv: rest });
+  return (await lookup(name)).run({ ...ctx, argv: rest });
 }
 
 export type CliIo = Omit<CliContext, 'argv'>;

@@ -1,7 +1,8 @@
 import type { Config } from '../config.js';
 import type { Store } from '../db/store.js';
 import { createRetentionService, type RetentionRunView } from '../services/retention.js';
-import { parse, subcommand, withStore, type CliContext, type Command } from './command.js';
+import { parse, subcommand, type CliContext, type Command } from './command.js';
+import { withStore } from './with-store.js';
 import { startProgress } from './progress.js';
 
 const USAGE = `Usage:

@@ -1,5 +1,6 @@
 import type { RebuildResult } from '../db/store.js';
-import { parse, subcommand, withStore, type Command } from './command.js';
+import { parse, subcommand, type Command } from './command.js';
+import { withStore } from './with-store.js';
 import { startProgress } from './progress.js';
 
 const USAGE = `Usage:

@@ -1,27 +1,30 @@
 import { basename } from 'node:path';
 import type { DevSessionType as SessionType } from '../db/row-types.js';
 
+const GENERIC = '\\b[a-z]*error\\b';
+
 /**
  * The error pattern of each session type, matched case-insensitively against every output line
  * with its ANSI escape sequences removed. They count lines, not distinct problems.
  */
 export const DEFAULT_PATTERNS: Readonly<Record<SessionType, string>> = {
-  // tsc and vue-tsc, plain (`a.ts(1,7): error TS2322: …`) and --pretty (`a.ts:1:7 - error TS2322: …`);
-  // not the "Found 3 errors" summary.
-  typecheck: 'error TS\\d+',
-  // eslint's stylish format, one line per error (`  1:10  error  'x' is defined but never used`);
-  // not warnings and not the "✖ 3 problems (1 error, 2 warnings)" summary.
-  lint: '^\\s*\\d+:\\d+\\s+error\\b',
+  // Anything without a pattern of its own: the word error, alone or ending a name (`Error:`,
+  // `TypeError`, `[ERROR]`), but not `errors` or `0 errors`. In the sessions' own order (the
+  // usage text and --type's message list the keys).
+  repl: GENERIC,
+  profile: GENERIC,
   // TAP's `not ok` (node --test when its output is not a terminal, tap, tape), the failure marks
   // of node's spec reporter, vitest, jest and ava (✖ × ✕ ✗ ✘), and jest's and vitest's FAIL lines.
   test: '^\\s*not ok\\b|^\\s*[✖×✕✗✘]\\s|^\\s*FAIL\\b',
-  // Anything else: the word error, alone or ending a name (`Error:`, `TypeError`, `[ERROR]`),
-  // but not `errors` or `0 errors`.
-  profile: '\\b[a-z]*error\\b',
-  watch: '\\b[a-z]*error\\b',
-  repl: '\\b[a-z]*error\\b',
-  mcp: '\\b[a-z]*error\\b',
-  agent: '\\b[a-z]*error\\b',
+  watch: GENERIC,
+  // eslint's stylish format, one line per error (`  1:10  error  'x' is defined but never used`);
+  // not warnings and not the "✖ 3 problems (1 error, 2 warnings)" summary.
+  lint: '^\\s*\\d+:\\d+\\s+error\\b',
+  // tsc and vue-tsc, plain (`a.ts(1,7): error TS2322: …`) and --pretty (`a.ts:1:7 - error TS2322: …`);
+  // not the "Found 3 errors" summary.
+  typecheck: 'error TS\\d+',
+  mcp: GENERIC,
+  agent: GENERIC,
 };
 
 const TEST_RUNNERS = new Set(['vitest', 'jest', 'mocha', 'ava', 'tap', 'tape']);

@@ -1,10 +1,17 @@
 import { constants } from 'node:os';
-import { DEV_SESSION_TYPES as SESSION_TYPES, type DevSessionType as SessionType } from '../db/row-types.js';
+import type { DevSessionType as SessionType } from '../db/row-types.js';
 import { parse, UsageError, type CliContext, type Command } from './command.js';
 import { DEFAULT_URL, END_BUDGET_MS, startRecording, type SessionEnd } from './run-api.js';
 import { FORWARDED_SIGNALS, runChild, type ChildIo, type ChildOutcome } from './run-child.js';
 import { createOutputTally } from './run-output.js';
 import { DEFAULT_PATTERNS, inferType } from './run-type.js';
+
+/**
+ * Every session type, from the patterns' keys: their record is keyed by DevSessionType, so tsc
+ * holds it to the list in src/db/row-types.ts, and this command does not load that module (its
+ * schema libraries cost most of a second before the child could start).
+ */
+const SESSION_TYPES = Object.keys(DEFAULT_PATTERNS) as SessionType[];
 
 const USAGE = `Usage:
   devflow run [--type TYPE] [--profile NAME] [--project NAME] [--error-pattern REGEX] -- COMMAND [ARGS…]
