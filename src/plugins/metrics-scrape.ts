@@ -104,8 +104,8 @@ export function scrapedMetrics(registry: Registry, sources: ScrapeSources): () =
       [{ outcome: 'succeeded' }, engine.commits.succeeded],
       [{ outcome: 'failed' }, engine.commits.failed],
     ]);
-    commitRows.show(engine.commits.rows);
-    commitSeconds.show(engine.commits.seconds);
+    commitRows.show([{ labels: {}, distribution: engine.commits.rows }]);
+    commitSeconds.show([{ labels: {}, distribution: engine.commits.seconds }]);
     queuedWrites(engine.queued.writes);
     queuedRows(engine.queued.rows);
     staged(engine.stagedToolCalls);
