@@ -13,6 +13,7 @@ import configPlugin from './plugins/config.js';
 import errorsPlugin, { sendProblem, toProblem } from './plugins/errors.js';
 import jsonBodyPlugin from './plugins/json-body.js';
 import lifecyclePlugin from './plugins/lifecycle.js';
+import metricsPlugin from './plugins/metrics.js';
 import openapiPlugin from './plugins/openapi.js';
 import retentionSchedulerPlugin from './plugins/retention-scheduler.js';
 import rollupsBackfillPlugin from './plugins/rollups-backfill.js';
@@ -20,6 +21,7 @@ import securityHeadersPlugin from './plugins/security-headers.js';
 import servicesPlugin from './plugins/services.js';
 import storePlugin from './plugins/store.js';
 import healthRoutes from './routes/health.js';
+import metricsRoutes from './routes/metrics.js';
 import v1Routes from './routes/v1/index.js';
 
 export type BuildOptions = {
@@ -83,6 +85,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(storePlugin, { now: options.now });
   await app.register(lifecyclePlugin);
   await app.register(servicesPlugin, { now: options.now });
+  // Before every route and hook that answers, so each response is timed, refusals included.
+  if (config.metrics) await app.register(metricsPlugin);
   // Security headers and CORS come before auth, so 401/403 answers carry them too and a
   // browser's preflight (which never carries the key) is answered.
   await app.register(securityHeadersPlugin);
@@ -112,6 +116,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }
   await app.register(openapiPlugin);
   await app.register(healthRoutes);
+  if (config.metrics) await app.register(metricsRoutes);
   await app.register(v1Routes, { prefix: '/v1' });
   return app;
 }

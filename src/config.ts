@@ -32,6 +32,7 @@ export const ConfigSchema = Type.Object({
   exactReportCalls: Type.Integer({ minimum: 0 }),
   ballastMiB: Type.Integer({ minimum: 0, maximum: 65536 }),
   backupsKeep: Type.Integer({ minimum: 0, maximum: 1000 }),
+  metrics: Type.Boolean(),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -93,6 +94,7 @@ export const ENV_SPECS: EnvSpec[] = [
     fallback: () => 20_000,
     describe: 'a tool report without a profile or project filter over at most this many calls, all still stored raw, is computed from raw rows with exact percentiles (0 = always from rollups)',
   },
+  { key: 'metrics', env: 'DEVFLOW_METRICS', parse: bool, fallback: () => false, describe: 'serve GET /metrics (Prometheus text format, read role); off, it is a 404 like any unknown route' },
 ];
 
 

@@ -16,6 +16,7 @@ test('defaults follow the contract', () => {
   assert.equal(c.bodyLimit, 2 * 1024 * 1024);
   assert.equal(c.adminKey, undefined);
   assert.deepEqual(c.corsOrigins, []);
+  assert.equal(c.metrics, false, 'GET /metrics is off unless asked for');
 });
 
 test('environment variables override the defaults', () => {
@@ -39,6 +40,7 @@ for (const [variable, value] of [
   ['DEVFLOW_BODY_LIMIT', '-1'],
   ['DEVFLOW_ADMIN_KEY', 'short'],
   ['DEVFLOW_SCHEDULER', 'maybe'],
+  ['DEVFLOW_METRICS', 'yes'],
 ] as const) {
   test(`a bad ${variable}=${value} is refused naming the variable`, () => {
     assert.throws(
@@ -63,6 +65,7 @@ test('a refused value is named with what the variable accepts: its levels, range
     ['DEVFLOW_MAX_BATCH', '1.5', 'DEVFLOW_MAX_BATCH: invalid value "1.5": must be an integer from 1 to 100000'],
     ['DEVFLOW_CACHE_MIB', '1', 'DEVFLOW_CACHE_MIB: invalid value "1": must be an integer of at least 2'],
     ['DEVFLOW_SCHEDULER', 'maybe', 'DEVFLOW_SCHEDULER: invalid value "maybe": must be true or false (or 1 or 0)'],
+    ['DEVFLOW_METRICS', 'on', 'DEVFLOW_METRICS: invalid value "on": must be true or false (or 1 or 0)'],
     ['DEVFLOW_ADMIN_KEY', 'short', 'DEVFLOW_ADMIN_KEY: invalid value (hidden): must be at least 16 characters long'],
   ];
   for (const [variable, value, message] of cases) {

@@ -1,3 +1,4 @@
+import type { Distribution } from '../lib/distribution.js';
 import type { AuditAction, Role, RunStatus, RunTrigger, ToolCallStatus, VacuumMode } from '../lib/vocabulary.js';
 import type { DevSessionStatus as SessionStatus, DevSessionType as SessionType } from './row-types.js';
 
@@ -21,6 +22,8 @@ export interface Store {
   readonly retention: RetentionStore;
   /** Rows per table, sizes and the newest time per kind (GET /v1/stats); quick at any size. */
   stats(): Promise<StorageStats>;
+  /** The engine's own work since it opened, for monitoring (GET /metrics): reads no table, moves nothing; cheap at every scrape. */
+  engineStats(): Promise<EngineStats>;
   /** Why the store cannot serve now (disk full, database not answering), or null. */
   notReadyReason(): Promise<string | null>;
   /** Commits what waits, finishes upkeep and closes; the store is unusable after. */
@@ -312,4 +315,21 @@ export type StorageStats = {
   tables: { profiles: number; sessions: number; toolCalls: number; productivityEvents: number; featureUsage: number; apiKeys: number; retentionRuns: number };
   database: { databaseBytes: number; walBytes: number; freePages: number; pageSize: number };
   newest: { toolCall: number | null; session: number | null; productivityEvent: number | null; featureUsage: number | null };
+};
+
+/**
+ * Counted by the engine as it works. commits: ingest's write transactions (SQLite: group
+ * commits, each shared by the writes that waited together), with the rows each carried and how
+ * long it held the write lock (succeeded ones). queued: writes waiting for the next commit now.
+ * stagedToolCalls: committed calls not yet in their table (0 for an engine without a stage).
+ * rollups: whether reports may read them, and the deltas appended but not yet folded into them
+ * with the age of the oldest (every reader folds first, so this is upkeep backlog, never stale
+ * figures). database: the file sizes of `stats()`, without its row counts.
+ */
+export type EngineStats = {
+  commits: { succeeded: number; failed: number; rows: Distribution; seconds: Distribution };
+  queued: { writes: number; rows: number };
+  stagedToolCalls: number;
+  rollups: { built: boolean; pendingBatches: number; lagSeconds: number };
+  database: StorageStats['database'];
 };

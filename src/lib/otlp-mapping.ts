@@ -22,6 +22,12 @@ export const EVENT_PREFIX = 'claude_code.';
 export const TOOL_RESULT = 'tool_result';
 /** Records with no usable event name are counted under this name. */
 export const UNNAMED_EVENT = 'unknown';
+/**
+ * The events Claude Code sends (its "monitoring usage" reference), prefix removed, and
+ * UNNAMED_EVENT. GET /metrics labels OTLP records with these names only: any other name came
+ * from a client as it pleased and is counted there as `other`.
+ */
+export const KNOWN_EVENTS: readonly string[] = [TOOL_RESULT, 'tool_decision', 'user_prompt', 'api_request', 'api_error', UNNAMED_EVENT];
 
 export type ToolCallStatus = 'success' | 'error' | 'timeout';
 

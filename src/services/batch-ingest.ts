@@ -1,7 +1,7 @@
 import type { AppendOptions, AppendResult } from '../db/store.js';
 import { unprocessable, type FieldError } from '../lib/app-error.js';
 import type { ParsedBatch, Rejection } from '../lib/batch-body.js';
-import type { IngestCounters } from './ingest-counters.js';
+import type { BatchTally } from './ingest-counters.js';
 
 export type BatchResult = { accepted: number; duplicates: number; rejected: Rejection[] };
 
@@ -19,7 +19,7 @@ export type IngestSpec<Input, Draft> = {
  * stored, or with partial one rejection each; an id already stored or repeated in the batch is
  * a duplicate, not an error.
  */
-export function createBatchIngester<Input, Draft>(deps: { now: () => number; counters: IngestCounters }, spec: IngestSpec<Input, Draft>) {
+export function createBatchIngester<Input, Draft>(deps: { now: () => number; tally: BatchTally }, spec: IngestSpec<Input, Draft>) {
   return {
     /** Stores a parsed batch; resolves after the commit. */
     async ingest(batch: ParsedBatch<Input>, partial: boolean): Promise<BatchResult> {
@@ -36,7 +36,7 @@ export function createBatchIngester<Input, Draft>(deps: { now: () => number; cou
       }
       const unknown: Rejection[] = result.unknownSessions.map((i, n) => ({ index: batch.items[i]?.index ?? i, code: 'UNKNOWN_SESSION', errors: [errors[n] as FieldError] }));
       const rejected = [...batch.rejected, ...unknown].sort((a, b) => a.index - b.index);
-      deps.counters.recordBatch({ accepted: result.accepted, duplicates: result.duplicates, rejected: rejected.length });
+      deps.tally.record({ accepted: result.accepted, duplicates: result.duplicates, rejected: rejected.length });
       return { accepted: result.accepted, duplicates: result.duplicates, rejected };
     },
   };

@@ -49,7 +49,7 @@ export function createFeatureUsageService(deps: ServiceDeps & { counters: Ingest
     return { status: 422, code: 'INVALID_TIME_RANGE', detail: `body${prefix}/completedAt ${message}`, errors: [{ path: `${prefix}/completedAt`, message }] };
   };
 
-  const ingester = createBatchIngester(deps, {
+  const ingester = createBatchIngester({ now: deps.now, tally: deps.counters.tally('feature_usage', 'api') }, {
     toDraft: (input: FeatureUsageInput, now: number): Draft<Row> => ({
       id: input.id ? canonicalUuid(input.id) : undefined,
       sessionId: canonicalUuid(input.sessionId),

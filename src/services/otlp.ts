@@ -50,6 +50,7 @@ const seedOf = (s: MappedSession): AgentSessionSeed => ({
  */
 export function createOtlpService(deps: ServiceDeps & { counters: IngestCounters }) {
   const { counters } = deps;
+  const tally = counters.tally('tool_calls', 'otlp');
   const decoder = createOtlpDecoder();
 
   function recordCounts(counts: Record<string, number>): void {
@@ -79,7 +80,7 @@ export function createOtlpService(deps: ServiceDeps & { counters: IngestCounters
     const rejections = [...mapping.rejected];
     if (mapping.toolCalls.length > 0) {
       const agentSessions = mapping.sessions.map(seedOf);
-      const ingester = createBatchIngester({ now: () => now, counters }, {
+      const ingester = createBatchIngester({ now: () => now, tally }, {
         toDraft,
         sessionIdOf: (draft) => draft.sessionId,
         append: (drafts, options) => deps.store.toolCalls.append(drafts, { ...options, agentSessions }),
@@ -90,7 +91,7 @@ export function createOtlpService(deps: ServiceDeps & { counters: IngestCounters
         rejections.push({ path: mapping.toolCalls[r.index]?.path ?? `/${r.index}`, reason: r.errors[0]?.message ?? r.code });
       }
     }
-    if (mapping.rejected.length > 0) counters.recordBatch({ accepted: 0, duplicates: 0, rejected: mapping.rejected.length });
+    if (mapping.rejected.length > 0) tally.record({ accepted: 0, duplicates: 0, rejected: mapping.rejected.length });
     recordCounts(mapping.counts);
     return summary(rejections.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
   }

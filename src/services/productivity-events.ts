@@ -57,7 +57,7 @@ const contextDataCheck: ItemCheck<ProductivityEventInput> = (value, prefix) => {
 export function createProductivityEventService(deps: ServiceDeps & { counters: IngestCounters }) {
   const { store } = deps;
   const parse = createBatchParser<ProductivityEventInput>(ProductivityEventInput, deps.config.maxBatch);
-  const ingester = createBatchIngester(deps, {
+  const ingester = createBatchIngester({ now: deps.now, tally: deps.counters.tally('productivity_events', 'api') }, {
     toDraft: (input: ProductivityEventInput, now: number): Draft<Row> => ({
       id: input.id ? canonicalUuid(input.id) : undefined,
       sessionId: canonicalUuid(input.sessionId),

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { RetentionCounts, RetentionRun } from '../db/store.js';
 import { LeaseLostError, RunAbortedError } from '../lib/run-errors.js';
 import type { Logger, ServiceDeps } from './deps.js';
+import type { FinishedRun } from './retention-counters.js';
 import type { RetentionPolicy } from './retention-policy.js';
 
 const DAY_MS = 86_400_000;
@@ -66,9 +67,12 @@ async function runSteps(
   return note;
 }
 
-/** Runs the steps of an opened run and records how it ended (succeeded, or failed with what it committed); rethrows a failure. */
+/**
+ * Runs the steps of an opened run and records how it ended (succeeded, or failed with what it
+ * committed), telling onFinished too; rethrows a failure.
+ */
 export async function performRun(
-  { now, log }: Pick<ServiceDeps, 'now' | 'log'>,
+  { now, log, onFinished }: Pick<ServiceDeps, 'now' | 'log'> & { onFinished: (run: FinishedRun) => void },
   run: RetentionRun,
   policy: RetentionPolicy,
   startedAt: number,
@@ -78,6 +82,7 @@ export async function performRun(
   try {
     const note = await runSteps(log, run, policy, startedAt, dryRun, counts);
     await run.finish({ status: 'succeeded', finishedAt: Math.max(now(), startedAt), counts, note, error: null });
+    onFinished({ status: 'succeeded', dryRun, counts });
   } catch (err) {
     const message = err instanceof RunAbortedError || err instanceof LeaseLostError ? err.message : `failed: ${err instanceof Error ? err.message : String(err)}`;
     // A failed run keeps the counts of the slices it committed before failing.
@@ -85,6 +90,7 @@ export async function performRun(
       // The next run that takes the lease closes a row left `running`.
       log.error({ err: recordErr, runId: run.id }, 'retention: could not record the failed run');
     });
+    onFinished({ status: 'failed', dryRun, counts });
     throw err;
   }
 }

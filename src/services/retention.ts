@@ -5,6 +5,7 @@ import { newId } from '../lib/ids.js';
 import { LeaseLostError, RunAbortedError } from '../lib/run-errors.js';
 import { iso } from '../lib/time.js';
 import type { ServiceDeps } from './deps.js';
+import { createRetentionCounters, type RetentionTotals } from './retention-counters.js';
 import { loadPolicy, savePolicy, type RetentionPolicy } from './retention-policy.js';
 import { runView, type RetentionRunView, type RunTrigger } from './retention-runs.js';
 import { performRun } from './retention-steps.js';
@@ -31,6 +32,7 @@ const retentionRunning = (detail: string) => conflict('RETENTION_RUNNING', detai
 export function createRetentionService({ store, now, log }: ServiceDeps) {
   const policyListeners = new Set<(policy: RetentionPolicy) => void>();
   const inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
+  const finished = createRetentionCounters();
 
   async function runOnce(opts: RunOptions = {}): Promise<RetentionRunView> {
     const holder = `${hostname()}:${process.pid}:${newId()}`;
@@ -44,7 +46,7 @@ export function createRetentionService({ store, now, log }: ServiceDeps) {
       throw retentionRunning(`a retention run is in progress${other ? ` (lease held by ${other.holder} until ${iso(other.expiresAt)})` : ''}; retry later`);
     }
     log.info({ runId: run.id, dryRun: opts.dryRun ?? false, trigger: opts.trigger ?? 'manual' }, 'retention run started');
-    const done = performRun({ now, log }, run, policy, t0, opts.dryRun ?? false).finally(() => inFlight.delete(holder));
+    const done = performRun({ now, log, onFinished: finished.record }, run, policy, t0, opts.dryRun ?? false).finally(() => inFlight.delete(holder));
     inFlight.set(holder, { controller, done });
     try {
       await done;
@@ -89,6 +91,9 @@ export function createRetentionService({ store, now, log }: ServiceDeps) {
     },
 
     lastScheduledStart: () => store.retention.lastScheduledStart(),
+
+    /** Runs this process finished since it started and the rows they deleted (GET /metrics). */
+    finishedRuns: (): RetentionTotals => finished.snapshot(),
 
     /**
      * When the scheduler first ran against this database. A missed run is judged from the last

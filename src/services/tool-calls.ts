@@ -49,7 +49,7 @@ const canonicalFilter = (filter: ToolCallFilter): ToolCallFilter => (filter.sess
 export function createToolCallService(deps: ServiceDeps & { counters: IngestCounters }) {
   const { store } = deps;
   const parse = createBatchParser<ToolCallInput>(ToolCallInputSchema, deps.config.maxBatch);
-  const ingester = createBatchIngester(deps, {
+  const ingester = createBatchIngester({ now: deps.now, tally: deps.counters.tally('tool_calls', 'api') }, {
     toDraft: toToolCallDraft,
     sessionIdOf: (draft: Draft<ToolCallRow>) => draft.sessionId,
     append: (drafts, options) => store.toolCalls.append(drafts, options),

@@ -1,7 +1,11 @@
 import { count, max } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { StorageStats } from '../store.js';
+import type { EngineStats, StorageStats } from '../store.js';
 import { databaseSizes, type Db } from './client.js';
+import type { RollupKeeper } from './rollups/keeper.js';
+import type { RollupStateAccess } from './rollups/state.js';
+import type { ToolCallStaging } from './tool-call-staging.js';
+import type { WriteQueue } from './write-queue.js';
 import { apiKeys, featureUsage, productivityEvents, retentionRuns, rowCounts, sessions, toolCalls } from './schema/index.js';
 
 /** Rows per table, file sizes and the newest time per kind: a few seeks whatever the size. */
@@ -29,5 +33,18 @@ export function storageStats(db: Db, path: string): StorageStats {
       productivityEvent: newest(productivityEvents.createdAt),
       featureUsage: newest(featureUsage.startedAt),
     },
+  };
+}
+
+/** The engine's counters and the file sizes: memory reads, a settings row and three pragmas, whatever the size. */
+export function engineStats(db: Db, path: string, parts: { writes: WriteQueue; staging: ToolCallStaging; keeper: RollupKeeper; state: RollupStateAccess }): EngineStats {
+  const { commits, queued } = parts.writes.stats();
+  const lag = parts.keeper.lag();
+  return {
+    commits,
+    queued,
+    stagedToolCalls: parts.staging.staged(),
+    rollups: { built: parts.state.read().built, pendingBatches: lag.pendingBatches, lagSeconds: lag.seconds },
+    database: databaseSizes(db, path),
   };
 }

@@ -22,7 +22,7 @@ import { featureUsage, productivityEvents } from './schema/index.js';
 import { createSessionDims } from './session-dims.js';
 import { sessionRemoval } from './session-removal.js';
 import { createSessionStore } from './sessions.js';
-import { storageStats } from './stats.js';
+import { engineStats, storageStats } from './stats.js';
 import { FANOUT, RUN_IDS } from './tool-call-id-cut.js';
 import { toolCallIdUpkeep } from './tool-call-id-upkeep.js';
 import { toolCallIdIndex } from './tool-call-ids.js';
@@ -64,7 +64,7 @@ export type SqliteInternals = {
 export type SqliteStore = Store & { readonly sqlite: SqliteInternals };
 
 /** Reads: every other method writes, and one that works clears the disk-full state. */
-const READS = new Set(['find', 'list', 'audit', 'deletedProfileId', 'activeByHash', 'count', 'export', 'state', 'needsUpgrade', 'policy', 'currentLease', 'run', 'lastRun', 'lastScheduledStart', 'listRuns', 'sessions', 'tools', 'toolsTimeseries', 'productivity', 'features', 'profiles', 'stats', 'notReadyReason']);
+const READS = new Set(['find', 'list', 'audit', 'deletedProfileId', 'activeByHash', 'count', 'export', 'state', 'needsUpgrade', 'policy', 'currentLease', 'run', 'lastRun', 'lastScheduledStart', 'listRuns', 'sessions', 'tools', 'toolsTimeseries', 'productivity', 'features', 'profiles', 'stats', 'engineStats', 'notReadyReason']);
 
 /** Opens (creating it if needed) under its lock (database-lock.ts), migrates and tunes the database file. */
 function openMigrated(options: SqliteStoreOptions) {
@@ -213,6 +213,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       moveStaged();
       return storageStats(db, path);
     },
+    engineStats: async () => engineStats(db, path, { writes, staging, keeper, state }),
   });
 
   const store: SqliteStore = {
@@ -243,6 +244,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     }),
     retention: guard(createRetentionStore({ db, path, moveStaged, ids, sessionsDeleted: () => sessionDims.forgetAll(), deleteExpiredRollupSlice: rebuilder.deleteExpiredSlice })),
     stats: statsPart.stats,
+    engineStats: statsPart.engineStats,
     async notReadyReason() {
       if (health.full()) return 'the database disk is full';
       try {

@@ -85,6 +85,8 @@ export function toolCallStaging(db: Db, moveEveryMs = MOVE_EVERY_MS, onMoved: ()
 
   return {
     moveAll: mover.moveAll,
+    /** Calls committed to the stage and not moved yet. */
+    staged: () => mover.staged,
 
     /** A call breaking a check of tool_calls fails its own ingest here, never the move of everyone's calls. */
     assertStorable(status: string, durationMs: number): void {

@@ -1,3 +1,4 @@
+import { COMMIT_ROWS_BOUNDS, COMMIT_SECONDS_BOUNDS, createDistribution, type Distribution } from '../../lib/distribution.js';
 import type { Db } from './client.js';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -43,6 +44,30 @@ export type WriteQueueOptions = {
   maxWeight?: number;
   steps: GroupSteps;
 };
+
+/** What the queue has done since it was made and what waits now (GET /metrics, through the store's engineStats). */
+export type WriteQueueStats = {
+  commits: { succeeded: number; failed: number; rows: Distribution; seconds: Distribution };
+  queued: { writes: number; rows: number };
+};
+
+/** Group commits counted as they end: two clock reads and two observations a group, nothing per row. */
+function commitCounts() {
+  const rows = createDistribution(COMMIT_ROWS_BOUNDS);
+  const seconds = createDistribution(COMMIT_SECONDS_BOUNDS);
+  let failed = 0;
+  return {
+    committed(weight: number, ms: number): void {
+      rows.observe(weight);
+      seconds.observe(ms / 1000);
+    },
+    failed: () => void (failed += 1),
+    snapshot(): WriteQueueStats['commits'] {
+      const s = seconds.snapshot();
+      return { succeeded: s.count, failed, rows: rows.snapshot(), seconds: s };
+    },
+  };
+}
 
 /**
  * Runs a group's jobs in one BEGIN IMMEDIATE transaction, the steps around them; a job that
@@ -127,6 +152,7 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000, steps }: Writ
   let openedAt = 0;
   let seen = 0;
   const groups = groupRunner(db, steps);
+  const counts = commitCounts();
 
   /**
    * Runs after each event-loop turn's I/O while a group is open. Under load every turn reads
@@ -144,14 +170,18 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000, steps }: Writ
     if (timer) clearImmediate(timer);
     timer = null;
     const jobs = pending;
+    const weight = pendingWeight;
     pending = [];
     pendingWeight = 0;
     if (jobs.length === 0) return;
     let outcomes: Outcome[];
+    const t0 = performance.now();
     try {
       outcomes = groups.run(jobs);
+      counts.committed(weight, performance.now() - t0);
     } catch (error) {
       // BEGIN or COMMIT failed (busy, disk full): nothing of this group was stored.
+      counts.failed();
       steps.rolledBack();
       for (const job of jobs) job.reject(error);
       return;
@@ -182,6 +212,7 @@ export function createWriteQueue({ db, windowMs, maxWeight = 5000, steps }: Writ
     flush,
     /** True while a group's jobs run: work they defer lands in their transaction. */
     inGroup: groups.inGroup,
+    stats: (): WriteQueueStats => ({ commits: counts.snapshot(), queued: { writes: pending.length, rows: pendingWeight } }),
   };
 }
 

@@ -34,6 +34,8 @@ export function rollupKeeper({ db, rows, state, enabled, foldEveryMs = FOLD_EVER
   };
   let appended = 0;
   let foldedAt = performance.now();
+  /** When the oldest delta row this process appended and has not folded yet was appended. */
+  let pendingSince = 0;
 
   function fold(): number {
     const slots = new Deltas();
@@ -68,8 +70,12 @@ export function rollupKeeper({ db, rows, state, enabled, foldEveryMs = FOLD_EVER
     append(inputs: readonly RollupInput[]): void {
       if (!enabled || inputs.length === 0) return;
       st.addDeltas.run(slotDeltas(inputs).encode());
+      if (appended === 0) pendingSince = performance.now();
       appended += 1;
     },
+
+    /** Delta rows appended and not folded yet, and how long the oldest has waited (readers fold first, so no report sees the lag). */
+    lag: (): { pendingBatches: number; seconds: number } => ({ pendingBatches: appended, seconds: appended === 0 ? 0 : (performance.now() - pendingSince) / 1000 }),
 
     /** Inside a group commit's transaction: folds once foldEveryMs has passed since the last fold or FOLD_EVERY_ROWS rows wait. */
     foldIfDue(): void {
