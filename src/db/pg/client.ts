@@ -4,6 +4,8 @@ import * as schema from './schema/index.js';
 
 /** OIDs of the types whose text node-postgres would otherwise hand back as strings. */
 const INT8_OID = 20;
+/** pg-types' TypeId names only the scalar built-ins, so the array's OID is cast to it. */
+const INT8_ARRAY_OID = 1016 as Parameters<typeof pg.types.getTypeParser>[0];
 const NUMERIC_OID = 1700;
 
 export type PgDb = NodePgDatabase<typeof schema>;
@@ -41,13 +43,23 @@ export function parseNumeric(text: string): number {
   return /^-?\d+$/.test(text) ? parseInt8(text) : Number(text);
 }
 
+type Int8List = Array<number | null | Int8List>;
+
+/** An int8[] (array_agg of a time column, say): node-postgres splits it into strings; each becomes a number as above. */
+const splitInt8Array = pg.types.getTypeParser(INT8_ARRAY_OID);
+export function parseInt8Array(text: string): Int8List {
+  const each = (items: unknown[]): Int8List => items.map((v) => (v === null ? null : Array.isArray(v) ? each(v) : parseInt8(String(v))));
+  return each(splitInt8Array(text) as unknown[]);
+}
+
 /**
- * Installs the two parsers on node-postgres's global type table, once. Global, not per pool:
+ * Installs the parsers on node-postgres's global type table, once. Global, not per pool:
  * drizzle-orm gives every query its own type table that falls back to the global one (not to
  * the pool's), so only there do Drizzle queries and raw ones both get numbers.
  */
 export function installNumberParsers(): void {
   pg.types.setTypeParser(INT8_OID, parseInt8);
+  pg.types.setTypeParser(INT8_ARRAY_OID, parseInt8Array);
   pg.types.setTypeParser(NUMERIC_OID, parseNumeric);
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'drizzle-orm';
-import { createPgPool, parseInt8, parseNumeric, pgDatabase } from '../../../src/db/pg/client.js';
+import { createPgPool, parseInt8, parseInt8Array, parseNumeric, pgDatabase } from '../../../src/db/pg/client.js';
 import { describeTarget, redactUrl } from '../../../src/db/pg/urls.js';
 import { freshPgDatabase, pgLane } from '../../support/pg.js';
 
@@ -17,6 +17,9 @@ test('int8 and numeric text become numbers; an integer beyond 2^53 is an error, 
   assert.equal(parseNumeric('12'), 12);
   assert.equal(parseNumeric('NaN'), Number.NaN);
   assert.throws(() => parseNumeric('123456789012345678901234567890'), RangeError);
+  assert.deepEqual(parseInt8Array('{1,NULL,-3}'), [1, null, -3]);
+  assert.deepEqual(parseInt8Array('{{1,2},{3,4}}'), [[1, 2], [3, 4]]);
+  assert.throws(() => parseInt8Array('{1,9007199254740993}'), RangeError);
 });
 
 test('a URL is shown without its password, and a target as host:port', () => {
@@ -36,10 +39,10 @@ test('through the pool and through Drizzle, int8, counts and sums come back as n
   const fresh = await freshPgDatabase(t);
   if (!fresh) return;
   const pool = fresh.pool();
-  const raw = await pool.query<{ big: number; n: number; total: number; mean: number }>(
-    "select 9007199254740991::int8 as big, count(*) as n, sum(x) as total, avg(x) as mean from (values (1::int8), (2::int8)) v(x)",
+  const raw = await pool.query<{ big: number; n: number; total: number; mean: number; all: number[] }>(
+    'select 9007199254740991::int8 as big, count(*) as n, sum(x) as total, avg(x) as mean, array_agg(x order by x) as all from (values (1::int8), (2::int8)) v(x)',
   );
-  assert.deepEqual(raw.rows[0], { big: Number.MAX_SAFE_INTEGER, n: 2, total: 3, mean: 1.5 });
+  assert.deepEqual(raw.rows[0], { big: Number.MAX_SAFE_INTEGER, n: 2, total: 3, mean: 1.5, all: [1, 2] });
   await assert.rejects(pool.query('select 9007199254740993::int8 as big'), RangeError);
   await assert.rejects(pool.query('select sum(x) from (values (9007199254740991::int8), (2::int8)) v(x)'), RangeError);
   const db = pgDatabase(pool);

@@ -5,9 +5,10 @@ import { ms } from './columns.js';
  * Global id uniqueness for the partitioned tables (schema/telemetry.ts). A unique index on a
  * partitioned table must include the partition key, so `unique (id)` across partitions cannot
  * be declared there; the contract needs exactly that (an id is a duplicate whatever its
- * timestamp). So each kind has a narrow table, not partitioned, keyed by id alone: ingest does
- * `insert into <kind>_ids … on conflict do nothing returning id` and stores the rows whose id
- * came back, in the same transaction, so concurrent replicas cannot both take an id.
+ * timestamp). So each kind has a narrow table, not partitioned, keyed by id alone: the write
+ * path (the next step) claims ids with `insert into <kind>_ids … on conflict do nothing
+ * returning id` and stores the rows whose id came back, in the same transaction, so concurrent
+ * replicas cannot both take an id.
  *
  * One table per kind rather than one shared with a kind column: the contract scopes ids to a
  * kind, each kind has its own retention cutoff, and the key stays 16 bytes.

@@ -9,11 +9,12 @@ import { bytea, int8, ms } from './columns.js';
  * Differences, and why:
  * - duration_sum is a double: the sums are made in JavaScript, as doubles, from durations of
  *   up to 2^53 − 1 ms each, so a double holds exactly what the code computed (exact below 2^53,
- *   rounded beyond, as on SQLite, which stores such a number as REAL); a bigint would make
- *   the fold fail for good on an absurd but valid duration.
+ *   rounded beyond, as the JavaScript sum itself is); a bigint would make the fold fail for
+ *   good (out of range past 2^63) or a read fail (the int8 parser past 2^53) on an absurd but
+ *   valid duration.
  * - no partial index on `calls = 0`: an index on calls would make every fold of a row a
- *   non-HOT update (every index touched). Rows a subtraction empties are deleted by the
- *   statement that empties them instead.
+ *   non-HOT update (every index touched). So the fold (later work) is to delete a row a
+ *   subtraction empties in the statement that empties it, rather than find it later.
  * - the fold is contention-free across replicas: ingest only appends to
  *   tool_call_rollup_deltas; one leader at a time (pg_try_advisory_xact_lock) folds.
  */
