@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
 import { createPgPool, pgDatabase, type PgDb, type PgPoolOptions } from '../../src/db/pg/client.js';
+import type { PgContext } from '../../src/db/pg/context.js';
 import { migratePg, PG_MIGRATIONS_FOLDER } from '../../src/db/pg/migrate.js';
 import { ciFailure, isCi, LANE_ENV, PG_TEST_URL, probePg, skipNotice, type LaneState } from './pg-lane.js';
 
@@ -137,3 +138,15 @@ function migrationsHash(): string {
 }
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
+
+/**
+ * A PgContext (src/db/pg/context.ts) on a fresh migrated database, as the store's parts get it;
+ * null when the lane is skipped. `now` and `log` may be given; the log is quiet by default.
+ */
+export async function freshPgContext(t: TestRun, overrides: Partial<Pick<PgContext, 'now' | 'log'>> = {}): Promise<(PgContext & { database: PgTestDatabase }) | null> {
+  const database = await freshPgDatabase(t);
+  if (!database) return null;
+  const pool = database.pool();
+  const quiet = { warn: () => undefined, error: () => undefined };
+  return { pool, db: pgDatabase(pool), now: overrides.now ?? Date.now, log: overrides.log ?? quiet, database };
+}

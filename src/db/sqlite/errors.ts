@@ -1,4 +1,5 @@
 import { AppError, unavailable } from '../../lib/app-error.js';
+import { translatedWith } from '../translated-store.js';
 
 /** better-sqlite3's codes are SQLITE_<PRIMARY>[_<EXTENDED>]. */
 const primaryCode = (err: unknown): string | null => {
@@ -25,49 +26,10 @@ export function translate(err: unknown): unknown {
   }
 }
 
-type AnyFn = (...args: unknown[]) => unknown;
-
 /**
- * The same object with every method's failures translated (sync throws, rejected promises and
- * async iterables alike); `observe` sees each failure first and each success of a method not in
- * `reads` (the store clears its disk-full state on a write that worked).
+ * The same object with every method's failures translated (see translatedWith); `observe` sees
+ * each failure first and each success of a method not in `reads`.
  */
 export function translated<T extends object>(target: T, observe: { failed(err: unknown): void; wrote(): void }, reads: ReadonlySet<string>): T {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(target)) {
-    const value = (target as Record<string, unknown>)[key];
-    if (typeof value !== 'function') {
-      out[key] = value;
-      continue;
-    }
-    const fail = (err: unknown): never => {
-      observe.failed(err);
-      throw translate(err);
-    };
-    out[key] = function translatedMethod(...args: unknown[]) {
-      let result: unknown;
-      try {
-        result = (value as AnyFn).apply(target, args);
-      } catch (err) {
-        return fail(err);
-      }
-      if (result instanceof Promise) {
-        return result.then((v) => {
-          if (!reads.has(key)) observe.wrote();
-          return v;
-        }, fail);
-      }
-      if (result !== null && typeof result === 'object' && Symbol.asyncIterator in result) return translatedIterable(result as AsyncIterable<unknown>, fail);
-      return result;
-    };
-  }
-  return out as T;
-}
-
-async function* translatedIterable<V>(source: AsyncIterable<V>, fail: (err: unknown) => never): AsyncGenerator<V> {
-  try {
-    yield* source;
-  } catch (err) {
-    fail(err);
-  }
+  return translatedWith(translate, target, observe, reads);
 }
