@@ -3,21 +3,14 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
-import { main } from '../../../src/cli/main.js';
 import { closeDatabase, openDatabase } from '../../../src/db/sqlite/client.js';
 import { migrationStatus, readJournal, runMigrations } from '../../../src/db/sqlite/migrate.js';
 import { migrationBackups } from '../../../src/db/sqlite/migration-backups.js';
 import { openTestStore, tempDir } from '../../helper.js';
+import { devflowOn } from '../../support/devflow-in-process.js';
 import { migrationsUpTo } from '../migrations-up-to.js';
 
-type Run = { code: number; out: string[]; err: string[] };
-
-async function devflow(args: string[], dbPath: string): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { env: { DEVFLOW_DB_PATH: dbPath }, out: (l) => void out.push(l), err: (l) => void err.push(l) });
-  return { code, out, err };
-}
+const devflow = (args: string[], dbPath: string) => devflowOn(dbPath, args);
 
 /** A database with a session and some calls, closed. */
 async function withData(t: TestContext, path: string, calls = 30): Promise<void> {

@@ -2,18 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { main } from '../../../src/cli/main.js';
 import { firstRejectedRow } from '../../../src/db/sqlite/restored-rows.js';
 import { openTestStore, tempDir } from '../../helper.js';
+import { devflowOn } from '../../support/devflow-in-process.js';
 
-type Run = { code: number; out: string[]; err: string[] };
-
-async function devflow(args: string[], dbPath: string): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { env: { DEVFLOW_DB_PATH: dbPath }, out: (l) => void out.push(l), err: (l) => void err.push(l) });
-  return { code, out, err };
-}
+const devflow = (args: string[], dbPath: string) => devflowOn(dbPath, args);
 
 const SESSION = '0193a0b2-7c1e-7d7a-9f6e-3c2b1a0f9e8d';
 
