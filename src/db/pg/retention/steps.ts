@@ -60,7 +60,7 @@ export async function deleteEndedSessions(ctx: PgContext, run: SliceRunner, touc
     const { rows } = await ctx.db.execute<{ id: string }>(sql`select id from sessions where status in ${ENDED} and last_activity_at < ${cutoff}::int8 limit ${batch.size}`);
     if (rows.length === 0) return;
     const ids = rows.map((r) => r.id);
-    const ofThese = sql`session_id = any(${ids}::uuid[])`;
+    const ofThese = sql`session_id = any(${sql.param(ids)}::uuid[])`;
     for (const kind of CHILD_KINDS) {
       await run.writeInSlices(
         new SliceSizer(1000, 100, 20_000),
@@ -74,11 +74,11 @@ export async function deleteEndedSessions(ctx: PgContext, run: SliceRunner, touc
     }
     const late = noCounts();
     const deleted = await run.write(batch, async (tx) => {
-      const still = await tx.execute<{ id: string }>(sql`select id from sessions where id = any(${ids}::uuid[]) and status in ${ENDED} and last_activity_at < ${cutoff}::int8 for update`);
+      const still = await tx.execute<{ id: string }>(sql`select id from sessions where id = any(${sql.param(ids)}::uuid[]) and status in ${ENDED} and last_activity_at < ${cutoff}::int8 for update`);
       const stillIds = still.rows.map((r) => r.id);
       if (stillIds.length === 0) return 0;
-      for (const kind of CHILD_KINDS) late[kind] = (await deleteRows(tx, kind, sql`session_id = any(${stillIds}::uuid[])`, null, ctx.now())).rows;
-      await tx.execute(sql`delete from sessions where id = any(${stillIds}::uuid[])`);
+      for (const kind of CHILD_KINDS) late[kind] = (await deleteRows(tx, kind, sql`session_id = any(${sql.param(stillIds)}::uuid[])`, null, ctx.now())).rows;
+      await tx.execute(sql`delete from sessions where id = any(${sql.param(stillIds)}::uuid[])`);
       await tx.execute(sql`insert into row_count_deltas (table_name, rows, at) values ('sessions', ${-stillIds.length}::int8, ${ctx.now()}::int8)`);
       return stillIds.length;
     });
