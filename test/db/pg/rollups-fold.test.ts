@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type pg from 'pg';
 import { pgDatabase } from '../../../src/db/pg/client.js';
-import { foldRollups } from '../../../src/db/pg/rollups/fold.js';
+import { FOLD_LOCK_KEY, foldRollups } from '../../../src/db/pg/rollups/fold.js';
 import { addEncoded } from '../../../src/lib/latency-histogram.js';
 import { Deltas, slotDeltas, type RollupInput } from '../../../src/lib/rollup-deltas.js';
 import { freshPgContext } from '../../support/pg.js';
@@ -79,4 +79,34 @@ test('two contexts folding at once fold each delta exactly once (one holds the l
   const all = slotDeltas(calls);
   assert.deepEqual(await read(ctx.pool, 'slots'), expected(all));
   assert.deepEqual(await read(ctx.pool, 'summaries'), expected(all.summaries(null)));
+});
+
+test('a fold while another holds the fold lock does nothing and leaves the deltas for the next fold', async (t) => {
+  const ctx = await freshPgContext(t);
+  if (!ctx) return;
+  await append(ctx.pool, slotDeltas(calls));
+  const holder = await ctx.pool.connect();
+  try {
+    await holder.query('begin');
+    await holder.query('select pg_advisory_xact_lock($1::int8)', [FOLD_LOCK_KEY]);
+    assert.equal(await foldRollups(ctx), 0);
+    await holder.query('commit');
+  } finally {
+    holder.release();
+  }
+  const { rows } = await ctx.pool.query<{ n: number }>('select count(*)::int as n from tool_call_rollup_deltas');
+  assert.equal(rows[0]?.n, 1, 'the delta waits');
+  assert.equal(await foldRollups(ctx), 1);
+  assert.deepEqual(await read(ctx.pool, 'slots'), expected(slotDeltas(calls)));
+});
+
+test('days from the stored closedBefore on get only the summaries kept live on open days', async (t) => {
+  const ctx = await freshPgContext(t);
+  if (!ctx) return;
+  const closedBefore = Date.UTC(2026, 10, 3);
+  await ctx.pool.query("insert into settings (key, value, updated_at) values ('rollups.toolCalls', $1::jsonb, 0)", [JSON.stringify({ built: true, layout: 1, closedBefore })]);
+  await append(ctx.pool, slotDeltas(calls));
+  await foldRollups(ctx);
+  assert.deepEqual(await read(ctx.pool, 'summaries'), expected(slotDeltas(calls).summaries(closedBefore)));
+  assert.notDeepEqual(expected(slotDeltas(calls).summaries(closedBefore)), expected(slotDeltas(calls).summaries(null)), 'the fixture spans the close');
 });
