@@ -3,10 +3,10 @@ import { addEncoded, encodeHistogram } from '../../../lib/latency-histogram.js';
 import { Deltas, type Delta } from '../../../lib/rollup-deltas.js';
 import type { PgContext } from '../context.js';
 import { inTransaction, type PgTx } from '../transaction.js';
+import { readRollupState } from './state.js';
 
 /** 'devfold' as a fixed advisory key: one replica at a time folds; the others skip (never wait). */
 export const FOLD_LOCK_KEY = '7234318558852640877';
-const STATE_KEY = 'rollups.toolCalls';
 /** One array parameter (Drizzle would spread a bare array into a tuple of parameters). */
 const arr = (xs: unknown[]) => sql.param(xs);
 
@@ -27,8 +27,7 @@ export async function foldRollups(ctx: PgContext): Promise<number> {
     if (taken.rows.length === 0) return 0;
     const slots = new Deltas();
     for (const r of taken.rows) slots.decode(r.deltas);
-    const state = await tx.execute<{ closed: number | null }>(sql`select (value->>'closedBefore')::int8 as closed from settings where key = ${STATE_KEY}`);
-    const summaries = slots.summaries(state.rows[0]?.closed ?? null);
+    const summaries = slots.summaries((await readRollupState(tx)).closedBefore);
     await applySlots(tx, slots);
     await applySummaries(tx, summaries);
     return taken.rows.length;
