@@ -1,7 +1,7 @@
 import { and, count, eq, isNull } from 'drizzle-orm';
 import type { ApiKeyRow, ApiKeyStore, Keyset } from '../store.js';
 import type { PgContext } from './context.js';
-import { listNewestFirst } from './keyset.js';
+import { listNewestFirst } from './keyset-list.js';
 import { apiKeys } from './schema/index.js';
 
 /**
