@@ -9,7 +9,7 @@ import { nextSpan, releaseWriteLock } from '../slices.js';
 import { startWalCheckpointer, type WalTruncation } from '../wal-checkpointer.js';
 import type { DeletedIdTracker } from './deleted-ids.js';
 import { releaseLease } from './lease.js';
-import { countColumns } from './runs.js';
+import { countColumns } from '../../retention-run-rows.js';
 import { sliceRunner, type SliceRunner } from './slice-runner.js';
 import { childSizers, closeStale, countExpired, deleteEndedSessions, deleteOlder, type Steps } from './steps.js';
 import { finishWal, reclaimSpace } from './vacuum.js';

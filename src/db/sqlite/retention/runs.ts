@@ -1,40 +1,8 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm';
-import type { Keyset, RetentionCounts, RetentionRunRow } from '../../store.js';
+import type { Keyset, RetentionRunRow } from '../../store.js';
 import type { Db } from '../client.js';
 import { retentionRuns } from '../schema/index.js';
-
-type Row = typeof retentionRuns.$inferSelect;
-
-function runRow(row: Row): RetentionRunRow {
-  return {
-    id: row.id,
-    trigger: row.trigger,
-    dryRun: row.dryRun,
-    status: row.status,
-    startedAt: row.startedAt,
-    finishedAt: row.finishedAt,
-    counts: {
-      toolCalls: row.deletedToolCalls,
-      sessions: row.deletedSessions,
-      productivityEvents: row.deletedProductivityEvents,
-      featureUsage: row.deletedFeatureUsage,
-      staleSessionsClosed: row.staleSessionsClosed,
-    },
-    vacuumMode: row.vacuumMode,
-    vacuumNote: row.vacuumNote,
-    bytesBefore: row.bytesBefore,
-    bytesAfter: row.bytesAfter,
-    error: row.error,
-  };
-}
-
-export const countColumns = (c: RetentionCounts) => ({
-  deletedToolCalls: c.toolCalls,
-  deletedSessions: c.sessions,
-  deletedProductivityEvents: c.productivityEvents,
-  deletedFeatureUsage: c.featureUsage,
-  staleSessionsClosed: c.staleSessionsClosed,
-});
+import { runRow } from '../../retention-run-rows.js';
 
 /** The run history (retention_runs): what every run did, succeeded or not. */
 export function retentionRunRecords(db: Db) {
