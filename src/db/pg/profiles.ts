@@ -25,7 +25,8 @@ const nameTakenAnswer = async <T>(work: () => Promise<T>): Promise<T | 'NAME_TAK
     throw err;
   }
 };
-const find = async (reader: Reader, ref: ProfileRef, lock = false): Promise<ProfileRow | undefined> => {
+/** A profile by id or name; `lock` takes its row lock (FOR UPDATE) for the rest of the transaction. */
+export const findProfile = async (reader: Reader, ref: ProfileRef, lock = false): Promise<ProfileRow | undefined> => {
   const query = reader.select().from(profiles).where(byRef(ref));
   const [row] = lock ? await query.for('update') : await query;
   return row;
@@ -42,7 +43,7 @@ export function createPgProfileStore(ctx: PgContext, hooks: { removeSessionsOf: 
   const { db } = ctx;
   return {
     async find(ref) {
-      return find(db, ref);
+      return findProfile(db, ref);
     },
 
     async list({ enabled, after, limit }: { enabled?: boolean } & Keyset<string>) {
@@ -68,7 +69,7 @@ export function createPgProfileStore(ctx: PgContext, hooks: { removeSessionsOf: 
     async update(ref, edit: (before: ProfileRow) => ProfileEdit) {
       return nameTakenAnswer(() =>
         inTransaction(ctx, async (tx) => {
-          const before = await find(tx, ref, true);
+          const before = await findProfile(tx, ref, true);
           if (!before) return 'NOT_FOUND' as const;
           const change = edit(before);
           if (!change) return before;
@@ -81,7 +82,7 @@ export function createPgProfileStore(ctx: PgContext, hooks: { removeSessionsOf: 
 
     async remove(ref, decide) {
       return inTransaction(ctx, async (tx) => {
-        const row = await find(tx, ref, true);
+        const row = await findProfile(tx, ref, true);
         if (!row) return 'NOT_FOUND' as const;
         const [owned] = await tx.select({ n: count() }).from(sessions).where(eq(sessions.profileId, row.id));
         const { cascade, audit: input } = decide(row, owned?.n ?? 0);
