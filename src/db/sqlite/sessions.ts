@@ -1,4 +1,5 @@
-import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
+import { sessionListConditions } from '../session-list-conditions.js';
 import type { Keyset, NewSession, SessionChange, SessionFilter, SessionRow, SessionStore } from '../store.js';
 import { writeTransaction, type Db } from './client.js';
 import { findProfile } from './profiles.js';
@@ -20,18 +21,7 @@ export function createSessionStore(db: Db, deps: { moveStaged: () => void; remov
 
     async list(q: SessionFilter & Keyset<[number, string]>) {
       deps.moveStaged();
-      const conditions: Array<SQL | undefined> = [];
-      if (q.profileId !== undefined) conditions.push(eq(sessions.profileId, q.profileId));
-      if (q.type !== undefined) conditions.push(eq(sessions.type, q.type));
-      if (q.status !== undefined) conditions.push(eq(sessions.status, q.status));
-      if (q.project !== undefined) conditions.push(eq(sessions.project, q.project));
-      if (q.from !== undefined) conditions.push(gte(sessions.startedAt, q.from));
-      if (q.to !== undefined) conditions.push(lt(sessions.startedAt, q.to));
-      if (q.after !== undefined) {
-        const [startedAt, id] = q.after;
-        // `<=` first gives every *_started index a range bound; the OR only filters the boundary ms.
-        conditions.push(lte(sessions.startedAt, startedAt), or(lt(sessions.startedAt, startedAt), lt(sessions.id, id)));
-      }
+      const conditions = sessionListConditions(sessions, q);
       return db.select().from(sessions).where(and(...conditions)).orderBy(desc(sessions.startedAt), desc(sessions.id)).limit(q.limit).all();
     },
 
